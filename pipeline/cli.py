@@ -1,0 +1,61 @@
+"""The `piano` command: a thin layer that parses arguments, calls the library and turns
+library errors into one line on stderr and an exit code.
+
+Each command lives in its own module exposing `register(subparsers)`; the module's
+`run_*` function's docstring is the command's help text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from pipeline import __version__
+from pipeline.errors import PianoError
+
+# modules that add a subcommand, in the order `piano --help` lists them
+COMMAND_MODULES = [
+    "pipeline.commands.extract",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the `piano` argument parser with every command registered."""
+    parser = argparse.ArgumentParser(
+        prog="piano",
+        description="Turn municipal performance plans (PDF) into validated Parquet.",
+    )
+    parser.add_argument("--version", action="version", version=f"piano {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the full traceback on errors"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `piano`; return the exit code (0 on success)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        args.func(args)
+    except PianoError as error:
+        if args.debug:
+            raise
+        print(f"piano: error: {error.one_line()}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("piano: interrupted; outputs left as they were", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""`piano` subcommands, one module each; each exposes `register(subparsers)`."""

@@ -1,0 +1,91 @@
+"""One exception class per kind of failure, each with its own exit code.
+
+The library raises these with what it knows (file, page, row, field, value); only the
+CLI turns them into a one-line message and an exit code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class PianoError(Exception):
+    """Base class: a failure the user can act on, described in one line."""
+
+    message: str
+    file: str | None = None
+    page: int | None = None
+    row: str | None = None
+    field: str | None = None
+    value: str | None = None
+
+    exit_code = 1
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    def one_line(self) -> str:
+        """Given the error's context, return `file, page N, row R, field F: message`."""
+        where = []
+        if self.file:
+            where.append(self.file)
+        if self.page is not None:
+            where.append(f"page {self.page}")
+        if self.row:
+            where.append(f"row {self.row}")
+        if self.field:
+            where.append(f"field {self.field}")
+        text = self.message
+        if self.value is not None:
+            text += f" (value: {self.value!r})"
+        line = f"{', '.join(where)}: {text}" if where else text
+        return " ".join(line.split())
+
+
+class InputError(PianoError):
+    """The input file cannot be read as a PDF (missing, truncated, encrypted, empty)."""
+
+    exit_code = 2
+
+
+class ExtractionError(PianoError):
+    """The PDF is readable but holds no plan table that can be extracted."""
+
+    exit_code = 3
+
+
+class RowError(PianoError):
+    """Logical rows could not be rebuilt from the table cells."""
+
+    exit_code = 4
+
+
+class NormalisationError(PianoError):
+    """A printed value could not be mapped to a canonical value (e.g. an unknown sector)."""
+
+    exit_code = 5
+
+
+class CorrectionError(PianoError):
+    """A hand correction is malformed, stale, or names an objective that does not exist."""
+
+    exit_code = 6
+
+
+class ValidationError(PianoError):
+    """An output table failed its pandera schema."""
+
+    exit_code = 7
+
+
+class OcrUnavailableError(PianoError):
+    """OCR is needed but the OCR tools are not installed."""
+
+    exit_code = 8
+
+
+class ScoreInputError(PianoError):
+    """An achievements file for the score model is malformed."""
+
+    exit_code = 9

@@ -1,0 +1,49 @@
+"""Findings: every repair, doubt and validation result, as rows of quality.parquet."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+import pandas as pd
+
+Severity = Literal["info", "warning", "error"]
+
+QUALITY_COLUMNS = [
+    "revision",
+    "objective_id",
+    "field",
+    "rule",
+    "severity",
+    "raw_value",
+    "normalised_value",
+    "message",
+]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One repair, doubt or validation finding about one field of one objective."""
+
+    field: str
+    rule: str
+    severity: Severity
+    raw_value: str | None
+    normalised_value: str | None
+    message: str
+    objective_id: str | None = None
+    page: int | None = None
+
+    def for_objective(self, objective_id: str | None) -> Finding:
+        """Given a finding, return the same finding attached to `objective_id`."""
+        return Finding(**{**asdict(self), "objective_id": objective_id})
+
+
+def findings_to_frame(findings: list[Finding], revision: str) -> pd.DataFrame:
+    """Given findings, return quality.parquet's columns (plus `page`), in input order."""
+    rows = [{"revision": revision, **asdict(f)} for f in findings]
+    frame = pd.DataFrame(rows, columns=[*QUALITY_COLUMNS, "page"])
+    frame["page"] = frame["page"].astype("Int64")
+    for col in QUALITY_COLUMNS:
+        frame[col] = frame[col].astype("string")
+    return frame
