@@ -1,0 +1,62 @@
+"""The page model every grid finder works on: words with boxes and ruling segments.
+
+Words come from the PDF text layer or from OCR; rulings from vector paths or from lines
+detected in the page image. Coordinates are PDF points, origin top-left (pdfplumber's
+`top`/`bottom` convention), whatever the source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+PageKind = Literal["vector", "ocr_layer", "image_only"]
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word as printed: its text and box; `space_after` is True when the text layer
+    holds a space right after it (kept at line ends, where it tells a printed
+    "evasione- elusione" from a word the renderer hyphenated)."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    space_after: bool = False
+
+    @property
+    def x_mid(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def y_mid(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(frozen=True)
+class Ruling:
+    """One straight ruling segment, horizontal (top == bottom) or vertical (x0 == x1)."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def orientation(self) -> Literal["h", "v"]:
+        return "h" if (self.x1 - self.x0) >= (self.bottom - self.top) else "v"
+
+
+@dataclass
+class Page:
+    """One page: its 1-based number, size, words and rulings."""
+
+    number: int
+    width: float
+    height: float
+    words: list[Word] = field(default_factory=list)
+    rulings: list[Ruling] = field(default_factory=list)
+    kind: PageKind = "vector"
+    rotation: int = 0

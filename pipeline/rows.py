@@ -1,0 +1,312 @@
+"""The row assembler: tables found on each page → logical rows of the plan.
+
+Given the tables of every page (from any grid finder), it recognises headers (and drops
+the header repeated on each page), groups tables into sector blocks, rebuilds each cell's
+text from its lines, and rejoins rows the renderer broke across a page. Every logical
+row keeps the pages and cell boxes it was read from.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+from rapidfuzz import fuzz
+
+from pipeline.cell_text import Line, cell_words_to_lines, lines_to_text, words_to_lines
+from pipeline.errors import ExtractionError
+from pipeline.grid import Table
+from pipeline.header import (
+    OBJECTIVE_FIELDS,
+    HeaderMap,
+    cells_to_header,
+    fold,
+    is_relevance_header,
+)
+from pipeline.page import Page, Word
+from pipeline.quality import Finding
+
+IDENTITY_FIELDS = ("number", "dup_raw", "deadline_raw")
+DEFAULT_TITLE_MAX_GAP = 30.0  # points between a block title's bottom and its table's top
+DEFAULT_TITLE_ALIGN = 12.0  # a block title starts within this many points of the table
+DEFAULT_SAME_ASSIGNEE = 60.0  # rapidfuzz ratio above which two assignees are the same office
+
+
+@dataclass(frozen=True)
+class RowSettings:
+    """Thresholds of the row assembler."""
+
+    title_max_gap: float = DEFAULT_TITLE_MAX_GAP
+    title_align: float = DEFAULT_TITLE_ALIGN
+    same_assignee: float = DEFAULT_SAME_ASSIGNEE
+
+    def __post_init__(self) -> None:
+        if self.title_max_gap < 0 or self.title_align < 0:
+            raise ValueError("row settings: distances must be >= 0")
+        if not 0 <= self.same_assignee <= 100:
+            raise ValueError("row settings: same_assignee must be in [0, 100]")
+
+
+@dataclass
+class CellPart:
+    """The part of one logical cell printed on one page: its box and lines."""
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    lines: list[Line]
+
+
+@dataclass
+class LogicalRow:
+    """One objective as printed: its cells (one part per page it spans), block, title."""
+
+    block: int
+    block_title: str | None
+    cells: dict[str, list[CellPart]] = field(default_factory=dict)
+    extra: dict[str, list[CellPart]] = field(default_factory=dict)
+    confidence: float = 1.0
+
+    @property
+    def pages(self) -> list[int]:
+        return sorted({p.page for parts in self.cells.values() for p in parts})
+
+    def text(self, name: str) -> str:
+        """Return the text of cell `name` over all its parts ("" when empty)."""
+        return lines_to_text([ln for part in self.cells.get(name, []) for ln in part.lines])
+
+    def extra_text(self, name: str) -> str:
+        return lines_to_text([ln for part in self.extra.get(name, []) for ln in part.lines])
+
+
+@dataclass
+class RelevanceRow:
+    label_raw: str
+    value_raw: str
+    page: int
+
+
+@dataclass
+class AssembledPlan:
+    """What the assembler read: logical rows, the relevance table, the text outside the
+    tables (title, captions), and findings about the reading."""
+
+    rows: list[LogicalRow]
+    relevance: list[RelevanceRow]
+    outside_lines: list[tuple[int, str]]
+    findings: list[Finding]
+
+
+def table_row_texts(table: Table, row: int) -> dict[int, str]:
+    """Given a table and a row index, return each cell's text by column index."""
+    return {c.col: lines_to_text(cell_words_to_lines(c.words, c.x0, c.x1))
+            for c in table.row_cells(row)}
+
+
+def words_outside(page: Page, tables: list[Table]) -> list[Word]:
+    """Given a page and its tables, return the words lying in no table."""
+    def inside(w: Word) -> bool:
+        return any(t.x0 <= w.x_mid <= t.x1 and t.top <= w.y_mid <= t.bottom for t in tables)
+    return [w for w in page.words if not inside(w)]
+
+
+def lines_between(words: list[Word], top: float, bottom: float) -> list[list[Word]]:
+    """Given words, return the visual lines whose middle lies between top and bottom."""
+    return words_to_lines([w for w in words if top <= w.y_mid <= bottom])
+
+
+def block_title(table: Table, outside: list[Word], above: float, settings: RowSettings
+                ) -> str | None:
+    """Given a table, the words outside tables and where the space above it starts,
+    return the title printed just above the table at its left edge, if any."""
+    lines = lines_between(outside, above, table.top)
+    if not lines:
+        return None
+    last = lines[-1]
+    gap = table.top - max(w.bottom for w in last)
+    if gap > settings.title_max_gap or abs(last[0].x0 - table.x0) > settings.title_align:
+        return None
+    return " ".join(w.text for w in last)
+
+
+def as_int(text: str) -> int | None:
+    """Given a printed n. cell, return its number, or None when it holds none."""
+    match = re.fullmatch(r"\D{0,2}(\d{1,3})\D{0,2}", text.strip())
+    return int(match.group(1)) if match else None
+
+
+def starts_new_block(first: LogicalRow, previous: LogicalRow, settings: RowSettings) -> bool:
+    """Given the first row of an untitled table at a page top and the last row read,
+    return True when the table starts a new block: numbering restarts at 1, or numbering
+    does not simply continue and the assignee is a different office."""
+    number, last_number = as_int(first.text("number")), as_int(previous.text("number"))
+    if number == 1:
+        return True
+    if number is not None and last_number is not None and number in (last_number, last_number + 1):
+        return False
+    a, b = fold(first.text("assignee_raw")), fold(previous.text("assignee_raw"))
+    return bool(a and b) and fuzz.ratio(a, b) < settings.same_assignee
+
+
+def is_continuation(fragment: LogicalRow, previous: LogicalRow) -> bool:
+    """Given the first row of a page-top table and the last row of the previous page,
+    return True when they are one row broken by the page: one of the two parts has none
+    of the short identity cells (n., DUP, deadline) that every objective prints once."""
+    def bare(row: LogicalRow) -> bool:
+        return not any(row.text(f).strip() for f in IDENTITY_FIELDS)
+    return bare(fragment) or bare(previous)
+
+
+def table_row_to_row(table: Table, row: int, header: HeaderMap, block: int,
+                     title: str | None) -> LogicalRow:
+    """Given a table row and the header mapping its columns, return it as a LogicalRow."""
+    logical = LogicalRow(block=block, block_title=title,
+                         confidence=table.row_confidence.get(row, 1.0))
+    for cell in table.row_cells(row):
+        part = CellPart(table.page, cell.x0, cell.top, cell.x1, cell.bottom,
+                        cell_words_to_lines(cell.words, cell.x0, cell.x1))
+        name = header.fields.get(cell.col)
+        if name is not None:
+            logical.cells.setdefault(name, []).append(part)
+        else:
+            label = header.unknown.get(cell.col) or f"column {cell.col + 1}"
+            logical.extra.setdefault(label, []).append(part)
+    return logical
+
+
+def merge_rows(previous: LogicalRow, fragment: LogicalRow) -> None:
+    """Given a row and its continuation on the next page, append the continuation's
+    cell parts to the row, in place."""
+    for name, parts in fragment.cells.items():
+        previous.cells.setdefault(name, []).extend(parts)
+    for name, parts in fragment.extra.items():
+        previous.extra.setdefault(name, []).extend(parts)
+    previous.confidence = min(previous.confidence, fragment.confidence)
+
+
+def tables_to_plan(pages: Iterable[tuple[Page, list[Table]]], source: str,
+                   settings: RowSettings | None = None) -> AssembledPlan:
+    """Given each page with the tables found on it, in page order, return the plan's
+    logical rows, relevance table, outside text and findings."""
+    settings = settings or RowSettings()
+    rows: list[LogicalRow] = []
+    relevance: list[RelevanceRow] = []
+    outside_lines: list[tuple[int, str]] = []
+    findings: list[Finding] = []
+    header: HeaderMap | None = None
+    block = 0
+    n_cols = 0
+    for page, tables in pages:
+        outside = words_outside(page, tables)
+        outside_lines += [(page.number, " ".join(w.text for w in ln))
+                          for ln in words_to_lines(outside)]
+        above = 0.0
+        for index, table in enumerate(sorted(tables, key=lambda t: t.top)):
+            title = block_title(table, outside, above, settings)
+            above = table.bottom
+            first_texts = table_row_texts(table, 0)
+            if is_relevance_header(first_texts):
+                relevance += relevance_rows(table)
+                continue
+            found = cells_to_header(first_texts)
+            start = 1
+            if found is not None:
+                missing = found.missing()
+                if missing:
+                    raise ExtractionError(
+                        f"the table header has no column for {', '.join(missing)} "
+                        f"(header: {' | '.join(t for t in first_texts.values() if t)})",
+                        file=source, page=page.number)
+                header, n_cols = found, len(first_texts)
+                for col, text in found.unknown.items():
+                    findings.append(Finding(
+                        field=f"column {col + 1}", rule="extra_column", severity="warning",
+                        raw_value=text, normalised_value=None, page=page.number,
+                        message=f"column {text!r} names no known field; kept in `extra`"))
+            elif header is None or len(first_texts) != n_cols:
+                findings.append(Finding(
+                    field="table", rule="table_without_header", severity="warning",
+                    raw_value=" | ".join(t for t in first_texts.values() if t)[:200],
+                    normalised_value=None, page=page.number,
+                    message="a table whose first row is no plan header was left out"))
+                continue
+            else:
+                start = 0
+            # a header printed again inside the table (a renderer's repeat) is no row
+            data = [table_row_to_row(table, r, header, block, title)
+                    for r in range(start, table.n_rows)
+                    if cells_to_header(table_row_texts(table, r)) is None]
+            data = [r for r in data if any(r.text(f) for f in OBJECTIVE_FIELDS)]
+            if not data:
+                continue
+            page_top = index == 0 and title is None and rows
+            if page_top and is_continuation(data[0], rows[-1]) \
+                    and rows[-1].pages[-1] == page.number - 1:
+                merge_rows(rows[-1], data.pop(0))
+            if title is not None or not rows or not page_top or (
+                    data and starts_new_block(data[0], rows[-1], settings)):
+                block += 1
+                block_name = title
+            else:
+                block_name = rows[-1].block_title
+            for r in data:
+                r.block, r.block_title = block, block_name
+            rows += data
+    if header is None:
+        raise ExtractionError("no table with a plan header (n., Assegnatario, OGGETTO, "
+                              "DESCRIZIONE, RISULTATO …) was found", file=source)
+    return AssembledPlan(rows, relevance, outside_lines, findings)
+
+
+def relevance_rows(table: Table) -> list[RelevanceRow]:
+    """Given the relevance table, return its label/value rows (header dropped)."""
+    out = []
+    for r in range(1, table.n_rows):
+        texts = [t for _, t in sorted(table_row_texts(table, r).items())]
+        texts = [" ".join(t.split()) for t in texts if t.strip()]
+        if len(texts) >= 2:
+            out.append(RelevanceRow(texts[0], texts[-1], table.page))
+    return out
+
+
+def plan_to_frames(plan: AssembledPlan) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Given an assembled plan, return (rows, cells, relevance) frames.
+
+    rows: block, seq, block_title, page_first, page_last, the eight printed fields,
+    extra (JSON of unknown columns), row_confidence. cells: block, seq, field, page,
+    x0, top, x1, bottom. relevance: label_raw, value_raw, page.
+    """
+    records, boxes = [], []
+    seq_in_block: dict[int, int] = {}
+    for row in plan.rows:
+        seq = seq_in_block[row.block] = seq_in_block.get(row.block, 0) + 1
+        record: dict[str, object] = {
+            "block": row.block, "seq": seq, "block_title": row.block_title,
+            "page_first": row.pages[0], "page_last": row.pages[-1],
+        }
+        for name in OBJECTIVE_FIELDS:
+            record[name] = row.text(name)
+        record["extra"] = json.dumps({k: row.extra_text(k) for k in row.extra},
+                                     ensure_ascii=False) if row.extra else None
+        record["row_confidence"] = row.confidence
+        records.append(record)
+        for name, parts in row.cells.items():
+            for part in parts:
+                boxes.append({"block": row.block, "seq": seq, "field": name,
+                              "page": part.page, "x0": part.x0, "top": part.top,
+                              "x1": part.x1, "bottom": part.bottom})
+    rows = pd.DataFrame(records)
+    for col in ("block", "seq", "page_first", "page_last"):
+        rows[col] = rows[col].astype("int64")
+    for col in ("block_title", *OBJECTIVE_FIELDS, "extra"):
+        rows[col] = rows[col].astype("string")
+    cells = pd.DataFrame(boxes, columns=["block", "seq", "field", "page",
+                                         "x0", "top", "x1", "bottom"])
+    relevance = pd.DataFrame([vars(r) for r in plan.relevance],
+                             columns=["label_raw", "value_raw", "page"])
+    return rows, cells, relevance

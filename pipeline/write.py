@@ -1,0 +1,60 @@
+"""Write an output folder so that a failed run never leaves a half-written file in place
+of a good one: every file goes to a temporary name in the same folder first and is
+renamed into place only once all of them are written."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+
+def frame_to_parquet_bytes_writer(frame: pd.DataFrame) -> Callable[[Path], None]:
+    """Given a frame, return a function writing it as Parquet (no pandas index)."""
+    def write(path: Path) -> None:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        pq.write_table(table, path)
+    return write
+
+
+def json_writer(data: Any) -> Callable[[Path], None]:
+    """Given JSON-able data, return a function writing it as indented UTF-8 JSON."""
+    def write(path: Path) -> None:
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n",
+                        encoding="utf-8")
+    return write
+
+
+def text_writer(text: str) -> Callable[[Path], None]:
+    """Given text, return a function writing it as UTF-8."""
+    def write(path: Path) -> None:
+        path.write_text(text, encoding="utf-8")
+    return write
+
+
+def write_folder(out_dir: Path, files: dict[str, Callable[[Path], None]]) -> list[Path]:
+    """Given an output folder and file name → writer, write every file to a temporary
+    name in the folder, then rename all into place; on any failure remove the temporary
+    files and leave the folder as it was. Return the written paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    temps: dict[str, Path] = {}
+    try:
+        for name, write in files.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
+            os.close(fd)
+            temps[name] = Path(tmp)
+            write(temps[name])
+        for name, tmp in temps.items():
+            os.replace(tmp, out_dir / name)
+    except BaseException:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
+        raise
+    return [out_dir / name for name in files]

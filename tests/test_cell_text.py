@@ -1,0 +1,68 @@
+"""Cell text: wrapped lines, separately set lines and hyphens at line ends."""
+
+from pipeline.cell_text import Line, cell_words_to_lines, lines_to_text
+from pipeline.page import Word
+
+CELL_X0, CELL_X1 = 100.0, 200.0
+
+
+def line_of(texts: list[str], top: float, x0: float = 102.0, space_after_last: bool = False,
+            char_width: float = 4.0) -> list[Word]:
+    words, x = [], x0
+    for k, text in enumerate(texts):
+        width = char_width * len(text)
+        last = k == len(texts) - 1
+        words.append(Word(text, x, top, x + width, top + 7, True if not last else space_after_last))
+        x += width + 2.0
+    return words
+
+
+def text_of(*lines: list[Word]) -> str:
+    words = [w for line in lines for w in line]
+    return lines_to_text(cell_words_to_lines(words, CELL_X0, CELL_X1))
+
+
+def test_wrapped_lines_are_joined_by_one_space():
+    # the first line ends close to the right edge: the next word did not fit
+    first = line_of(["aaaaaaaaaa", "bbbbbbbbbb"], 10, x0=102)  # ends at 184
+    second = line_of(["cccccccccc"], 19)
+    assert text_of(first, second) == "aaaaaaaaaa bbbbbbbbbb cccccccccc"
+
+
+def test_line_that_stops_short_starts_a_paragraph():
+    first = line_of(["Avvio"], 10)  # ends at 122: "Definizione" would have fitted
+    second = line_of(["Definizione"], 19)
+    assert text_of(first, second) == "Avvio\nDefinizione"
+
+
+def test_word_split_at_its_hyphen_is_rejoined_without_space():
+    first = line_of(["aaaaaaaaaa", "presenze-"], 10, x0=120)  # ends at 198
+    second = line_of(["assenze"], 19)
+    assert text_of(first, second) == "aaaaaaaaaa presenze-assenze"
+
+
+def test_printed_space_after_hyphen_is_kept():
+    first = line_of(["aaaaaaaaaa", "evasione-"], 10, x0=120, space_after_last=True)
+    second = line_of(["elusione"], 19)
+    assert text_of(first, second) == "aaaaaaaaaa evasione- elusione"
+
+
+def test_hyphen_at_full_line_before_a_number_keeps_the_space():
+    # no room was left for a space, so its absence says nothing: a number does not
+    # continue a split word
+    first = line_of(["aaaaaaaaaa", "anfiteatro-"], 10, x0=120)  # ends at 206 > right limit
+    second = line_of(["5)"], 19)
+    assert text_of(first, second) == "aaaaaaaaaa anfiteatro- 5)"
+
+
+def test_hyphen_with_room_for_a_space_before_a_number_is_joined():
+    first = line_of(["aaaaaaaaaa", "COVD-"], 10, x0=132)  # ends at 194: room for a space
+    second = line_of(["19", "in"], 19)
+    assert text_of(first, second) == "aaaaaaaaaa COVD-19 in"
+
+
+def test_words_on_one_visual_line_are_ordered_left_to_right():
+    words = [Word("due", 130, 10, 142, 17), Word("uno", 102, 10.4, 114, 17.4)]
+    lines = cell_words_to_lines(words, CELL_X0, CELL_X1)
+    assert [w.text for w in lines[0].words] == ["uno", "due"]
+    assert isinstance(lines[0], Line)
