@@ -1,0 +1,644 @@
+"""The normalisation stage: logical table rows to the objectives, targets and sector
+weights tables, plus every repair and doubt as a `Finding`. Pure: no file is read or
+written here, except the package's own bundled reference data (registry, missions).
+
+Identifiers: `objective_id` is `f"{block:02d}.{seq:02d}"` — the 1-based block (sector
+table, in document order) and the 1-based row inside it, zero-padded to two digits, so
+"01.06" is the sixth row of the first table. The id depends on the printed layout only,
+not on the printed n. (which can be blank or repeated).
+
+A block's sector comes from its printed title when there is one ("CULTURA - SPORT");
+otherwise from its rows' assignees, the most common sector among their keys, or null
+when every assignee is cross-cutting. A title, or a block of assignees, that names no
+sector raises `NormalisationError` with the label, the page and the three closest keys.
+A blank assignee cell (merged with the row above in print) takes the block's sector.
+
+Findings raised here (rule: severity) on top of those of the modules it composes:
+`assignee_from_block`: info, `assignee_from_row_above`: info,
+`assignee_outside_block_sector`: warning, `block_sector_tie`: warning,
+`number_missing`: info, `number_duplicate`: warning, `relevance_sum`: warning,
+`relevance_total_mismatch`: warning, `relevance_missing`: warning,
+`relevance_sector_without_objectives`: info, `relevance_missing_sector`: info.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from pipeline.deadlines import deadline_texts_to_context_year, text_to_deadline
+from pipeline.dup import bundled_missioni_programmi, known_mission_programmes, text_to_dup_code
+from pipeline.errors import NormalisationError
+from pipeline.quality import Finding
+from pipeline.registry import (
+    DEFAULT_MIN_LABEL_MARGIN,
+    DEFAULT_MIN_LABEL_SCORE,
+    Registry,
+    label_to_match,
+    label_to_normal_form,
+    load_registry,
+    match_to_findings,
+    title_to_match,
+)
+from pipeline.status import texts_to_status
+from pipeline.targets import (
+    DEFAULT_WEIGHT_TOLERANCE,
+    DEFAULT_WEIGHT_TOTAL,
+    objectives_to_targets,
+)
+
+DEFAULT_RELEVANCE_TOTAL = 100.0
+DEFAULT_RELEVANCE_TOLERANCE = 0.01
+
+ROW_COLUMNS = [
+    "block",
+    "seq",
+    "block_title",
+    "page_first",
+    "page_last",
+    "number",
+    "assignee_raw",
+    "dup_raw",
+    "subject",
+    "description",
+    "indicator",
+    "expected_result",
+    "deadline_raw",
+]
+TEXT_COLUMNS = [
+    "number",
+    "assignee_raw",
+    "dup_raw",
+    "subject",
+    "description",
+    "indicator",
+    "expected_result",
+    "deadline_raw",
+]
+RELEVANCE_COLUMNS = ["label_raw", "value_raw"]
+OBJECTIVE_COLUMNS = [
+    "revision",
+    "objective_id",
+    "block",
+    "seq",
+    "sector",
+    "number",
+    "assignee_raw",
+    "assignee",
+    "dup_raw",
+    "dup_mission",
+    "dup_programme",
+    "subject",
+    "description",
+    "indicator",
+    "expected_result",
+    "deadline_raw",
+    "deadline",
+    "deadline_status",
+    "status",
+    "page_first",
+    "page_last",
+]
+OBJECTIVE_EXTRA_COLUMNS = ["block_title", "dup_programme_name", "target_count", "weight_total"]
+SECTOR_WEIGHT_COLUMNS = ["revision", "sector", "label_raw", "relevance_pct", "page"]
+PERCENT_VALUE = re.compile(r"^\s*(\d{1,3}(?:[.,]\d+)?)\s*%?\s*$")
+
+
+@dataclass
+class NormaliseSettings:
+    """Tuning knobs of the normalisation stage (params.yaml section `normalise:`)."""
+
+    min_label_score: float = DEFAULT_MIN_LABEL_SCORE
+    min_label_margin: float = DEFAULT_MIN_LABEL_MARGIN
+    weight_total: float = DEFAULT_WEIGHT_TOTAL
+    weight_tolerance: float = DEFAULT_WEIGHT_TOLERANCE
+    relevance_total: float = DEFAULT_RELEVANCE_TOTAL
+    relevance_tolerance: float = DEFAULT_RELEVANCE_TOLERANCE
+    registry_path: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("min_label_score", "min_label_margin", "weight_total", "relevance_total"):
+            value = getattr(self, name)
+            if not isinstance(value, int | float) or not 0 <= value <= 100:
+                raise NormalisationError(
+                    "setting must be a number from 0 to 100", field=name, value=str(value)
+                )
+        for name in ("weight_tolerance", "relevance_tolerance"):
+            value = getattr(self, name)
+            if not isinstance(value, int | float) or not 0 <= value < 100:
+                raise NormalisationError(
+                    "setting must be a non-negative number", field=name, value=str(value)
+                )
+        if self.registry_path is not None and not isinstance(self.registry_path, str):
+            raise NormalisationError(
+                "setting must be a path or null",
+                field="registry_path",
+                value=str(self.registry_path),
+            )
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any] | None) -> NormaliseSettings:
+        """Given the `normalise:` section of params.yaml (or None), return the settings."""
+        params = dict(params or {})
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(params) - known)
+        if unknown:
+            raise NormalisationError(
+                f"unknown normalise settings {unknown}; known: {sorted(known)}"
+            )
+        return cls(**params)
+
+
+@dataclass
+class NormalisedPlan:
+    """The stage's output: the three tables and every finding, in document order."""
+
+    objectives: pd.DataFrame
+    targets: pd.DataFrame
+    sector_weights: pd.DataFrame
+    findings: list[Finding] = field(default_factory=list)
+
+
+def block_seq_to_objective_id(block: int, seq: int) -> str:
+    """Given a block and seq, return the objective_id `BB.SS` (e.g. 1, 6 → "01.06")."""
+    return f"{block:02d}.{seq:02d}"
+
+
+def rows_to_checked_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """Given extraction's rows, return them typed, blanks as "", with `objective_id`."""
+    missing = [c for c in ROW_COLUMNS if c not in rows.columns]
+    if missing:
+        raise NormalisationError(f"rows lack columns {missing}", field="rows")
+    table = rows.reset_index(drop=True).copy()
+    for col in ("block", "seq", "page_first", "page_last"):
+        if table[col].isna().any():
+            raise NormalisationError(f"rows have blank {col!r}", field=col)
+        table[col] = table[col].astype("int64")
+    for col in TEXT_COLUMNS:
+        table[col] = table[col].astype("string").fillna("")
+    table["block_title"] = table["block_title"].astype("string").str.strip()
+    table["block_title"] = table["block_title"].mask(table["block_title"].eq(""))
+    duplicated = table.duplicated(["block", "seq"], keep=False)
+    if duplicated.any():
+        first = table[duplicated].iloc[0]
+        raise NormalisationError(
+            "two rows share one (block, seq)",
+            page=int(first["page_first"]),
+            row=f"{first['block']}.{first['seq']}",
+        )
+    table["objective_id"] = [
+        block_seq_to_objective_id(b, s) for b, s in zip(table["block"], table["seq"], strict=True)
+    ]
+    return table.sort_values(["block", "seq"], kind="stable").reset_index(drop=True)
+
+
+def block_rows_to_sector(
+    block_rows: pd.DataFrame, registry: Registry, settings: NormaliseSettings
+) -> tuple[str | None, list[Finding]]:
+    """Given one block's rows (block_title, assignee_raw, page_first), return its sector.
+
+    Raises `NormalisationError` when the sector cannot be determined.
+    """
+    block = int(block_rows["block"].iloc[0])
+    page = int(block_rows["page_first"].iloc[0])
+    title = block_rows["block_title"].iloc[0]
+    if pd.notna(title):
+        match = title_to_match(
+            str(title), registry, settings.min_label_score, settings.min_label_margin
+        )
+        if match.key is None:
+            raise NormalisationError(
+                f"block {block}: title {str(title)!r} names no sector; "
+                f"closest keys: {match.closest_text()}",
+                page=page,
+                field="sector",
+                value=str(title),
+            )
+        findings = [replace(f, page=page) for f in match_to_findings(match, "sector", page)]
+        return registry.sector_of(match.key), findings
+    votes: list[str] = []
+    unmatched = []
+    for label, row_page in zip(block_rows["assignee_raw"], block_rows["page_first"], strict=True):
+        if not label.strip():
+            continue
+        match = label_to_match(
+            label,
+            registry,
+            min_score=settings.min_label_score,
+            min_margin=settings.min_label_margin,
+        )
+        if match.key is None:
+            unmatched.append((match, int(row_page)))
+        elif registry.sector_of(match.key) is not None:
+            votes.append(str(registry.sector_of(match.key)))
+    if not votes and unmatched:
+        first, row_page = unmatched[0]
+        raise NormalisationError(
+            f"block {block}: no title and no assignee names a sector; assignee "
+            f"{first.raw!r} matches no key; closest keys: {first.closest_text()}",
+            page=row_page,
+            field="sector",
+            value=first.raw,
+        )
+    if not votes and block_rows["assignee_raw"].str.strip().eq("").all():
+        raise NormalisationError(
+            f"block {block}: no title and every assignee cell is blank", page=page, field="sector"
+        )
+    if not votes:
+        return None, []
+    counts = Counter(votes).most_common()
+    sector = counts[0][0]
+    tied = [s for s, n in counts if n == counts[0][1]]
+    if len(tied) > 1:
+        message = f"block {block}: assignees name sectors {tied} equally often; the first is kept"
+        return sector, [
+            Finding(
+                "sector",
+                "block_sector_tie",
+                "warning",
+                ", ".join(tied),
+                sector,
+                message,
+                None,
+                page,
+            )
+        ]
+    return sector, []
+
+
+def rows_to_assignees(
+    table: pd.DataFrame,
+    block_sectors: Mapping[int, str | None],
+    registry: Registry,
+    settings: NormaliseSettings,
+) -> tuple[list[str], list[Finding]]:
+    """Given checked rows and each block's sector, return each row's assignee key."""
+    keys: list[str] = []
+    findings: list[Finding] = []
+    previous: dict[int, str] = {}
+    for row in table.itertuples(index=False):
+        block, sector, page = int(row.block), block_sectors[int(row.block)], int(row.page_first)
+        oid = str(row.objective_id)
+        raw = str(row.assignee_raw)
+        if not raw.strip():
+            key, rule = (
+                (sector, "assignee_from_block")
+                if sector
+                else (previous.get(block), "assignee_from_row_above")
+            )
+            if key is None:
+                raise NormalisationError(
+                    "blank assignee in a block with no sector and no row above",
+                    page=page,
+                    row=oid,
+                    field="assignee",
+                )
+            where = "the block's sector" if rule == "assignee_from_block" else "the row above"
+            message = f"blank assignee (merged with the row above in print): {key!r} from {where}"
+            findings.append(Finding("assignee", rule, "info", raw, key, message, oid, page))
+        else:
+            match = label_to_match(
+                raw,
+                registry,
+                min_score=settings.min_label_score,
+                min_margin=settings.min_label_margin,
+            )
+            found = [
+                replace(f, objective_id=oid) for f in match_to_findings(match, "assignee", page)
+            ]
+            if match.key is None:
+                if sector is None:
+                    raise NormalisationError(
+                        f"assignee {raw!r} matches no key and the block has no sector; "
+                        f"closest keys: {match.closest_text()}",
+                        page=page,
+                        row=oid,
+                        field="assignee",
+                        value=raw,
+                    )
+                found = [
+                    replace(
+                        f,
+                        normalised_value=sector,
+                        message=f"{f.message}; the block's sector {sector!r} is used",
+                    )
+                    for f in found
+                ]
+                key = sector
+            else:
+                key = match.key
+                own_sector = registry.sector_of(key)
+                if sector is not None and own_sector is not None and own_sector != sector:
+                    message = (
+                        f"assignee {key!r} belongs to {own_sector!r}, not the block's {sector!r}"
+                    )
+                    found.append(
+                        Finding(
+                            "assignee",
+                            "assignee_outside_block_sector",
+                            "warning",
+                            raw,
+                            key,
+                            message,
+                            oid,
+                            page,
+                        )
+                    )
+            findings += found
+        previous[block] = key
+        keys.append(key)
+    return keys, findings
+
+
+def rows_to_number_findings(table: pd.DataFrame) -> list[Finding]:
+    """Given checked rows, flag blank numbers and numbers repeated inside one block."""
+    findings = []
+    seen: dict[tuple[int, str], str] = {}
+    for row in table.itertuples(index=False):
+        number, oid, page = str(row.number).strip(), str(row.objective_id), int(row.page_first)
+        if not number:
+            findings.append(
+                Finding(
+                    "number", "number_missing", "info", "", None, "the n. cell is blank", oid, page
+                )
+            )
+            continue
+        first = seen.setdefault((int(row.block), number), oid)
+        if first != oid:
+            message = f"number {number!r} is printed twice in block {row.block} (also {first})"
+            findings.append(
+                Finding("number", "number_duplicate", "warning", number, number, message, oid, page)
+            )
+    return findings
+
+
+def value_text_to_percent(text: str) -> float | None:
+    """Given a printed relevance value ("14%", "4,5 %"), return the percentage, else None."""
+    m = PERCENT_VALUE.match(text)
+    return float(m.group(1).replace(",", ".")) if m else None
+
+
+def relevance_to_sector_weights(
+    relevance: pd.DataFrame,
+    revision: str,
+    registry: Registry,
+    settings: NormaliseSettings,
+) -> tuple[pd.DataFrame, list[Finding]]:
+    """Given the relevance rows (label_raw, value_raw, page), return sector_weights.
+
+    The "totale" row is dropped and checked against the sum of the others.
+    """
+    missing = [c for c in RELEVANCE_COLUMNS if c not in relevance.columns]
+    if missing:
+        raise NormalisationError(f"relevance lacks columns {missing}", field="relevance")
+    findings: list[Finding] = []
+    rows, totals = [], []
+    pages = relevance["page"] if "page" in relevance.columns else pd.Series([None] * len(relevance))
+    for label, value, page in zip(
+        relevance["label_raw"], relevance["value_raw"], pages, strict=True
+    ):
+        label, value = "" if pd.isna(label) else str(label), "" if pd.isna(value) else str(value)
+        page_no = None if pd.isna(page) else int(page)
+        percent = value_text_to_percent(value)
+        if percent is None:
+            raise NormalisationError(
+                "relevance value is not a percentage",
+                page=page_no,
+                field="relevance_pct",
+                value=value,
+            )
+        if label_to_normal_form(label).startswith("TOTAL"):
+            totals.append((value, percent, page_no))
+            continue
+        match = label_to_match(
+            label, registry, ("sector",), settings.min_label_score, settings.min_label_margin
+        )
+        if match.key is None:
+            raise NormalisationError(
+                f"relevance label {label!r} names no sector; closest keys: {match.closest_text()}",
+                page=page_no,
+                field="sector",
+                value=label,
+            )
+        findings += match_to_findings(match, "sector", page_no)
+        rows.append(
+            {
+                "revision": revision,
+                "sector": match.key,
+                "label_raw": label,
+                "relevance_pct": percent,
+                "page": page_no,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=SECTOR_WEIGHT_COLUMNS)
+    doubled = frame[frame["sector"].duplicated(keep=False)]
+    if not doubled.empty:
+        raise NormalisationError(
+            f"relevance labels {list(doubled['label_raw'])} name the same sector",
+            page=None if pd.isna(doubled["page"].iloc[0]) else int(doubled["page"].iloc[0]),
+            field="sector",
+            value=str(doubled["sector"].iloc[0]),
+        )
+    if frame.empty:
+        message = "the plan has no relevance table"
+        findings.append(
+            Finding("relevance_pct", "relevance_missing", "warning", None, None, message)
+        )
+        return sector_weights_to_dtypes(frame), findings
+    total = float(frame["relevance_pct"].sum())
+    if not math.isclose(total, settings.relevance_total, abs_tol=settings.relevance_tolerance):
+        message = f"relevance values add up to {total:g}, not {settings.relevance_total:g}"
+        findings.append(
+            Finding("relevance_pct", "relevance_sum", "warning", None, f"{total:g}", message)
+        )
+    for value, percent, page_no in totals:
+        if not math.isclose(percent, total, abs_tol=settings.relevance_tolerance):
+            message = f"the printed total {value!r} differs from the sum of the rows, {total:g}"
+            findings.append(
+                Finding(
+                    "relevance_pct",
+                    "relevance_total_mismatch",
+                    "warning",
+                    value,
+                    f"{total:g}",
+                    message,
+                    None,
+                    page_no,
+                )
+            )
+    return sector_weights_to_dtypes(frame), findings
+
+
+def sector_weights_to_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Given a sector_weights frame, return it with sector_weights.parquet's dtypes."""
+    typed = frame.copy()
+    for col in ("revision", "sector", "label_raw"):
+        typed[col] = typed[col].astype("string")
+    typed["relevance_pct"] = typed["relevance_pct"].astype("float64")
+    typed["page"] = typed["page"].astype("Int64")
+    return typed
+
+
+def sectors_to_coverage_findings(
+    block_sectors: Mapping[int, str | None], sector_weights: pd.DataFrame
+) -> list[Finding]:
+    """Given each block's sector and the sector weights, note sectors missing on either side."""
+    if sector_weights.empty:
+        return []
+    with_objectives = {s for s in block_sectors.values() if s is not None}
+    weighted = set(sector_weights["sector"])
+    findings = []
+    for sector in sorted(weighted - with_objectives):
+        message = f"sector {sector!r} has a relevance but no block of objectives"
+        findings.append(
+            Finding(
+                "sector", "relevance_sector_without_objectives", "info", sector, sector, message
+            )
+        )
+    for sector in sorted(with_objectives - weighted):
+        message = f"sector {sector!r} has objectives but no relevance row"
+        findings.append(
+            Finding("sector", "relevance_missing_sector", "info", sector, sector, message)
+        )
+    return findings
+
+
+def normalise_plan(
+    rows: pd.DataFrame,
+    relevance: pd.DataFrame,
+    revision: str,
+    plan_year: int | None,
+    settings: NormaliseSettings | None = None,
+) -> NormalisedPlan:
+    """Given extraction's rows and relevance rows, return the normalised plan.
+
+    `rows`: block, seq, block_title, page_first, page_last, number, assignee_raw,
+    dup_raw, subject, description, indicator, expected_result, deadline_raw.
+    `relevance`: label_raw, value_raw, page. Returns objectives (contract columns in
+    order, then block_title, dup_programme_name, target_count, weight_total), targets,
+    sector_weights and the findings.
+    """
+    settings = settings or NormaliseSettings()
+    registry = load_registry(settings.registry_path)
+    table = rows_to_checked_rows(rows)
+    findings: list[Finding] = []
+
+    block_sectors: dict[int, str | None] = {}
+    for block, block_rows in table.groupby("block", sort=True):
+        sector, found = block_rows_to_sector(block_rows, registry, settings)
+        block_sectors[int(block)] = sector
+        findings += found
+    assignees, found = rows_to_assignees(table, block_sectors, registry, settings)
+    findings += found
+    findings += rows_to_number_findings(table)
+
+    context_year = plan_year or deadline_texts_to_context_year(table["deadline_raw"])
+    known = known_mission_programmes()
+    names = bundled_missioni_programmi().set_index(["mission", "programme"])["programme_name"]
+    deadlines, statuses, missions, programmes, programme_names = [], [], [], [], []
+    for row in table.itertuples(index=False):
+        oid, page = str(row.objective_id), int(row.page_first)
+        deadline = text_to_deadline(str(row.deadline_raw), context_year, plan_year)
+        status = texts_to_status(
+            str(row.description),
+            str(row.indicator),
+            str(row.expected_result),
+            str(row.deadline_raw),
+            plan_year,
+        )
+        dup = text_to_dup_code(str(row.dup_raw), known)
+        for f in (*dup.findings, *deadline.findings, *status.findings):
+            findings.append(replace(f, objective_id=oid, page=page))
+        deadlines.append(deadline)
+        statuses.append(status.status)
+        missions.append(dup.mission)
+        programmes.append(dup.programme)
+        programme_names.append(names.get((dup.mission, dup.programme)))
+
+    objectives = pd.DataFrame(
+        {
+            "revision": revision,
+            "objective_id": table["objective_id"],
+            "block": table["block"],
+            "seq": table["seq"],
+            "sector": [block_sectors[int(b)] for b in table["block"]],
+            "number": table["number"].str.strip().mask(table["number"].str.strip().eq("")),
+            "assignee_raw": table["assignee_raw"],
+            "assignee": assignees,
+            "dup_raw": table["dup_raw"].mask(table["dup_raw"].str.strip().eq("")),
+            "dup_mission": pd.array(missions, dtype="Int64"),
+            "dup_programme": pd.array(programmes, dtype="Int64"),
+            "subject": table["subject"],
+            "description": table["description"],
+            "indicator": table["indicator"],
+            "expected_result": table["expected_result"],
+            "deadline_raw": table["deadline_raw"],
+            "deadline": pd.array([d.value for d in deadlines], dtype=pd.ArrowDtype(pa.date32())),
+            "deadline_status": [d.status for d in deadlines],
+            "status": statuses,
+            "page_first": table["page_first"],
+            "page_last": table["page_last"],
+            "block_title": table["block_title"],
+            "dup_programme_name": programme_names,
+        }
+    )
+    targets, found = objectives_to_targets(
+        objectives, settings.weight_total, settings.weight_tolerance
+    )
+    findings += found
+    objectives = objectives_with_target_totals(objectives, targets)
+    sector_weights, found = relevance_to_sector_weights(relevance, revision, registry, settings)
+    findings += found
+    findings += sectors_to_coverage_findings(block_sectors, sector_weights)
+    return NormalisedPlan(
+        objectives=objectives_to_dtypes(objectives),
+        targets=targets,
+        sector_weights=sector_weights,
+        findings=findings_in_document_order(findings, list(table["objective_id"])),
+    )
+
+
+def objectives_with_target_totals(objectives: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """Given objectives and their targets, return objectives with target_count and weight_total."""
+    grouped = targets.groupby("objective_id", sort=False)
+    counts = grouped.size()
+    weights = grouped["weight_pct"].sum(min_count=1)
+    result = objectives.copy()
+    result["target_count"] = result["objective_id"].map(counts).fillna(0).astype("int64")
+    result["weight_total"] = result["objective_id"].map(weights).astype("Float64")
+    return result
+
+
+def objectives_to_dtypes(objectives: pd.DataFrame) -> pd.DataFrame:
+    """Given an objectives frame, return it in contract column order with its dtypes."""
+    typed = objectives[OBJECTIVE_COLUMNS + OBJECTIVE_EXTRA_COLUMNS].copy()
+    for col in (
+        "revision", "objective_id", "sector", "number", "assignee_raw", "assignee", "dup_raw",
+        "subject", "description", "indicator", "expected_result", "deadline_raw",
+        "deadline_status", "status", "block_title", "dup_programme_name",
+    ):  # fmt: skip
+        typed[col] = typed[col].astype("string")
+    for col in ("block", "seq", "page_first", "page_last", "target_count"):
+        typed[col] = typed[col].astype("int64")
+    return typed
+
+
+def findings_in_document_order(findings: list[Finding], objective_ids: list[str]) -> list[Finding]:
+    """Given findings and the objectives' ids in order, return findings grouped by objective.
+
+    Findings of one objective keep the order they were raised in; plan-level findings
+    (no objective) come last.
+    """
+    position = {oid: i for i, oid in enumerate(objective_ids)}
+    last = len(objective_ids)
+    return sorted(
+        findings,
+        key=lambda f: position.get(f.objective_id, last) if f.objective_id is not None else last,
+    )
