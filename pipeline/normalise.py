@@ -107,6 +107,14 @@ OBJECTIVE_COLUMNS = [
     "page_last",
 ]
 OBJECTIVE_EXTRA_COLUMNS = ["block_title", "dup_programme_name", "target_count", "weight_total"]
+READING_COLUMNS = [
+    "deadline",
+    "deadline_status",
+    "status",
+    "dup_mission",
+    "dup_programme",
+    "dup_programme_name",
+]
 SECTOR_WEIGHT_COLUMNS = ["revision", "sector", "label_raw", "relevance_pct", "page"]
 PERCENT_VALUE = re.compile(r"^\s*(\d{1,3}(?:[.,]\d+)?)\s*%?\s*$")
 
@@ -273,85 +281,90 @@ def block_rows_to_sector(
     return sector, []
 
 
+def blank_assignee_to_key(
+    sector: str | None, previous_key: str | None, oid: str, page: int
+) -> tuple[str, list[Finding]]:
+    """Given a blank assignee's block sector and the key of the row above, return its key.
+
+    The cell was merged with the row above in print: the block's sector stands in for it,
+    or, in a block without a sector, the row above's assignee.
+    """
+    if sector is not None:
+        key, rule, where = sector, "assignee_from_block", "the block's sector"
+    elif previous_key is not None:
+        key, rule, where = previous_key, "assignee_from_row_above", "the row above"
+    else:
+        raise NormalisationError(
+            "blank assignee in a block with no sector and no row above",
+            page=page,
+            row=oid,
+            field="assignee",
+        )
+    message = f"blank assignee (merged with the row above in print): {key!r} from {where}"
+    return key, [Finding("assignee", rule, "info", "", key, message, oid, page)]
+
+
+def printed_assignee_to_key(
+    raw: str,
+    sector: str | None,
+    registry: Registry,
+    settings: NormaliseSettings,
+    oid: str,
+    page: int,
+) -> tuple[str, list[Finding]]:
+    """Given a printed assignee and its block's sector, return its key and findings.
+
+    An unmatched label takes the block's sector with its `error` finding (the contract
+    keeps assignee non-null); with no block sector it raises `NormalisationError`.
+    """
+    match = label_to_match(
+        raw, registry, min_score=settings.min_label_score, min_margin=settings.min_label_margin
+    )
+    found = [replace(f, objective_id=oid) for f in match_to_findings(match, "assignee", page)]
+    if match.key is None:
+        if sector is None:
+            raise NormalisationError(
+                f"assignee {raw!r} matches no key and the block has no sector; "
+                f"closest keys: {match.closest_text()}",
+                page=page,
+                row=oid,
+                field="assignee",
+                value=raw,
+            )
+        used = f"; the block's sector {sector!r} is used"
+        return sector, [
+            replace(f, normalised_value=sector, message=f.message + used) for f in found
+        ]
+    own_sector = registry.sector_of(match.key)
+    if sector is not None and own_sector is not None and own_sector != sector:
+        message = f"assignee {match.key!r} belongs to {own_sector!r}, not the block's {sector!r}"
+        rule = "assignee_outside_block_sector"
+        found.append(Finding("assignee", rule, "warning", raw, match.key, message, oid, page))
+    return match.key, found
+
+
 def rows_to_assignees(
     table: pd.DataFrame,
     block_sectors: Mapping[int, str | None],
     registry: Registry,
     settings: NormaliseSettings,
 ) -> tuple[list[str], list[Finding]]:
-    """Given checked rows and each block's sector, return each row's assignee key."""
+    """Given checked rows (block, assignee_raw, objective_id, page_first) and each block's
+    sector, return each row's assignee key and the findings.
+    """
     keys: list[str] = []
     findings: list[Finding] = []
     previous: dict[int, str] = {}
     for row in table.itertuples(index=False):
-        block, sector, page = int(row.block), block_sectors[int(row.block)], int(row.page_first)
-        oid = str(row.objective_id)
+        block, oid, page = int(row.block), str(row.objective_id), int(row.page_first)
         raw = str(row.assignee_raw)
-        if not raw.strip():
-            key, rule = (
-                (sector, "assignee_from_block")
-                if sector
-                else (previous.get(block), "assignee_from_row_above")
+        if raw.strip():
+            key, found = printed_assignee_to_key(
+                raw, block_sectors[block], registry, settings, oid, page
             )
-            if key is None:
-                raise NormalisationError(
-                    "blank assignee in a block with no sector and no row above",
-                    page=page,
-                    row=oid,
-                    field="assignee",
-                )
-            where = "the block's sector" if rule == "assignee_from_block" else "the row above"
-            message = f"blank assignee (merged with the row above in print): {key!r} from {where}"
-            findings.append(Finding("assignee", rule, "info", raw, key, message, oid, page))
         else:
-            match = label_to_match(
-                raw,
-                registry,
-                min_score=settings.min_label_score,
-                min_margin=settings.min_label_margin,
-            )
-            found = [
-                replace(f, objective_id=oid) for f in match_to_findings(match, "assignee", page)
-            ]
-            if match.key is None:
-                if sector is None:
-                    raise NormalisationError(
-                        f"assignee {raw!r} matches no key and the block has no sector; "
-                        f"closest keys: {match.closest_text()}",
-                        page=page,
-                        row=oid,
-                        field="assignee",
-                        value=raw,
-                    )
-                found = [
-                    replace(
-                        f,
-                        normalised_value=sector,
-                        message=f"{f.message}; the block's sector {sector!r} is used",
-                    )
-                    for f in found
-                ]
-                key = sector
-            else:
-                key = match.key
-                own_sector = registry.sector_of(key)
-                if sector is not None and own_sector is not None and own_sector != sector:
-                    message = (
-                        f"assignee {key!r} belongs to {own_sector!r}, not the block's {sector!r}"
-                    )
-                    found.append(
-                        Finding(
-                            "assignee",
-                            "assignee_outside_block_sector",
-                            "warning",
-                            raw,
-                            key,
-                            message,
-                            oid,
-                            page,
-                        )
-                    )
-            findings += found
+            key, found = blank_assignee_to_key(block_sectors[block], previous.get(block), oid, page)
+        findings += found
         previous[block] = key
         keys.append(key)
     return keys, findings
@@ -510,39 +523,29 @@ def sectors_to_coverage_findings(
     return findings
 
 
-def normalise_plan(
-    rows: pd.DataFrame,
-    relevance: pd.DataFrame,
-    revision: str,
-    plan_year: int | None,
-    settings: NormaliseSettings | None = None,
-) -> NormalisedPlan:
-    """Given extraction's rows and relevance rows, return the normalised plan.
-
-    `rows`: block, seq, block_title, page_first, page_last, number, assignee_raw,
-    dup_raw, subject, description, indicator, expected_result, deadline_raw.
-    `relevance`: label_raw, value_raw, page. Returns objectives (contract columns in
-    order, then block_title, dup_programme_name, target_count, weight_total), targets,
-    sector_weights and the findings.
-    """
-    settings = settings or NormaliseSettings()
-    registry = load_registry(settings.registry_path)
-    table = rows_to_checked_rows(rows)
-    findings: list[Finding] = []
-
+def rows_to_block_sectors(
+    table: pd.DataFrame, registry: Registry, settings: NormaliseSettings
+) -> tuple[dict[int, str | None], list[Finding]]:
+    """Given checked rows, return each block's sector key and the findings."""
     block_sectors: dict[int, str | None] = {}
+    findings: list[Finding] = []
     for block, block_rows in table.groupby("block", sort=True):
         sector, found = block_rows_to_sector(block_rows, registry, settings)
         block_sectors[int(block)] = sector
         findings += found
-    assignees, found = rows_to_assignees(table, block_sectors, registry, settings)
-    findings += found
-    findings += rows_to_number_findings(table)
+    return block_sectors, findings
 
+
+def rows_to_readings(
+    table: pd.DataFrame, plan_year: int | None
+) -> tuple[pd.DataFrame, list[Finding]]:
+    """Given checked rows, return their deadline, deadline_status, status, dup_mission,
+    dup_programme and dup_programme_name (one row each, same order) and the findings.
+    """
     context_year = plan_year or deadline_texts_to_context_year(table["deadline_raw"])
     known = known_mission_programmes()
     names = bundled_missioni_programmi().set_index(["mission", "programme"])["programme_name"]
-    deadlines, statuses, missions, programmes, programme_names = [], [], [], [], []
+    records, findings = [], []
     for row in table.itertuples(index=False):
         oid, page = str(row.objective_id), int(row.page_first)
         deadline = text_to_deadline(str(row.deadline_raw), context_year, plan_year)
@@ -556,12 +559,34 @@ def normalise_plan(
         dup = text_to_dup_code(str(row.dup_raw), known)
         for f in (*dup.findings, *deadline.findings, *status.findings):
             findings.append(replace(f, objective_id=oid, page=page))
-        deadlines.append(deadline)
-        statuses.append(status.status)
-        missions.append(dup.mission)
-        programmes.append(dup.programme)
-        programme_names.append(names.get((dup.mission, dup.programme)))
+        records.append(
+            {
+                "deadline": deadline.value,
+                "deadline_status": deadline.status,
+                "status": status.status,
+                "dup_mission": dup.mission,
+                "dup_programme": dup.programme,
+                "dup_programme_name": names.get((dup.mission, dup.programme)),
+            }
+        )
+    readings = pd.DataFrame.from_records(records, columns=READING_COLUMNS)
+    readings["deadline"] = pd.array(list(readings["deadline"]), dtype=pd.ArrowDtype(pa.date32()))
+    for col in ("dup_mission", "dup_programme"):
+        readings[col] = pd.array(list(readings[col]), dtype="Int64")
+    return readings, findings
 
+
+def rows_to_objectives(
+    table: pd.DataFrame,
+    revision: str,
+    block_sectors: Mapping[int, str | None],
+    assignees: list[str],
+    readings: pd.DataFrame,
+) -> pd.DataFrame:
+    """Given checked rows, block sectors, assignee keys and readings (same order), return
+    objectives with the contract columns, block_title and dup_programme_name.
+    """
+    number = table["number"].str.strip()
     objectives = pd.DataFrame(
         {
             "revision": revision,
@@ -569,36 +594,57 @@ def normalise_plan(
             "block": table["block"],
             "seq": table["seq"],
             "sector": [block_sectors[int(b)] for b in table["block"]],
-            "number": table["number"].str.strip().mask(table["number"].str.strip().eq("")),
+            "number": number.mask(number.eq("")),
             "assignee_raw": table["assignee_raw"],
             "assignee": assignees,
             "dup_raw": table["dup_raw"].mask(table["dup_raw"].str.strip().eq("")),
-            "dup_mission": pd.array(missions, dtype="Int64"),
-            "dup_programme": pd.array(programmes, dtype="Int64"),
             "subject": table["subject"],
             "description": table["description"],
             "indicator": table["indicator"],
             "expected_result": table["expected_result"],
             "deadline_raw": table["deadline_raw"],
-            "deadline": pd.array([d.value for d in deadlines], dtype=pd.ArrowDtype(pa.date32())),
-            "deadline_status": [d.status for d in deadlines],
-            "status": statuses,
             "page_first": table["page_first"],
             "page_last": table["page_last"],
             "block_title": table["block_title"],
-            "dup_programme_name": programme_names,
         }
     )
+    for col in READING_COLUMNS:
+        objectives[col] = readings[col].array
+    return objectives
+
+
+def normalise_plan(
+    rows: pd.DataFrame,
+    relevance: pd.DataFrame,
+    revision: str,
+    plan_year: int | None,
+    settings: NormaliseSettings | None = None,
+) -> NormalisedPlan:
+    """Given extraction's rows and relevance rows, return the normalised plan.
+
+    `rows`: block, seq, block_title, page_first, page_last, number, assignee_raw,
+    dup_raw, subject, description, indicator, expected_result, deadline_raw.
+    `relevance`: label_raw, value_raw, page. Returns objectives (contract columns in
+    order, then block_title, dup_programme_name, target_count, weight_total), targets,
+    sector_weights and the findings, grouped by objective in document order.
+    """
+    settings = settings or NormaliseSettings()
+    registry = load_registry(settings.registry_path)
+    table = rows_to_checked_rows(rows)
+    block_sectors, findings = rows_to_block_sectors(table, registry, settings)
+    assignees, found = rows_to_assignees(table, block_sectors, registry, settings)
+    findings += found + rows_to_number_findings(table)
+    readings, found = rows_to_readings(table, plan_year)
+    findings += found
+    objectives = rows_to_objectives(table, revision, block_sectors, assignees, readings)
     targets, found = objectives_to_targets(
         objectives, settings.weight_total, settings.weight_tolerance
     )
     findings += found
-    objectives = objectives_with_target_totals(objectives, targets)
     sector_weights, found = relevance_to_sector_weights(relevance, revision, registry, settings)
-    findings += found
-    findings += sectors_to_coverage_findings(block_sectors, sector_weights)
+    findings += found + sectors_to_coverage_findings(block_sectors, sector_weights)
     return NormalisedPlan(
-        objectives=objectives_to_dtypes(objectives),
+        objectives=objectives_to_dtypes(objectives_with_target_totals(objectives, targets)),
         targets=targets,
         sector_weights=sector_weights,
         findings=findings_in_document_order(findings, list(table["objective_id"])),
