@@ -19,6 +19,7 @@ from importlib import resources
 import pandas as pd
 
 from pipeline.quality import Finding, Severity
+from pipeline.schemas import TEXT_DTYPE
 
 CODE_TOKEN = re.compile(r"\d+(?:[./]\d+)*")
 MISSIONI_PROGRAMMI_COLUMNS = [
@@ -66,9 +67,9 @@ def csv_text_to_missioni_programmi(text: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "mission": table["mission"].astype("Int64"),
-            "mission_name": table["mission_name"].astype("string"),
+            "mission_name": table["mission_name"].astype(TEXT_DTYPE),
             "programme": table["programme"].astype("Int64"),
-            "programme_name": table["programme_name"].astype("string"),
+            "programme_name": table["programme_name"].astype(TEXT_DTYPE),
             "regions_only": table["regions_only"].str.lower().eq("true"),
         }
     )

@@ -31,7 +31,6 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
 
 from pipeline.deadlines import deadline_texts_to_context_year, text_to_deadline
 from pipeline.dup import bundled_missioni_programmi, known_mission_programmes, text_to_dup_code
@@ -47,6 +46,7 @@ from pipeline.registry import (
     match_to_findings,
     title_to_match,
 )
+from pipeline.schemas import TEXT_DTYPE
 from pipeline.status import texts_to_status
 from pipeline.targets import (
     DEFAULT_WEIGHT_TOLERANCE,
@@ -190,8 +190,8 @@ def rows_to_checked_rows(rows: pd.DataFrame) -> pd.DataFrame:
             raise NormalisationError(f"rows have blank {col!r}", field=col)
         table[col] = table[col].astype("int64")
     for col in TEXT_COLUMNS:
-        table[col] = table[col].astype("string").fillna("")
-    table["block_title"] = table["block_title"].astype("string").str.strip()
+        table[col] = table[col].astype(TEXT_DTYPE).fillna("")
+    table["block_title"] = table["block_title"].astype(TEXT_DTYPE).str.strip()
     table["block_title"] = table["block_title"].mask(table["block_title"].eq(""))
     duplicated = table.duplicated(["block", "seq"], keep=False)
     if duplicated.any():
@@ -493,7 +493,7 @@ def sector_weights_to_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
     """Given a sector_weights frame, return it with sector_weights.parquet's dtypes."""
     typed = frame.copy()
     for col in ("revision", "sector", "label_raw"):
-        typed[col] = typed[col].astype("string")
+        typed[col] = typed[col].astype(TEXT_DTYPE)
     typed["relevance_pct"] = typed["relevance_pct"].astype("float64")
     typed["page"] = typed["page"].astype("Int64")
     return typed
@@ -570,7 +570,8 @@ def rows_to_readings(
             }
         )
     readings = pd.DataFrame.from_records(records, columns=READING_COLUMNS)
-    readings["deadline"] = pd.array(list(readings["deadline"]), dtype=pd.ArrowDtype(pa.date32()))
+    # datetime.date objects: Parquet date32, read back as dates with None for nulls
+    readings["deadline"] = pd.Series(list(readings["deadline"]), dtype=object)
     for col in ("dup_mission", "dup_programme"):
         readings[col] = pd.array(list(readings[col]), dtype="Int64")
     return readings, findings
@@ -670,7 +671,7 @@ def objectives_to_dtypes(objectives: pd.DataFrame) -> pd.DataFrame:
         "subject", "description", "indicator", "expected_result", "deadline_raw",
         "deadline_status", "status", "block_title", "dup_programme_name",
     ):  # fmt: skip
-        typed[col] = typed[col].astype("string")
+        typed[col] = typed[col].astype(TEXT_DTYPE)
     for col in ("block", "seq", "page_first", "page_last", "target_count"):
         typed[col] = typed[col].astype("int64")
     return typed

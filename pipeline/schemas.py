@@ -8,11 +8,11 @@ the same ones (a test holds them together).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-import pyarrow as pyarrow
 from pandera.errors import SchemaErrors
 from pandera.typing.pandas import Series
 
@@ -46,7 +46,9 @@ REVISION_PATTERN = r"^\d{4}-\d{2}$"
 OBJECTIVE_ID_PATTERN = r"^\d{2,}\.\d{2,}$"
 FAILURES_SHOWN_PER_CHECK = 5
 
-Date = Annotated[pd.ArrowDtype, pyarrow.date32()]
+# Text columns hold pandas' default string dtype, whose nulls are NaN: read back from
+# Parquet they stay NaN, which every consumer (and tests/score.py) reads as blank.
+TEXT_DTYPE = pd.StringDtype(na_value=np.nan)
 
 
 def revision_field() -> Any:
@@ -57,30 +59,30 @@ def revision_field() -> Any:
 class ObjectivesSchema(pa.DataFrameModel):
     """objectives.parquet: one row per objective (one logical table row)."""
 
-    revision: Series[pd.StringDtype] = revision_field()
-    objective_id: Series[pd.StringDtype] = pa.Field(
+    revision: Series[str] = revision_field()
+    objective_id: Series[str] = pa.Field(
         unique=True,
         str_matches=OBJECTIVE_ID_PATTERN,
         description="`BB.SS`: block and seq, zero-padded; unique inside the revision",
     )
     block: Series[int] = pa.Field(ge=1, description="1-based sector table, in document order")
     seq: Series[int] = pa.Field(ge=1, description="1-based position of the row in its block")
-    sector: Series[pd.StringDtype] = pa.Field(
+    sector: Series[str] = pa.Field(
         nullable=True,
         isin=SECTOR_KEYS,
         description="canonical sector key of the block; null for the cross-cutting block",
     )
-    number: Series[pd.StringDtype] = pa.Field(
+    number: Series[str] = pa.Field(
         nullable=True, description="the `n.` cell as printed; null when blank"
     )
-    assignee_raw: Series[pd.StringDtype] = pa.Field(
+    assignee_raw: Series[str] = pa.Field(
         description="the `Assegnatario obiettivo` cell as printed (empty when blank)"
     )
-    assignee: Series[pd.StringDtype] = pa.Field(
+    assignee: Series[str] = pa.Field(
         isin=ASSIGNEE_KEYS,
         description="canonical assignee key; a blank cell takes the block's sector",
     )
-    dup_raw: Series[pd.StringDtype] = pa.Field(
+    dup_raw: Series[str] = pa.Field(
         nullable=True, description="the DUP cell as printed; null when blank"
     )
     dup_mission: Series[pd.Int64Dtype] = pa.Field(
@@ -89,30 +91,31 @@ class ObjectivesSchema(pa.DataFrameModel):
     dup_programme: Series[pd.Int64Dtype] = pa.Field(
         nullable=True, ge=0, le=99, description="Programma (D.Lgs. 118/2011) read from the DUP"
     )
-    subject: Series[pd.StringDtype] = pa.Field(description="OGGETTO as printed")
-    description: Series[pd.StringDtype] = pa.Field(description="DESCRIZIONE as printed")
-    indicator: Series[pd.StringDtype] = pa.Field(
+    subject: Series[str] = pa.Field(description="OGGETTO as printed")
+    description: Series[str] = pa.Field(description="DESCRIZIONE as printed")
+    indicator: Series[str] = pa.Field(
         description="INDICATORE PERFORMANCE as printed; items separated by newlines"
     )
-    expected_result: Series[pd.StringDtype] = pa.Field(
+    expected_result: Series[str] = pa.Field(
         description="RISULTATO ATTESO as printed; items separated by newlines"
     )
-    deadline_raw: Series[pd.StringDtype] = pa.Field(description="TEMPI STABILITI as printed")
-    deadline: Series[Date] = pa.Field(  # type: ignore[type-var]
-        nullable=True, description="normalised deadline; null when not a date or missing"
+    deadline_raw: Series[str] = pa.Field(description="TEMPI STABILITI as printed")
+    deadline: Series[pa.Date] = pa.Field(
+        nullable=True,
+        description="normalised deadline (datetime.date, Parquet date32); null when none",
     )
-    deadline_status: Series[pd.StringDtype] = pa.Field(
+    deadline_status: Series[str] = pa.Field(
         isin=DEADLINE_STATUSES, description="`ok`, `repaired`, `not_a_date` or `missing`"
     )
-    status: Series[pd.StringDtype] = pa.Field(
+    status: Series[str] = pa.Field(
         isin=STATUSES, description="`active`, `suspended` or `postponed`, read from the text"
     )
     page_first: Series[int] = pa.Field(ge=1, description="first 1-based page of the row")
     page_last: Series[int] = pa.Field(ge=1, description="last 1-based page of the row")
-    block_title: Series[pd.StringDtype] = pa.Field(
+    block_title: Series[str] = pa.Field(
         nullable=True, description="extra: the title printed above the block, if any"
     )
-    dup_programme_name: Series[pd.StringDtype] = pa.Field(
+    dup_programme_name: Series[str] = pa.Field(
         nullable=True, description="extra: official name of (dup_mission, dup_programme)"
     )
     target_count: Series[int] = pa.Field(ge=0, description="extra: rows in targets.parquet")
@@ -141,25 +144,25 @@ class ObjectivesSchema(pa.DataFrameModel):
 class TargetsSchema(pa.DataFrameModel):
     """targets.parquet: one row per sub-target of an objective."""
 
-    revision: Series[pd.StringDtype] = revision_field()
-    objective_id: Series[pd.StringDtype] = pa.Field(
+    revision: Series[str] = revision_field()
+    objective_id: Series[str] = pa.Field(
         str_matches=OBJECTIVE_ID_PATTERN, description="the objective the target belongs to"
     )
     target_seq: Series[int] = pa.Field(ge=1, description="1-based order inside the objective")
-    text: Series[pd.StringDtype] = pa.Field(description="the target's printed text")
+    text: Series[str] = pa.Field(description="the target's printed text")
     weight_pct: Series[pd.Float64Dtype] = pa.Field(
         nullable=True, ge=0, le=100, description="printed weight (`Peso 50%`); null if none"
     )
-    operator: Series[pd.StringDtype] = pa.Field(
+    operator: Series[str] = pa.Field(
         nullable=True, isin=OPERATORS, description="comparison of a quantified target"
     )
     value: Series[pd.Float64Dtype] = pa.Field(
         nullable=True, description="threshold of a quantified target (`> 3,5` → 3.5)"
     )
-    unit: Series[pd.StringDtype] = pa.Field(
+    unit: Series[str] = pa.Field(
         nullable=True, description="`%`, the counted noun (`alberi`), or null"
     )
-    source_field: Series[pd.StringDtype] = pa.Field(
+    source_field: Series[str] = pa.Field(
         isin=TARGET_SOURCE_FIELDS, description="extra: the cell the target was read from"
     )
 
@@ -171,11 +174,11 @@ class TargetsSchema(pa.DataFrameModel):
 class SectorWeightsSchema(pa.DataFrameModel):
     """sector_weights.parquet: the "Rilevanza degli obiettivi" table, without its total."""
 
-    revision: Series[pd.StringDtype] = revision_field()
-    sector: Series[pd.StringDtype] = pa.Field(
+    revision: Series[str] = revision_field()
+    sector: Series[str] = pa.Field(
         isin=SECTOR_KEYS, unique=True, description="canonical sector key"
     )
-    label_raw: Series[pd.StringDtype] = pa.Field(description="the sector's label as printed")
+    label_raw: Series[str] = pa.Field(description="the sector's label as printed")
     relevance_pct: Series[float] = pa.Field(
         ge=0, le=100, description="the sector's share of the incentive fund, in percent"
     )
@@ -196,22 +199,16 @@ class SectorWeightsSchema(pa.DataFrameModel):
 class QualitySchema(pa.DataFrameModel):
     """quality.parquet: every repair, doubt and validation finding."""
 
-    revision: Series[pd.StringDtype] = revision_field()
-    objective_id: Series[pd.StringDtype] = pa.Field(
+    revision: Series[str] = revision_field()
+    objective_id: Series[str] = pa.Field(
         nullable=True, description="the objective concerned; null for plan-level findings"
     )
-    field: Series[pd.StringDtype] = pa.Field(description="the column the finding is about")
-    rule: Series[pd.StringDtype] = pa.Field(
-        description="the rule that raised it, e.g. `weights_sum`"
-    )
-    severity: Series[pd.StringDtype] = pa.Field(
-        isin=SEVERITIES, description="`info`, `warning` or `error`"
-    )
-    raw_value: Series[pd.StringDtype] = pa.Field(nullable=True, description="the printed value")
-    normalised_value: Series[pd.StringDtype] = pa.Field(
-        nullable=True, description="the value kept, if any"
-    )
-    message: Series[pd.StringDtype] = pa.Field(description="what was found and what was done")
+    field: Series[str] = pa.Field(description="the column the finding is about")
+    rule: Series[str] = pa.Field(description="the rule that raised it, e.g. `weights_sum`")
+    severity: Series[str] = pa.Field(isin=SEVERITIES, description="`info`, `warning` or `error`")
+    raw_value: Series[str] = pa.Field(nullable=True, description="the printed value")
+    normalised_value: Series[str] = pa.Field(nullable=True, description="the value kept, if any")
+    message: Series[str] = pa.Field(description="what was found and what was done")
     page: Series[pd.Int64Dtype] = pa.Field(nullable=True, description="extra: 1-based page")
 
     class Config:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from pipeline.quality import Finding
+from pipeline.schemas import TEXT_DTYPE
 
 DEFAULT_WEIGHT_TOTAL = 100.0
 DEFAULT_WEIGHT_TOLERANCE = 0.01
@@ -463,7 +464,7 @@ def targets_frame_to_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
     """Given a targets frame, return it with targets.parquet's dtypes."""
     typed = frame.copy()
     for col in ("revision", "objective_id", "text", "operator", "unit", "source_field"):
-        typed[col] = typed[col].astype("string")
+        typed[col] = typed[col].astype(TEXT_DTYPE)
     typed["target_seq"] = typed["target_seq"].astype("int64")
     typed["weight_pct"] = typed["weight_pct"].astype("Float64")
     typed["value"] = typed["value"].astype("Float64")

@@ -5,10 +5,16 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from normalise_inputs import load_references
 
 from pipeline.dup import known_mission_programmes, load_missioni_programmi, text_to_dup_code
 
 KNOWN = known_mission_programmes()
+
+
+@pytest.fixture(scope="module")
+def references():
+    return load_references()
 
 
 @pytest.mark.parametrize(

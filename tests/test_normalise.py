@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
-from reference_frames import reference_to_plan_year, reference_to_relevance, reference_to_rows
+import score
+from normalise_inputs import (
+    load_references,
+    reference_to_plan_year,
+    reference_to_relevance,
+    reference_to_rows,
+)
 
 from pipeline.errors import NormalisationError
 from pipeline.normalise import (
@@ -14,6 +22,11 @@ from pipeline.normalise import (
 )
 from pipeline.quality import findings_to_frame
 from pipeline.schemas import validate_outputs
+
+
+@pytest.fixture(scope="module")
+def references():
+    return load_references()
 
 
 @pytest.fixture(scope="module")
@@ -257,3 +270,18 @@ def test_stricter_label_score_turns_a_fuzzy_match_into_an_error():
     )
     assert [f.severity for f in lenient.findings if f.field == "assignee"] == ["warning"]
     assert [f.severity for f in strict.findings if f.field == "assignee"] == ["error"]
+
+
+def test_parquet_round_trip_scores_every_normalised_value_right(plans, tmp_path):
+    # regression: null text and date cells written by pyarrow must read back as blanks
+    # for tests/score.py, not as the string "<NA>"
+    for reference, plan in plans:
+        folder = tmp_path / reference["document"]["revision"]
+        folder.mkdir()
+        for name in ("objectives", "sector_weights"):
+            table = pa.Table.from_pandas(getattr(plan, name), preserve_index=False)
+            pq.write_table(table, folder / f"{name}.parquet")
+        report = score.score(reference, folder)
+        assert report["cell_accuracy"] == 1.0
+        assert set(report["normalised_accuracy"].values()) == {1.0}
+        assert report["relevance"]["accuracy"] == 1.0

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-import pyarrow as pa
 import pytest
 
 from pipeline.errors import ValidationError
@@ -15,6 +14,7 @@ from pipeline.schemas import (
     ASSIGNEE_KEYS,
     SCHEMAS,
     SECTOR_KEYS,
+    TEXT_DTYPE,
     schema_to_data_dictionary,
     validate_outputs,
 )
@@ -39,7 +39,7 @@ def objectives(**overrides):
             "indicator": ["a", "b"],
             "expected_result": ["a", "b"],
             "deadline_raw": ["31/12/2021", "Sospeso"],
-            "deadline": pd.array([date(2021, 12, 31), None], dtype=pd.ArrowDtype(pa.date32())),
+            "deadline": pd.array([date(2021, 12, 31), None], dtype=object),
             "deadline_status": ["ok", "not_a_date"],
             "status": ["active", "suspended"],
             "page_first": [3, 3],
@@ -53,8 +53,8 @@ def objectives(**overrides):
     for column, values in overrides.items():
         frame[column] = values
     for column in frame.columns:
-        if frame[column].dtype == object or str(frame[column].dtype) == "str":
-            frame[column] = frame[column].astype("string")
+        if column != "deadline" and frame[column].dtype in (object, "str"):
+            frame[column] = frame[column].astype(TEXT_DTYPE)
     return frame
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from normalise_inputs import load_references
 
 from pipeline.status import texts_to_status
 
@@ -11,6 +12,11 @@ SUSPENDED_DESCRIPTION = (
     "Le attività per il regolamento zonizzazione campi elettromagnetici sono sospese in "
     "seguito a sentenza TAR di Brescia"
 )
+
+
+@pytest.fixture(scope="module")
+def references():
+    return load_references()
 
 
 def status_of(description="", indicator="", result="", deadline="31/12/2021", plan_year=2021):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from normalise_inputs import load_references
 
 from pipeline.targets import (
     Threshold,
@@ -13,6 +14,11 @@ from pipeline.targets import (
     targets_to_weight_findings,
     text_to_threshold,
 )
+
+
+@pytest.fixture(scope="module")
+def references():
+    return load_references()
 
 
 def reference_rows(references):

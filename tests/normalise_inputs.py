@@ -1,8 +1,15 @@
-"""Turn a reference transcription into the frames extraction hands to normalisation."""
+"""The reference transcriptions, and the frames extraction would hand to normalisation
+for them (kept out of conftest.py so other stages' fixtures stay separate)."""
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+from pathlib import Path
+
 import pandas as pd
+
+REFERENCE_DIR = Path(__file__).parent / "reference"
 
 CELL_FIELDS = {
     "assignee_raw": "assignee",
@@ -13,6 +20,13 @@ CELL_FIELDS = {
     "expected_result": "expected_result",
     "deadline_raw": "deadline",
 }
+
+
+@lru_cache(maxsize=1)
+def load_references() -> tuple[dict, ...]:
+    """Return every `tests/reference/desenzano-*.json`, oldest revision first."""
+    paths = sorted(REFERENCE_DIR.glob("desenzano-*.json"))
+    return tuple(json.loads(path.read_text(encoding="utf-8")) for path in paths)
 
 
 def reference_to_rows(reference: dict) -> pd.DataFrame:
