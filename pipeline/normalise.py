@@ -585,7 +585,8 @@ def rows_to_objectives(
     readings: pd.DataFrame,
 ) -> pd.DataFrame:
     """Given checked rows, block sectors, assignee keys and readings (same order), return
-    objectives with the contract columns, block_title and dup_programme_name.
+    objectives with the contract columns, block_title, dup_programme_name and any
+    further column of the rows (extraction's extras), unchanged.
     """
     number = table["number"].str.strip()
     objectives = pd.DataFrame(
@@ -611,6 +612,9 @@ def rows_to_objectives(
     )
     for col in READING_COLUMNS:
         objectives[col] = readings[col].array
+    for col in table.columns:
+        if col not in objectives.columns and col not in ROW_COLUMNS:
+            objectives[col] = table[col].array  # extraction's extras, e.g. row_confidence
     return objectives
 
 
@@ -664,8 +668,12 @@ def objectives_with_target_totals(objectives: pd.DataFrame, targets: pd.DataFram
 
 
 def objectives_to_dtypes(objectives: pd.DataFrame) -> pd.DataFrame:
-    """Given an objectives frame, return it in contract column order with its dtypes."""
-    typed = objectives[OBJECTIVE_COLUMNS + OBJECTIVE_EXTRA_COLUMNS].copy()
+    """Given an objectives frame, return it in contract column order with its dtypes;
+    columns beyond the contract's and this stage's extras (passed through from
+    extraction, e.g. row_confidence) keep their dtype and come last.
+    """
+    known = OBJECTIVE_COLUMNS + OBJECTIVE_EXTRA_COLUMNS
+    typed = objectives[known + [c for c in objectives.columns if c not in known]].copy()
     for col in (
         "revision", "objective_id", "sector", "number", "assignee_raw", "assignee", "dup_raw",
         "subject", "description", "indicator", "expected_result", "deadline_raw",

@@ -21,6 +21,7 @@ from pipeline.normalise import (
     normalise_plan,
 )
 from pipeline.quality import findings_to_frame
+from pipeline.registry import load_registry, title_to_match
 from pipeline.schemas import validate_outputs
 
 
@@ -183,7 +184,10 @@ def test_unknown_block_title_fails_naming_label_page_and_three_closest_keys():
     error = raised.value
     assert error.page == 9
     assert "BIBLIOTECA CIVICA" in error.message
-    assert error.message.count("(") >= 3  # three "key (score)" entries
+    closest = title_to_match("BIBLIOTECA CIVICA", load_registry()).closest
+    assert len(closest) == 3
+    for key, _ in closest:
+        assert key in error.message
     assert "page 9" in error.one_line()
 
 
@@ -223,6 +227,13 @@ def test_unmatched_assignee_in_a_sector_block_takes_the_sector_with_an_error():
     assert list(plan.objectives["assignee"]) == ["istruzione", "istruzione"]
     [finding] = [f for f in plan.findings if f.severity == "error"]
     assert (finding.rule, finding.objective_id) == ("label_unmatched", "01.02")
+
+
+def test_extraction_extra_columns_pass_through_after_ours():
+    rows = small_rows(row_confidence=0.75, extra="{}")
+    objectives = normalise_plan(rows, NO_RELEVANCE, "2021-11", 2021).objectives
+    assert list(objectives.columns[-2:]) == ["row_confidence", "extra"]
+    assert objectives["row_confidence"].iloc[0] == 0.75
 
 
 def test_relevance_total_that_differs_from_the_sum_is_flagged():

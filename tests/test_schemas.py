@@ -188,6 +188,8 @@ def test_targets_of_an_unknown_objective_fail():
         validate_outputs({"objectives": objectives(), "targets": targets}, "p.pdf")
 
 
-def test_unknown_table_name_fails():
-    with pytest.raises(ValidationError, match="no schema"):
-        validate_outputs({"document": pd.DataFrame()}, "p.pdf")
+def test_tables_of_other_stages_are_left_to_them_but_ours_are_still_checked():
+    cells = pd.DataFrame({"anything": [1]})
+    validate_outputs({"cells": cells, "sector_weights": sector_weights()}, "p.pdf")
+    with pytest.raises(ValidationError, match="sector_weights"):
+        validate_outputs({"cells": cells, "sector_weights": sector_weights((1.0, 2.0))}, "p.pdf")
