@@ -8,10 +8,10 @@ Where the targets are read from, first match wins:
 4. otherwise the result cell's paragraphs, or the indicator's when the result is empty.
 
 Paragraphs (separated by "\\n") are targets; a paragraph holding several weights is cut
-after each weight. A bare "(60%)" at the end of a paragraph counts as a weight only when
-the same cell also prints an explicit "peso": "(100%) (-10% per ogni mese ritardo)" is
-an achievement score with a lateness penalty, and "100%" or "almeno 70%" are targets,
-not weights (see the reference NOTES, §6).
+after each weight. A bare "(60%)" ending an item counts as a weight only when the same
+cell also prints an explicit "peso", and not when another bracketed figure or a "peso"
+follows it: "(100%) (-10% per ogni mese ritardo)" is an achievement score with a lateness
+penalty, and "100%" or "almeno 70%" are targets, not weights (reference NOTES, §6).
 
 Each target's threshold is read when the text states one: a comparison sign ("> 3,5",
 "≥ 90%", "TT < 40"), a word ("almeno 200 alberi", "Min.10", "almeno il 2"), a count
@@ -38,7 +38,10 @@ PERCENT_NUMBER = r"(\d{1,3}(?:[.,]\d+)?)\s*%"
 EXPLICIT_WEIGHT = re.compile(
     r"\(?\s*\bpeso\b[\s:=]*(?:pari\s+al?\s+|del\s+)?" + PERCENT_NUMBER + r"\s*\)?", re.I
 )
-BARE_WEIGHT = re.compile(r"\(\s*" + PERCENT_NUMBER + r"\s*\)(?=[\s.;,:]*$)")
+# a bare "(N%)" followed by another bracketed figure or a "peso" qualifies something else
+BARE_WEIGHT = re.compile(
+    r"\(\s*" + PERCENT_NUMBER + r"\s*\)(?![\s.;,:]*\(\s*[-+]?\s*\d|[\s.;,:]*\(?\s*peso\b)", re.I
+)
 BRACKETED_PERCENT = re.compile(r"\(\s*" + PERCENT_NUMBER + r"\s*\)")
 SENTENCE_END = re.compile(r"[.;:!?]\s+")
 
@@ -310,7 +313,7 @@ def objective_to_targets(
     targets: list[Target] = []
     for paragraph in cell_to_paragraphs(cell):
         marks = paragraph_to_weight_marks(paragraph, allow_bare)
-        findings += paragraph_to_percentage_findings(paragraph, marks)
+        findings += paragraph_to_percentage_findings(paragraph, marks, allow_bare)
         for text, mark in paragraph_to_pieces(paragraph, marks, source == "description"):
             weight = None if mark is None else mark.value
             if weight is not None and not 0 <= weight <= 100:
@@ -331,8 +334,12 @@ def objective_to_targets(
     return targets, findings
 
 
-def paragraph_to_percentage_findings(paragraph: str, marks: list[WeightMark]) -> list[Finding]:
-    """Given a paragraph and the weights taken from it, note each "(N%)" taken or left out."""
+def paragraph_to_percentage_findings(
+    paragraph: str, marks: list[WeightMark], cell_weighted: bool
+) -> list[Finding]:
+    """Given a paragraph, the weights taken from it and whether its cell prints an explicit
+    "peso", note each bare "(N%)" taken as a weight or left out, and why.
+    """
     findings = []
     taken = {mark.start: mark for mark in marks}
     for m in BRACKETED_PERCENT.finditer(paragraph):
@@ -343,7 +350,8 @@ def paragraph_to_percentage_findings(paragraph: str, marks: list[WeightMark]) ->
                 Finding("weight_pct", "bare_weight", "info", paragraph, f"{mark.value:g}", message)
             )
         elif mark is None and not any(k.start <= m.start() < k.end for k in marks):
-            message = f"{m.group(0)!r} is not read as a weight: no other item is weighted"
+            why = "it qualifies the figure after it" if cell_weighted else "no item is weighted"
+            message = f"{m.group(0)!r} is not read as a weight: {why}"
             findings.append(
                 Finding("weight_pct", "percentage_not_a_weight", "info", paragraph, None, message)
             )

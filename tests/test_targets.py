@@ -91,6 +91,27 @@ def test_bare_percentage_beside_weighted_items_is_a_weight_with_a_note():
     assert [f.rule for f in findings] == ["bare_weight"]
 
 
+def test_bare_weight_followed_by_the_next_item_in_one_paragraph_splits_there():
+    # regression: extraction can join two printed lines of the result into one paragraph
+    result = (
+        "Pubblicazione due avvisi e assegnazione dei relativi immobili (peso 40%)\n"
+        "Almeno quattro incontri (20%) Approvazione degli atti necessari (peso 40%)"
+    )
+    targets, _ = objective_to_targets("", "", result)
+    assert [(t.text, t.weight_pct) for t in targets][1:] == [
+        ("Almeno quattro incontri (20%)", 20.0),
+        ("Approvazione degli atti necessari (peso 40%)", 40.0),
+    ]
+
+
+def test_bare_percentage_qualifying_a_weighted_item_is_not_a_weight():
+    targets, findings = objective_to_targets(
+        "", "", "Approvazione regolamento (100%) (peso 80%)\nProcedure attivate (peso 20%)"
+    )
+    assert [t.weight_pct for t in targets] == [80.0, 20.0]
+    assert [f.rule for f in findings] == ["percentage_not_a_weight"]
+
+
 @pytest.mark.parametrize(
     "result",
     [
