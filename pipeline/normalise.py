@@ -16,15 +16,11 @@ A blank assignee cell (merged with the row above in print) takes the block's sec
 Findings raised here (rule: severity) on top of those of the modules it composes:
 `assignee_from_block`: info, `assignee_from_row_above`: info,
 `assignee_outside_block_sector`: warning, `block_sector_tie`: warning,
-`number_missing`: info, `number_duplicate`: warning, `relevance_sum`: warning,
-`relevance_total_mismatch`: warning, `relevance_missing`: warning,
-`relevance_sector_without_objectives`: info, `relevance_missing_sector`: info.
+`number_missing`: info, `number_duplicate`: warning.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -41,10 +37,15 @@ from pipeline.registry import (
     DEFAULT_MIN_LABEL_SCORE,
     Registry,
     label_to_match,
-    label_to_normal_form,
     load_registry,
     match_to_findings,
     title_to_match,
+)
+from pipeline.relevance import (
+    DEFAULT_RELEVANCE_TOLERANCE,
+    DEFAULT_RELEVANCE_TOTAL,
+    relevance_to_sector_weights,
+    sectors_to_coverage_findings,
 )
 from pipeline.schemas import TEXT_DTYPE
 from pipeline.status import texts_to_status
@@ -53,9 +54,6 @@ from pipeline.targets import (
     DEFAULT_WEIGHT_TOTAL,
     objectives_to_targets,
 )
-
-DEFAULT_RELEVANCE_TOTAL = 100.0
-DEFAULT_RELEVANCE_TOLERANCE = 0.01
 
 ROW_COLUMNS = [
     "block",
@@ -82,7 +80,6 @@ TEXT_COLUMNS = [
     "expected_result",
     "deadline_raw",
 ]
-RELEVANCE_COLUMNS = ["label_raw", "value_raw"]
 OBJECTIVE_COLUMNS = [
     "revision",
     "objective_id",
@@ -115,8 +112,6 @@ READING_COLUMNS = [
     "dup_programme",
     "dup_programme_name",
 ]
-SECTOR_WEIGHT_COLUMNS = ["revision", "sector", "label_raw", "relevance_pct", "page"]
-PERCENT_VALUE = re.compile(r"^\s*(\d{1,3}(?:[.,]\d+)?)\s*%?\s*$")
 
 
 @dataclass
@@ -132,6 +127,7 @@ class NormaliseSettings:
     registry_path: str | None = None
 
     def __post_init__(self) -> None:
+        """Raise `NormalisationError` naming the first setting out of its range."""
         for name in ("min_label_score", "min_label_margin", "weight_total", "relevance_total"):
             value = getattr(self, name)
             if not isinstance(value, int | float) or not 0 <= value <= 100:
@@ -392,137 +388,6 @@ def rows_to_number_findings(table: pd.DataFrame) -> list[Finding]:
     return findings
 
 
-def value_text_to_percent(text: str) -> float | None:
-    """Given a printed relevance value ("14%", "4,5 %"), return the percentage, else None."""
-    m = PERCENT_VALUE.match(text)
-    return float(m.group(1).replace(",", ".")) if m else None
-
-
-def relevance_to_sector_weights(
-    relevance: pd.DataFrame,
-    revision: str,
-    registry: Registry,
-    settings: NormaliseSettings,
-) -> tuple[pd.DataFrame, list[Finding]]:
-    """Given the relevance rows (label_raw, value_raw, page), return sector_weights.
-
-    The "totale" row is dropped and checked against the sum of the others.
-    """
-    missing = [c for c in RELEVANCE_COLUMNS if c not in relevance.columns]
-    if missing:
-        raise NormalisationError(f"relevance lacks columns {missing}", field="relevance")
-    findings: list[Finding] = []
-    rows, totals = [], []
-    pages = relevance["page"] if "page" in relevance.columns else pd.Series([None] * len(relevance))
-    for label, value, page in zip(
-        relevance["label_raw"], relevance["value_raw"], pages, strict=True
-    ):
-        label, value = "" if pd.isna(label) else str(label), "" if pd.isna(value) else str(value)
-        page_no = None if pd.isna(page) else int(page)
-        percent = value_text_to_percent(value)
-        if percent is None:
-            raise NormalisationError(
-                "relevance value is not a percentage",
-                page=page_no,
-                field="relevance_pct",
-                value=value,
-            )
-        if label_to_normal_form(label).startswith("TOTAL"):
-            totals.append((value, percent, page_no))
-            continue
-        match = label_to_match(
-            label, registry, ("sector",), settings.min_label_score, settings.min_label_margin
-        )
-        if match.key is None:
-            raise NormalisationError(
-                f"relevance label {label!r} names no sector; closest keys: {match.closest_text()}",
-                page=page_no,
-                field="sector",
-                value=label,
-            )
-        findings += match_to_findings(match, "sector", page_no)
-        rows.append(
-            {
-                "revision": revision,
-                "sector": match.key,
-                "label_raw": label,
-                "relevance_pct": percent,
-                "page": page_no,
-            }
-        )
-    frame = pd.DataFrame(rows, columns=SECTOR_WEIGHT_COLUMNS)
-    doubled = frame[frame["sector"].duplicated(keep=False)]
-    if not doubled.empty:
-        raise NormalisationError(
-            f"relevance labels {list(doubled['label_raw'])} name the same sector",
-            page=None if pd.isna(doubled["page"].iloc[0]) else int(doubled["page"].iloc[0]),
-            field="sector",
-            value=str(doubled["sector"].iloc[0]),
-        )
-    if frame.empty:
-        message = "the plan has no relevance table"
-        findings.append(
-            Finding("relevance_pct", "relevance_missing", "warning", None, None, message)
-        )
-        return sector_weights_to_dtypes(frame), findings
-    total = float(frame["relevance_pct"].sum())
-    if not math.isclose(total, settings.relevance_total, abs_tol=settings.relevance_tolerance):
-        message = f"relevance values add up to {total:g}, not {settings.relevance_total:g}"
-        findings.append(
-            Finding("relevance_pct", "relevance_sum", "warning", None, f"{total:g}", message)
-        )
-    for value, percent, page_no in totals:
-        if not math.isclose(percent, total, abs_tol=settings.relevance_tolerance):
-            message = f"the printed total {value!r} differs from the sum of the rows, {total:g}"
-            findings.append(
-                Finding(
-                    "relevance_pct",
-                    "relevance_total_mismatch",
-                    "warning",
-                    value,
-                    f"{total:g}",
-                    message,
-                    None,
-                    page_no,
-                )
-            )
-    return sector_weights_to_dtypes(frame), findings
-
-
-def sector_weights_to_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
-    """Given a sector_weights frame, return it with sector_weights.parquet's dtypes."""
-    typed = frame.copy()
-    for col in ("revision", "sector", "label_raw"):
-        typed[col] = typed[col].astype(TEXT_DTYPE)
-    typed["relevance_pct"] = typed["relevance_pct"].astype("float64")
-    typed["page"] = typed["page"].astype("Int64")
-    return typed
-
-
-def sectors_to_coverage_findings(
-    block_sectors: Mapping[int, str | None], sector_weights: pd.DataFrame
-) -> list[Finding]:
-    """Given each block's sector and the sector weights, note sectors missing on either side."""
-    if sector_weights.empty:
-        return []
-    with_objectives = {s for s in block_sectors.values() if s is not None}
-    weighted = set(sector_weights["sector"])
-    findings = []
-    for sector in sorted(weighted - with_objectives):
-        message = f"sector {sector!r} has a relevance but no block of objectives"
-        findings.append(
-            Finding(
-                "sector", "relevance_sector_without_objectives", "info", sector, sector, message
-            )
-        )
-    for sector in sorted(with_objectives - weighted):
-        message = f"sector {sector!r} has objectives but no relevance row"
-        findings.append(
-            Finding("sector", "relevance_missing_sector", "info", sector, sector, message)
-        )
-    return findings
-
-
 def rows_to_block_sectors(
     table: pd.DataFrame, registry: Registry, settings: NormaliseSettings
 ) -> tuple[dict[int, str | None], list[Finding]]:
@@ -646,7 +511,15 @@ def normalise_plan(
         objectives, settings.weight_total, settings.weight_tolerance
     )
     findings += found
-    sector_weights, found = relevance_to_sector_weights(relevance, revision, registry, settings)
+    sector_weights, found = relevance_to_sector_weights(
+        relevance,
+        revision,
+        registry,
+        settings.min_label_score,
+        settings.min_label_margin,
+        settings.relevance_total,
+        settings.relevance_tolerance,
+    )
     findings += found + sectors_to_coverage_findings(block_sectors, sector_weights)
     return NormalisedPlan(
         objectives=objectives_to_dtypes(objectives_with_target_totals(objectives, targets)),
