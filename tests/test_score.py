@@ -25,6 +25,12 @@ from pipeline.score import (
     text_to_penalty_rule,
     weights_to_weights_used,
 )
+from pipeline.score_schemas import (
+    ObjectiveScoresSchema,
+    SectorScoresSchema,
+    TargetScoresSchema,
+    validate_score_frame,
+)
 
 
 def score_one_sector(objectives, targets, rows, settings=None, relevance=None):
@@ -513,3 +519,16 @@ def test_settings_come_from_the_score_section_of_params():
 def test_bad_settings_are_refused(params):
     with pytest.raises(ValueError):
         ScoreSettings.from_params(params)
+
+
+def test_output_schemas_refuse_impossible_values():
+    scores = fund_case(100.0)
+    broken = scores.objective_scores.copy()
+    broken.loc[0, "score"] = 120.0
+    with pytest.raises(ValidationError) as error:
+        validate_score_frame(broken, ObjectiveScoresSchema, "objective_scores.parquet")
+    assert error.value.one_line() == (
+        "objective_scores.parquet: 1 schema failure(s): score: less_than_or_equal_to(100) (120.0)"
+    )
+    validate_score_frame(scores.target_scores, TargetScoresSchema, "target_scores.parquet")
+    validate_score_frame(scores.sector_scores, SectorScoresSchema, "sector_scores.parquet")
