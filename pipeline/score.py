@@ -684,10 +684,10 @@ def missing_rows_to_problems(
 
 
 def problems_to_error(problems: Sequence[ScoreInputError]) -> ScoreInputError:
-    """Given every problem in an achievements file, return the one on the earliest line, its
-    message saying how many more there are and on which lines (first ten)."""
-    ordered = sorted(problems, key=lambda p: (p.line is None, p.line or 0))
-    first, rest = ordered[0], ordered[1:]
+    """Given every problem in an achievements file, rows' problems in file order before the
+    missing rows (often a consequence of a mistyped key), return the first, its message
+    saying how many more there are and on which lines (first ten)."""
+    first, rest = problems[0], problems[1:]
     if not rest:
         return first
     lines = sorted({p.line for p in rest if p.line is not None})
