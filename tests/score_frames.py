@@ -80,3 +80,46 @@ def write_plan_folder(
     targets.to_parquet(folder / "targets.parquet", index=False)
     weights.to_parquet(folder / "sector_weights.parquet", index=False)
     return folder
+
+
+def small_plan() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Return a plan whose template rows are, from line 2: 01.01/1 (weight 70, a lateness
+    rule), 01.01/2 (weight 30, "> 3.5"), 01.02/1 (suspended), 02.01/1 (tributi), 16.01/1
+    (cross-cutting); relevance ragioneria 60, tributi 40."""
+    objectives = objectives_frame(
+        {"objective_id": "01.01", "deadline": date(2021, 6, 30)},
+        {"objective_id": "01.02", "status": "suspended", "deadline": None},
+        {"objective_id": "02.01", "sector": "tributi"},
+        {"objective_id": "16.01", "sector": None},
+    )
+    targets = targets_frame(
+        {
+            "objective_id": "01.01",
+            "target_seq": 1,
+            "weight_pct": 70,
+            "text": "Predisposizione atti (-10% per ogni mese ritardo)",
+        },
+        {
+            "objective_id": "01.01",
+            "target_seq": 2,
+            "weight_pct": 30,
+            "text": "Indice > 3,5",
+            "operator": ">",
+            "value": 3.5,
+        },
+        {"objective_id": "01.02", "target_seq": 1},
+        {"objective_id": "02.01", "target_seq": 1},
+        {"objective_id": "16.01", "target_seq": 1},
+    )
+    return objectives, targets, sector_weights_frame({"ragioneria": 60, "tributi": 40})
+
+
+# filled-in cells of a good achievements file for small_plan(), in template order:
+# 01.01 = 70% x (100 - 1 month x 10) + 30% x 100 (3.6 > 3.5) = 93; tributi 50; 16.01 40
+SMALL_PLAN_ACHIEVEMENTS = [
+    {"achieved_pct": "100", "completed_on": "15/07/2021", "note": "atti pronti"},
+    {"measured_value": "3,6"},
+    {},
+    {"achieved_pct": "50"},
+    {"achieved_pct": "40"},
+]
