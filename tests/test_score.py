@@ -8,7 +8,14 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from score_frames import achievement_rows, objectives_frame, sector_weights_frame, targets_frame
+from score_frames import (
+    SMALL_PLAN_ACHIEVEMENTS,
+    achievement_rows,
+    objectives_frame,
+    sector_weights_frame,
+    small_plan,
+    targets_frame,
+)
 
 from pipeline.errors import ValidationError
 from pipeline.score import (
@@ -532,3 +539,28 @@ def test_output_schemas_refuse_impossible_values():
     )
     validate_score_frame(scores.target_scores, TargetScoresSchema, "target_scores.parquet")
     validate_score_frame(scores.sector_scores, SectorScoresSchema, "sector_scores.parquet")
+
+
+@pytest.mark.parametrize(
+    ("measured", "scoring", "score"),
+    [
+        ("3,6", "binary", 93.0),
+        ("3,4", "binary", 63.0),
+        ("3,4", "proportional", 63 + 30 * 3.4 / 3.5),
+    ],
+)
+def test_worked_example_of_the_docs(measured, scoring, score):
+    objectives, targets, weights = small_plan()
+    cells = [dict(c) for c in SMALL_PLAN_ACHIEVEMENTS]
+    cells[1]["measured_value"] = measured
+    rows = achievement_rows(
+        *(
+            {"objective_id": oid, "target_seq": seq, **c}
+            for (oid, seq), c in zip(
+                targets[["objective_id", "target_seq"]].values.tolist(), cells, strict=True
+            )
+        )
+    )
+    settings = ScoreSettings(threshold_scoring=scoring, fund_eur=1000.0)
+    scores = plan_to_scores(objectives, targets, weights, rows, settings)
+    assert objective_score(scores, "01.01") == pytest.approx(score)

@@ -176,3 +176,11 @@ def test_score_help_shows_both_forms_with_an_example(capsys):
     assert "piano score template desenzano-2021-11 --out" in text
     assert "piano score desenzano-2021-11 --achievements" in text
     assert "docs/score-model.md" in text
+
+
+@pytest.mark.parametrize("model", [TargetScoresSchema, ObjectiveScoresSchema, SectorScoresSchema])
+def test_every_output_column_is_in_the_docs(model):
+    docs = (Path(__file__).parents[1] / "docs" / "score-model.md").read_text(encoding="utf-8")
+    outputs = docs[docs.index("## Outputs") :]
+    missing = [c for c in model.to_schema().columns if c not in outputs]
+    assert not missing
