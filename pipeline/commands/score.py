@@ -104,6 +104,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def text_to_fund(text: str) -> float:
     """Given the --fund argument ("120000", "120.000,50"), return the amount in euro."""
+    if text.strip().endswith("%"):
+        raise argparse.ArgumentTypeError(f"the fund is an amount in euro, not {text!r}")
     try:
         amount = text_to_number(text)
     except ValueError as error:
@@ -216,15 +218,14 @@ def read_achievements_csv(path: Path) -> pd.DataFrame:
             if header is None:
                 header, header_line = [c.strip().lower() for c in cells], reader.line_num
                 continue
-            extra = cells[len(header) :]
-            if any(c.strip() for c in extra):
+            start = reader.line_num - cells_to_newlines(cells)
+            if any(c.strip() for c in cells[len(header) :]):
                 raise ScoreInputError(
                     f"{len(cells)} fields but the header (line {header_line}) has {len(header)}",
                     file=str(path),
-                    line=reader.line_num,
+                    line=start,
                 )
             cells = cells[: len(header)] + [""] * (len(header) - len(cells))
-            start = reader.line_num - cells_to_newlines(cells)
             rows.append({**dict(zip(header, cells, strict=True)), "line": start})
     except csv.Error as error:
         raise ScoreInputError(
