@@ -33,6 +33,9 @@ from pipeline.quality import Finding
 STATUSES = ("active", "suspended", "postponed")
 THRESHOLD_SCORINGS = ("binary", "proportional")
 OPERATORS = (">", ">=", "<", "<=", "=")
+# how an objective's target weights were obtained (see weights_to_weights_used)
+WEIGHTINGS = ("printed", "rescaled", "equal", "shared_rest", "unweighted_zero")
+PENALTY_SOURCES = ("plan", "default")
 
 DEFAULT_EXCLUDED_STATUSES: tuple[str, ...] = ("suspended", "postponed")
 # the plan's own rule where it states one ("-10% ogni mese ritardo"), so the default does
@@ -608,17 +611,12 @@ def achievement_rows_to_achievements(
             continue
         seen[key] = line
         values, row_problems = achievement_cells_to_values(cells, targets[key])
-        problems.extend(problem_at(p, file, line) for p in row_problems)
+        problems.extend(replace(p, file=file, line=line) for p in row_problems)
         parsed.append({"objective_id": oid, "target_seq": key[1], **values, "line": line})
     problems.extend(missing_rows_to_problems(list(targets.values()), seen, file))
     if problems:
         raise problems_to_error(problems)
     return frame_to_dtypes(pd.DataFrame(parsed, columns=ACHIEVEMENT_COLUMNS))
-
-
-def problem_at(problem: ScoreInputError, file: str, line: int) -> ScoreInputError:
-    """Given a problem found in one row's cells, return it placed at `file`, `line`."""
-    return replace(problem, file=file, line=line)
 
 
 def achievement_cells_to_values(

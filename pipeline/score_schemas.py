@@ -13,6 +13,7 @@ from pandera.errors import SchemaErrors
 from pandera.typing import Series
 
 from pipeline.errors import ValidationError
+from pipeline.score import OPERATORS, PENALTY_SOURCES, STATUSES, WEIGHTINGS
 
 MAX_LISTED_FAILURES = 5  # failure cases quoted in the one-line error; the rest are counted
 
@@ -33,7 +34,7 @@ class TargetScoresSchema(pa.DataFrameModel):
     )
     assignee: Series[pd.StringDtype] = pa.Field(nullable=True, description="assignee key")
     subject: Series[pd.StringDtype] = pa.Field(nullable=True, description="OGGETTO")
-    status: Series[pd.StringDtype] = pa.Field(description="active, suspended or postponed")
+    status: Series[pd.StringDtype] = pa.Field(isin=list(STATUSES), description="objective status")
     included: Series[pd.BooleanDtype] = pa.Field(
         description="the objective counts in its sector score (status not excluded)"
     )
@@ -48,11 +49,11 @@ class TargetScoresSchema(pa.DataFrameModel):
         ge=0, le=100, description="weight used; an objective's weights sum to 100"
     )
     weighting: Series[pd.StringDtype] = pa.Field(
-        isin=["printed", "rescaled", "equal", "shared_rest", "unweighted_zero"],
+        isin=list(WEIGHTINGS),
         description="how weight_used_pct was obtained from the printed weights",
     )
     operator: Series[pd.StringDtype] = pa.Field(
-        nullable=True, isin=[">", ">=", "<", "<=", "="], description="threshold operator"
+        nullable=True, isin=list(OPERATORS), description="threshold operator"
     )
     value: Series[pd.Float64Dtype] = pa.Field(nullable=True, description="threshold value")
     unit: Series[pd.StringDtype] = pa.Field(nullable=True, description="threshold unit")
@@ -60,7 +61,7 @@ class TargetScoresSchema(pa.DataFrameModel):
         ge=0, le=100, description="score points lost per started month of delay"
     )
     penalty_source: Series[pd.StringDtype] = pa.Field(
-        isin=["plan", "default"], description="plan: rule printed in the plan; default: params"
+        isin=list(PENALTY_SOURCES), description="plan: rule printed in the plan; default: params"
     )
     achieved_pct: Series[pd.Float64Dtype] = score_field("percentage the office reported")
     measured_value: Series[pd.Float64Dtype] = pa.Field(
@@ -108,7 +109,7 @@ class ObjectiveScoresSchema(pa.DataFrameModel):
     )
     assignee: Series[pd.StringDtype] = pa.Field(nullable=True, description="assignee key")
     subject: Series[pd.StringDtype] = pa.Field(nullable=True, description="OGGETTO")
-    status: Series[pd.StringDtype] = pa.Field(description="active, suspended or postponed")
+    status: Series[pd.StringDtype] = pa.Field(isin=list(STATUSES), description="objective status")
     included: Series[pd.BooleanDtype] = pa.Field(description="counts in its sector score")
     deadline: Series[pa.typing.DateTime] = pa.Field(nullable=True, description="deadline")
     n_targets: Series[pd.Int64Dtype] = pa.Field(ge=1, description="sub-targets scored")
@@ -116,7 +117,7 @@ class ObjectiveScoresSchema(pa.DataFrameModel):
         nullable=True, description="sum of the printed weights; NA when none is printed"
     )
     weighting: Series[pd.StringDtype] = pa.Field(
-        isin=["printed", "rescaled", "equal", "shared_rest", "unweighted_zero"],
+        isin=list(WEIGHTINGS),
         description="how the target weights were obtained",
     )
     score: Series[pd.Float64Dtype] = score_field(
