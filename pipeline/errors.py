@@ -19,6 +19,7 @@ class PianoError(Exception):
     row: str | None = None
     field: str | None = None
     value: str | None = None
+    line: int | None = None  # 1-based line of a text input (CSV), where pages do not apply
 
     exit_code = 1
 
@@ -26,10 +27,12 @@ class PianoError(Exception):
         super().__init__(self.message)
 
     def one_line(self) -> str:
-        """Given the error's context, return `file, page N, row R, field F: message`."""
+        """Given the error's context, return `file, line L, page N, row R, field F: message`."""
         where = []
         if self.file:
             where.append(self.file)
+        if self.line is not None:
+            where.append(f"line {self.line}")
         if self.page is not None:
             where.append(f"page {self.page}")
         if self.row:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -35,3 +36,13 @@ def extracted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         assert code == 0, f"piano extract failed on {name}"
         out[name] = folder
     return out
+
+
+@pytest.fixture
+def commands_on_this_branch():
+    """Every command module is present; kept so CLI tests can name their dependency on
+    the full command list."""
+    from pipeline import cli
+
+    missing = [m for m in cli.COMMAND_MODULES if importlib.util.find_spec(m) is None]
+    assert missing == [], f"command modules missing: {missing}"
