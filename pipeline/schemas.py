@@ -10,9 +10,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from pipeline.diff import CHANGE_KINDS
 from pipeline.errors import ValidationError
-
-CHANGES = ["added", "removed", "modified", "renumbered"]
 
 
 def _one_sided(frame: pd.DataFrame, old: str, new: str) -> pd.Series:
@@ -24,17 +23,45 @@ def _one_sided(frame: pd.DataFrame, old: str, new: str) -> pd.Series:
 class ObjectiveDiffSchema(pa.DataFrameModel):
     """diff.parquet: one row per change of an objective between two revisions."""
 
-    change: Series[pd.StringDtype] = pa.Field(isin=CHANGES)
-    sector: Series[pd.StringDtype] = pa.Field(nullable=True)  # null: cross-cutting block
-    old_objective_id: Series[pd.StringDtype] = pa.Field(nullable=True)
-    new_objective_id: Series[pd.StringDtype] = pa.Field(nullable=True)
-    field: Series[pd.StringDtype] = pa.Field(nullable=True)  # null for added / removed
-    old_value: Series[pd.StringDtype] = pa.Field(nullable=True)
-    new_value: Series[pd.StringDtype] = pa.Field(nullable=True)
-    old_number: Series[pd.StringDtype] = pa.Field(nullable=True)
-    new_number: Series[pd.StringDtype] = pa.Field(nullable=True)
-    subject: Series[pd.StringDtype] = pa.Field(nullable=True)
-    similarity: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0, le=100)
+    change: Series[pd.StringDtype] = pa.Field(
+        isin=list(CHANGE_KINDS), description="added, removed, modified or renumbered"
+    )
+    sector: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="canonical sector key; null for the cross-cutting block"
+    )
+    old_objective_id: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="objective_id in the old revision; null when added"
+    )
+    new_objective_id: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="objective_id in the new revision; null when removed"
+    )
+    field: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        description="column that changed (`number` if renumbered); null if added / removed",
+    )
+    old_value: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        description="old value as text (dates ISO); the description of a removed objective",
+    )
+    new_value: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        description="new value as text (dates ISO); the description of an added objective",
+    )
+    old_number: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="printed n. in the old revision"
+    )
+    new_number: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="printed n. in the new revision"
+    )
+    subject: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="OGGETTO of the objective (new side if any), to tell rows apart"
+    )
+    similarity: Series[pd.Float64Dtype] = pa.Field(
+        nullable=True,
+        ge=0,
+        le=100,
+        description="pairing score 0-100 of the objective; null when added / removed",
+    )
 
     class Config:
         strict = True
@@ -58,16 +85,45 @@ class ObjectiveDiffSchema(pa.DataFrameModel):
 class TargetDiffSchema(pa.DataFrameModel):
     """targets_diff.parquet: one row per change of a sub-target."""
 
-    change: Series[pd.StringDtype] = pa.Field(isin=["added", "removed", "modified"])
-    sector: Series[pd.StringDtype] = pa.Field(nullable=True)
-    old_objective_id: Series[pd.StringDtype] = pa.Field(nullable=True)
-    new_objective_id: Series[pd.StringDtype] = pa.Field(nullable=True)
-    old_target_seq: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    new_target_seq: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    field: Series[pd.StringDtype] = pa.Field(nullable=True)
-    old_value: Series[pd.StringDtype] = pa.Field(nullable=True)
-    new_value: Series[pd.StringDtype] = pa.Field(nullable=True)
-    similarity: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0, le=100)
+    change: Series[pd.StringDtype] = pa.Field(
+        isin=["added", "removed", "modified"], description="added, removed or modified"
+    )
+    sector: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="canonical sector key; null for the cross-cutting block"
+    )
+    old_objective_id: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        description="the target's objective in the old revision; null if the objective was added",
+    )
+    new_objective_id: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        description="the target's objective in the new revision; null if the objective was removed",
+    )
+    old_target_seq: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True,
+        ge=1,
+        description="target_seq in the old revision; null when the target was added",
+    )
+    new_target_seq: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True,
+        ge=1,
+        description="target_seq in the new revision; null when the target was removed",
+    )
+    field: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="targets.parquet column that changed; null when added / removed"
+    )
+    old_value: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="old value as text; the text of a removed target"
+    )
+    new_value: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="new value as text; the text of an added target"
+    )
+    similarity: Series[pd.Float64Dtype] = pa.Field(
+        nullable=True,
+        ge=0,
+        le=100,
+        description="pairing score 0-100 of the target's text; null when added / removed",
+    )
 
     class Config:
         strict = True
@@ -87,12 +143,23 @@ class TargetDiffSchema(pa.DataFrameModel):
 class SectorWeightDiffSchema(pa.DataFrameModel):
     """sector_weights_diff.parquet: one row per sector whose relevance changed."""
 
-    change: Series[pd.StringDtype] = pa.Field(isin=["added", "removed", "modified"])
-    sector: Series[pd.StringDtype] = pa.Field(unique=True)
-    old_pct: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0, le=100)
-    new_pct: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0, le=100)
-    old_label: Series[pd.StringDtype] = pa.Field(nullable=True)
-    new_label: Series[pd.StringDtype] = pa.Field(nullable=True)
+    change: Series[pd.StringDtype] = pa.Field(
+        isin=["added", "removed", "modified"],
+        description="modified, or added / removed when the sector is in one table only",
+    )
+    sector: Series[pd.StringDtype] = pa.Field(unique=True, description="canonical sector key")
+    old_pct: Series[pd.Float64Dtype] = pa.Field(
+        nullable=True, ge=0, le=100, description="relevance % in the old revision"
+    )
+    new_pct: Series[pd.Float64Dtype] = pa.Field(
+        nullable=True, ge=0, le=100, description="relevance % in the new revision"
+    )
+    old_label: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="row label as printed in the old table"
+    )
+    new_label: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="row label as printed in the new table"
+    )
 
     class Config:
         strict = True
@@ -107,12 +174,27 @@ class SectorWeightDiffSchema(pa.DataFrameModel):
 class PairSchema(pa.DataFrameModel):
     """pairs.parquet: every objective of two revisions with its partner, if any."""
 
-    sector: Series[pd.StringDtype] = pa.Field(nullable=True)
-    old_objective_id: Series[pd.StringDtype] = pa.Field(nullable=True)
-    new_objective_id: Series[pd.StringDtype] = pa.Field(nullable=True)
-    old_number: Series[pd.StringDtype] = pa.Field(nullable=True)
-    new_number: Series[pd.StringDtype] = pa.Field(nullable=True)
-    similarity: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0, le=100)
+    sector: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="canonical sector key; null for the cross-cutting block"
+    )
+    old_objective_id: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="objective_id in the old revision; null for an added objective"
+    )
+    new_objective_id: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="objective_id in the new revision; null for a removed objective"
+    )
+    old_number: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="printed n. in the old revision"
+    )
+    new_number: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="printed n. in the new revision"
+    )
+    similarity: Series[pd.Float64Dtype] = pa.Field(
+        nullable=True,
+        ge=0,
+        le=100,
+        description="pairing score 0-100; null for an unpaired objective",
+    )
 
     class Config:
         strict = True

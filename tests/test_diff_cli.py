@@ -161,6 +161,20 @@ def test_failed_write_leaves_the_output_folder_as_it_was(tmp_path):
     assert (out / "diff.parquet").read_text() == "previous run"
 
 
+def test_unexpected_error_while_writing_leaves_no_temporary_file(tmp_path):
+    out = tmp_path / "new-folder"
+
+    def fail(path: Path) -> None:
+        raise ValueError("a bug in a writer")
+
+    with pytest.raises(ValueError):
+        diff_command.write_files_atomically(
+            {"diff.parquet": lambda path: path.write_text("x"), "diff.md": fail}, out
+        )
+
+    assert not out.exists()  # created by the call, removed again
+
+
 def test_diff_command_is_registered_with_an_example_in_its_help():
     assert "pipeline.commands.diff" in cli.COMMAND_MODULES
     help_text = cli.build_parser()._subparsers._group_actions[0].choices["diff"].format_help()

@@ -160,6 +160,7 @@ def write_files_atomically(writers: dict[str, Callable[[Path], object]], out: Pa
     """
     created = not out.exists()
     temporary: dict[str, Path] = {}
+    done = False
     try:
         out.mkdir(parents=True, exist_ok=True)
         for name, write in writers.items():
@@ -169,12 +170,16 @@ def write_files_atomically(writers: dict[str, Callable[[Path], object]], out: Pa
             write(temporary[name])
         for name, path in temporary.items():
             os.replace(path, out / name)
+        done = True
     except (OSError, pa.ArrowException) as error:
-        for path in temporary.values():
-            path.unlink(missing_ok=True)
-        if created and out.is_dir() and not any(out.iterdir()):
-            out.rmdir()
         raise OutputError(f"cannot write output: {error}", file=str(out)) from None
+    finally:
+        # also on any other exception or an interrupt: no temporary file stays behind
+        if not done:
+            for path in temporary.values():
+                path.unlink(missing_ok=True)
+            if created and out.is_dir() and not any(out.iterdir()):
+                out.rmdir()
 
 
 def plan_diff_to_summary(diff: PlanDiff, out: Path) -> str:
