@@ -29,7 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Turn municipal performance plans (PDF) into validated Parquet.",
     )
     parser.add_argument("--version", action="version", version=f"piano {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the full traceback on errors"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
