@@ -306,8 +306,7 @@ def objectives_to_similarity(
         counted = np.where(both_empty, 0.0, weight)
         total += counted * _texts_to_similarity(old_keys, new_keys)
         weight_sum += counted
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(weight_sum > 0, total / np.where(weight_sum > 0, weight_sum, 1.0), 0.0)
+    return np.divide(total, weight_sum, out=np.zeros_like(total), where=weight_sum > 0)
 
 
 def similarity_to_pairs(
@@ -461,25 +460,15 @@ def pairs_to_objective_changes(
             "subject": value_to_text(subject_row["subject"]),
             "similarity": pair.similarity,
         }
-        if old_row is None:
+        if old_row is None or new_row is None:
+            description = value_to_text(subject_row["description"])
+            added = old_row is None
             rows.append(
                 {
                     **base,
-                    "change": "added",
-                    "field": None,
-                    "old_value": None,
-                    "new_value": value_to_text(subject_row["description"]),
-                }
-            )
-            continue
-        if new_row is None:
-            rows.append(
-                {
-                    **base,
-                    "change": "removed",
-                    "field": None,
-                    "old_value": value_to_text(subject_row["description"]),
-                    "new_value": None,
+                    "change": "added" if added else "removed",
+                    "old_value": None if added else description,
+                    "new_value": description if added else None,
                 }
             )
             continue
