@@ -108,8 +108,6 @@ def params_file_to_settings(path: Path | None) -> DiffSettings:
     except SettingsError as error:
         error.file = str(path)
         raise
-    except TypeError as error:  # a value of the wrong type reached the dataclass
-        raise SettingsError(str(error), file=str(path), field=PARAMS_SECTION) from None
 
 
 def folder_to_plan_frames(folder: Path) -> PlanFrames:
