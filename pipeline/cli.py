@@ -19,6 +19,7 @@ from pipeline.errors import PianoError
 COMMAND_MODULES = [
     "pipeline.commands.extract",
     "pipeline.commands.score",
+    "pipeline.commands.diff",
 ]
 
 

@@ -92,3 +92,21 @@ class ScoreInputError(PianoError):
     """An achievements file for the score model is malformed."""
 
     exit_code = 9
+
+
+class DiffInputError(PianoError):
+    """An input folder of `piano diff` lacks a file or column, or holds duplicate keys."""
+
+    exit_code = 10
+
+
+class SettingsError(PianoError):
+    """A `params.yaml` section has an unknown key or a value of the wrong type or range."""
+
+    exit_code = 11
+
+
+class OutputError(PianoError):
+    """An output file could not be written; the output folder is left as it was."""
+
+    exit_code = 12
