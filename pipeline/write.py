@@ -47,9 +47,9 @@ def write_folder(out_dir: Path, files: dict[str, Callable[[Path], None]]) -> lis
     temps: dict[str, Path] = {}
     try:
         for name, write in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
             os.close(fd)
-            temps[name] = Path(tmp)
+            temps[name] = Path(tmp_name)
             write(temps[name])
         for name, tmp in temps.items():
             os.replace(tmp, out_dir / name)

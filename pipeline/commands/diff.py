@@ -18,7 +18,6 @@ import yaml
 
 from pipeline.diff import DiffSettings, PlanDiff, PlanFrames, compare_plans, plan_diff_to_dict
 from pipeline.diff_report import CHANGE_LABELS, diff_to_counts, diff_to_markdown
-from pipeline.errors import DiffInputError, OutputError, SettingsError
 from pipeline.diff_schemas import (
     ObjectiveDiffSchema,
     PairSchema,
@@ -26,6 +25,7 @@ from pipeline.diff_schemas import (
     TargetDiffSchema,
     validate_frame,
 )
+from pipeline.errors import DiffInputError, OutputError, SettingsError
 
 INPUT_FILES = ("objectives.parquet", "targets.parquet", "sector_weights.parquet")
 PARAMS_SECTION = "diff"

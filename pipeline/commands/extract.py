@@ -20,8 +20,8 @@ from pipeline.write import frame_to_parquet_bytes_writer, json_writer, write_fol
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("extract", help=run_extract.__doc__.splitlines()[0],
-                                   description=run_extract.__doc__,
+    doc = run_extract.__doc__ or ""
+    parser = subparsers.add_parser("extract", help=doc.splitlines()[0], description=doc,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("source", type=Path, help="the plan PDF")
     parser.add_argument("--out", type=Path, required=True, help="output folder")
