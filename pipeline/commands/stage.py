@@ -42,9 +42,9 @@ def run_stage(args: argparse.Namespace) -> None:
     """Run one step of the pipeline (extract, normalise, validate), folder to folder.
 
     Example:
-        piano stage extract sources/desenzano-2021-11.pdf --out build/desenzano-2021-11/extract
-        piano stage normalise build/desenzano-2021-11/extract --out build/desenzano-2021-11/normalise
-        piano stage validate build/desenzano-2021-11/normalise --out extracted/desenzano-2021-11
+        piano stage extract sources/plan.pdf --out build/plan/extract
+        piano stage normalise build/plan/extract --out build/plan/normalise
+        piano stage validate build/plan/normalise --out extracted/plan
 
     `piano extract` runs the three in one process and writes the same files.
     """
