@@ -13,9 +13,6 @@ import csv
 import inspect
 import io
 import json
-import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +39,7 @@ from pipeline.score_schemas import (
     TargetScoresSchema,
     validate_score_frame,
 )
+from pipeline.write import write_folder
 
 DEFAULT_EXTRACTED_ROOT = Path("extracted")
 DEFAULT_SCORED_ROOT = Path("scored")
@@ -270,7 +268,7 @@ def write_template(folder: Path, out: Path, example: bool, params: Path | None) 
         frame = score_targets_to_template(score_targets)
     text = (EXAMPLE_COMMENT if example else "") + frame.to_csv(index=False, lineterminator="\n")
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_files_atomically(out.parent, {out.name: lambda path: path.write_text(text, "utf-8")})
+    write_folder(out.parent, {out.name: lambda path: path.write_text(text, "utf-8")})
     print(f"wrote {out}: {len(frame)} sub-targets")
 
 
@@ -280,7 +278,7 @@ def write_scores(scores: Scores, out: Path) -> None:
     summary = json.dumps(scores_to_summary(scores), indent=2, ensure_ascii=False) + "\n"
     figure = sector_scores_to_figure(scores.sector_scores, scores.split)
     out.mkdir(parents=True, exist_ok=True)
-    write_files_atomically(
+    write_folder(
         out,
         {
             "target_scores.parquet": lambda p: scores.target_scores.to_parquet(p, index=False),
@@ -295,28 +293,6 @@ def write_scores(scores: Scores, out: Path) -> None:
             "score_chart.png": lambda p: figure.savefig(p, format="png", dpi=CHART_DPI),
         },
     )
-
-
-def write_files_atomically(folder: Path, writers: dict[str, Callable[[Path], Any]]) -> None:
-    """Given a folder and a writer per file name, write each file to a temporary file in the
-    folder and rename them into place only once every one is written; on a failure while
-    writing, remove the temporary files so the folder keeps its old files."""
-    umask = os.umask(0)
-    os.umask(umask)
-    temporary: dict[str, Path] = {}
-    try:
-        for name, write in writers.items():
-            handle, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
-            os.close(handle)
-            temporary[name] = Path(temp_name)
-            write(temporary[name])
-            # mkstemp makes owner-only files; outputs get the mode any new file would get
-            os.chmod(temporary[name], 0o666 & ~umask)
-        for name, temp in temporary.items():
-            os.replace(temp, folder / name)
-    finally:
-        for temp in temporary.values():
-            temp.unlink(missing_ok=True)
 
 
 def scores_to_report(scores: Scores, out: Path) -> str:
