@@ -169,6 +169,46 @@ def corrections_to_checks(tables: dict[str, pd.DataFrame], corrections: Iterable
     return [correction_to_check(tables, c) for c in corrections]
 
 
+def tables_to_new_correction(tables: dict[str, pd.DataFrame], objective_id: str, field: str,
+                             new: Value, *, target_seq: int | None, reason: str, by: str,
+                             date: dt.date, file: str, source: str | None = None
+                             ) -> Correction:
+    """Given the (uncorrected) tables and what an analyst wants corrected, return the
+    entry that does it: `old` is the value the column holds now, `number`, `subject`
+    (and `target_text`) how the objective reads now. Raises `CorrectionError` when the
+    objective or target does not exist, `target_seq` is given for an objective's field
+    or missing for a target's, or the column already holds `new`."""
+    spec = CORRECTABLE_FIELDS[field]
+    if (spec.table == "targets") != (target_seq is not None):
+        raise CorrectionError("a target's field (text, weight_pct, operator, value, unit) "
+                              "needs target_seq, and only a target's field takes one",
+                              row=objective_id, field=field)
+    objectives = tables["objectives"]
+    rows = objectives.index[objectives["objective_id"] == objective_id]
+    if len(rows) == 0:
+        raise CorrectionError(f"no objective {objective_id}", row=objective_id, field=field)
+    row, target_text = int(rows[0]), None
+    if target_seq is not None:
+        targets = tables["targets"]
+        hits = targets.index[(targets["objective_id"] == objective_id)
+                             & (targets["target_seq"] == target_seq)]
+        if len(hits) == 0:
+            raise CorrectionError(f"objective {objective_id} has no target {target_seq}",
+                                  row=objective_id, field=field)
+        row, target_text = int(hits[0]), value_to_text(cell_to_value(targets.at[hits[0],
+                                                                              "text"]))
+    old = cell_to_value(tables[spec.table].at[row, field])
+    if values_equal(spec, old, new):
+        raise CorrectionError(f"the pipeline already gives {show(new)}: nothing to correct",
+                              row=objective_id, field=field)
+    return Correction(
+        file=file, line=0, objective_id=objective_id,
+        number=value_to_text(cell_to_value(objectives.at[rows[0], "number"])),
+        subject=value_to_text(cell_to_value(objectives.at[rows[0], "subject"])) or "",
+        field=field, old=old, new=new, reason=reason.strip(), by=by.strip(), date=date,
+        target_seq=target_seq, target_text=target_text, source=source)
+
+
 def check_to_error(check: CorrectionCheck, others: int = 0) -> CorrectionError:
     """Given a check that does not apply, return the error that stops the run, naming
     the entry's file, line, objective and field (and how many more do not apply)."""

@@ -15,6 +15,7 @@ from pipeline.correct import (
     apply_corrections,
     corrections_for_source,
     corrections_to_checks,
+    tables_to_new_correction,
     tables_without_corrections,
 )
 from pipeline.corrections import Correction, yaml_text_to_corrections
@@ -207,3 +208,27 @@ def test_the_stage_output_is_what_validation_reads(tables, tmp_path: Path):
     back, _ = folder_to_tables(tmp_path, ("objectives", "targets", "sector_weights", "quality"))
     validate_outputs(back, "small plan")
     assert back["objectives"]["deadline"].iloc[0] == dt.date(2021, 6, 1)
+
+
+def test_a_new_entry_takes_the_current_value_and_recognising_text(tables):
+    correction = tables_to_new_correction(
+        tables, "01.02", "weight_pct", 60.0, target_seq=2, reason=" page ", by="A. Rossi",
+        date=dt.date(2026, 11, 25), file=FILE)
+    assert (correction.number, correction.subject) == ("2", "Accertamenti IMU")
+    assert (correction.old, correction.target_text) == (50.0, "Sportello aperto (peso 50%)")
+    assert correction.reason == "page"
+    [check] = corrections_to_checks(tables, [correction])
+    assert check.applies
+
+
+@pytest.mark.parametrize("objective_id, field, target_seq, message", [
+    ("01.09", "deadline", None, "no objective 01.09"),
+    ("01.02", "weight_pct", None, "needs target_seq"),
+    ("01.02", "deadline", 1, "needs target_seq"),
+    ("01.02", "weight_pct", 7, "no target 7"),
+])
+def test_a_new_entry_for_something_that_is_not_there_is_refused(
+        tables, objective_id, field, target_seq, message):
+    with pytest.raises(CorrectionError, match=message):
+        tables_to_new_correction(tables, objective_id, field, None, target_seq=target_seq,
+                                 reason="r", by="b", date=dt.date(2026, 11, 25), file=FILE)
