@@ -19,6 +19,7 @@ from pipeline.errors import PianoError
 COMMAND_MODULES = [
     "pipeline.commands.extract",
     "pipeline.commands.stage",
+    "pipeline.commands.corrections",
     "pipeline.commands.score",
     "pipeline.commands.diff",
 ]

@@ -122,6 +122,11 @@ class ObjectivesSchema(pa.DataFrameModel):
     weight_total: Series[pd.Float64Dtype] = pa.Field(
         nullable=True, ge=0, description="extra: sum of the targets' weights; null if none"
     )
+    corrected_fields: Series[str] = pa.Field(
+        required=False,
+        description="extra, only when the revision has a corrections file: the fields a hand "
+        "correction changed, comma-joined (`deadline,targets[2].weight_pct`); empty if none",
+    )
 
     class Config:
         strict = False
@@ -164,6 +169,11 @@ class TargetsSchema(pa.DataFrameModel):
     )
     source_field: Series[str] = pa.Field(
         isin=TARGET_SOURCE_FIELDS, description="extra: the cell the target was read from"
+    )
+    corrected_fields: Series[str] = pa.Field(
+        required=False,
+        description="extra, only when the revision has a corrections file: the target's "
+        "fields a hand correction changed, comma-joined (`weight_pct`); empty if none",
     )
 
     class Config:
