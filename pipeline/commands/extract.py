@@ -14,6 +14,7 @@ from pipeline.errors import ExtractionError, InputError
 from pipeline.extract import Extraction, ExtractSettings, pdf_to_extraction
 from pipeline.normalise import NormalisedPlan, NormaliseSettings, normalise_plan
 from pipeline.params import load_params
+from pipeline.progress import pdf_progress
 from pipeline.quality import findings_to_frame
 from pipeline.schemas import validate_outputs
 from pipeline.stage_io import tables_to_folder
@@ -45,7 +46,8 @@ def run_extract(args: argparse.Namespace) -> None:
     if args.revision is not None and not is_revision(args.revision):
         raise InputError("--revision must read YYYY-MM", value=args.revision)
     extraction = pdf_to_extraction(args.source, settings_from_params(
-        ExtractSettings, params.get("extract"), args.params))
+        ExtractSettings, params.get("extract"), args.params),
+        track=pdf_progress(args.source, f"extract {args.source.name}"))
     tables, document = extraction_to_tables(extraction, args.revision, settings_from_params(
         NormaliseSettings, params.get("normalise"), args.params))
     validate_outputs(tables, extraction.source)
