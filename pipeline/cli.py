@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "pipeline.commands.stage",
     "pipeline.commands.score",
     "pipeline.commands.diff",
+    "pipeline.commands.review",
     "pipeline.commands.docs",
 ]
 
