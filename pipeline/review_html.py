@@ -357,11 +357,12 @@ def crops_html(objective_id: str, crops: list[Crop], source: str) -> str:
     figures = []
     for crop in crops:
         figures.append(
-            f'<figure><img src="{esc(crop.file_name)}" width="{crop.width}" '
+            f'<figure><a href="{esc(crop.file_name)}" title="open at full size">'
+            f'<img src="{esc(crop.file_name)}" width="{crop.width}" '
             f'height="{crop.height}" alt="objective {esc(objective_id)} on page {crop.page}">'
-            f"<figcaption>Page {crop.page} of {esc(source)}: each cell read is outlined in "
-            "its field's colour (see the swatches below); the page around it is faded."
-            "</figcaption></figure>")
+            f"</a><figcaption>Page {crop.page} of {esc(source)}: each cell read is outlined "
+            "in its field's colour (see the swatches below); the page around it is faded. "
+            "Click the picture for full size.</figcaption></figure>")
     return "\n".join(figures)
 
 
