@@ -22,6 +22,8 @@ COMMAND_MODULES = [
     "pipeline.commands.corrections",
     "pipeline.commands.score",
     "pipeline.commands.diff",
+    "pipeline.commands.review",
+    "pipeline.commands.docs",
 ]
 
 

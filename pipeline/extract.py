@@ -5,7 +5,7 @@ and the choice is logged as a finding."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -74,14 +74,18 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def pdf_to_extraction(path: Path, settings: ExtractSettings | None = None) -> Extraction:
+def pdf_to_extraction(path: Path, settings: ExtractSettings | None = None,
+                      track: Callable[[Iterable[Page]], Iterable[Page]] | None = None
+                      ) -> Extraction:
     """Given a plan PDF, return its Extraction; raise InputError for an unreadable file
-    and ExtractionError for a PDF with no plan table."""
+    and ExtractionError for a PDF with no plan table. `track`, if given, wraps the
+    stream of pages as they are read (a progress bar: `pipeline.progress.pdf_progress`)."""
     settings = settings or ExtractSettings()
     choices: list[GridChoice] = []
+    pages = pdf_to_pages(path, settings.read)
 
     def pages_with_tables() -> Iterator[tuple[Page, list[Table]]]:
-        for page in pdf_to_pages(path, settings.read):
+        for page in (track(pages) if track else pages):
             tables, choice = page_to_tables(page)
             choices.append(choice)
             yield page, tables

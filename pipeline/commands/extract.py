@@ -15,6 +15,7 @@ from pipeline.errors import ExtractionError, InputError
 from pipeline.extract import Extraction, ExtractSettings, pdf_to_extraction
 from pipeline.normalise import NormalisedPlan, NormaliseSettings, normalise_plan
 from pipeline.params import load_params
+from pipeline.progress import pdf_progress
 from pipeline.quality import findings_to_frame
 from pipeline.schemas import validate_outputs
 from pipeline.stage_io import tables_to_folder
@@ -52,7 +53,8 @@ def run_extract(args: argparse.Namespace) -> None:
         raise InputError("--revision must read YYYY-MM", value=args.revision)
     corrections_dir = corrections_dir_or_default(args.corrections_dir)
     extraction = pdf_to_extraction(args.source, settings_from_params(
-        ExtractSettings, params.get("extract"), args.params))
+        ExtractSettings, params.get("extract"), args.params),
+        track=pdf_progress(args.source, f"extract {args.source.name}"))
     tables, document = extraction_to_tables(extraction, args.revision, settings_from_params(
         NormaliseSettings, params.get("normalise"), args.params))
     tables, document = correct_tables(tables, document, corrections_dir)

@@ -14,6 +14,7 @@ from pipeline.errors import InputError
 from pipeline.extract import ExtractSettings, pdf_to_extraction
 from pipeline.normalise import NormaliseSettings
 from pipeline.params import load_params
+from pipeline.progress import pdf_progress
 from pipeline.schemas import validate_outputs
 from pipeline.stage_io import (
     extraction_to_folder,
@@ -58,7 +59,8 @@ def run_stage(args: argparse.Namespace) -> None:
     params = load_params(args.params)
     if args.step == "extract":
         settings = settings_from_params(ExtractSettings, params.get("extract"), args.params)
-        extraction_to_folder(pdf_to_extraction(args.input, settings), args.out)
+        track = pdf_progress(args.input, f"extract {args.input.name}")
+        extraction_to_folder(pdf_to_extraction(args.input, settings, track), args.out)
     elif args.step == "normalise":
         settings = settings_from_params(NormaliseSettings, params.get("normalise"),
                                         args.params)
