@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from pipeline.grid import Table
 from pipeline.grid_ruled import page_to_ruled_tables
+from pipeline.grid_text import page_to_text_tables
 from pipeline.page import Page
 from pipeline.quality import Finding
 
@@ -19,6 +20,8 @@ Finder = Callable[[Page], list[Table]]
 
 FINDERS: list[tuple[str, Finder]] = [
     ("ruled", page_to_ruled_tables),
+    # a usable ruled grid wins; words laid out by white space are the fallback
+    ("text", page_to_text_tables),
 ]
 
 
@@ -41,13 +44,14 @@ def page_to_tables(page: Page, finders: list[tuple[str, Finder]] | None = None
                    ) -> tuple[list[Table], GridChoice]:
     """Given a page, return its tables from the first finder that finds any, and the
     choice made."""
-    tried = []
+    tried: list[str] = []
     for name, finder in finders or FINDERS:
         tables = finder(page)
         if tables:
             rows = sum(t.n_rows for t in tables)
             reason = (f"page {page.number}: {name} grid, {len(tables)} table(s), "
-                      f"{rows} printed rows" + (f" ({', '.join(tried)} found none)" if tried else ""))
+                      f"{rows} printed rows"
+                      + (f" ({', '.join(tried)} found none)" if tried else ""))
             return tables, GridChoice(page.number, name, len(tables), reason)
         tried.append(name)
     return [], GridChoice(page.number, None, 0,

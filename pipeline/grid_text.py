@@ -1,0 +1,540 @@
+"""Find tables from where the words sit, for pages whose tables have no usable ruling
+(borders switched off, at most a rule under the header).
+
+The chain: page words → vertical bands → header bands, recognised by meaning → for each
+header, the body printed under it → columns from the white-space gutters that run down
+header and body → per column, visual lines → runs (the lines of one cell, closer to each
+other than to the next row's) → rows as groups of runs that overlap vertically (a short
+cell, centred or not, overlaps the tall cell of its own row and no other) → rows split
+where the n. column holds two numbers, and middle fragments with no identity cell joined
+to the row they are closest to → a Table with the words placed, and a confidence per row.
+
+Every distance is a multiple of the page's median word height, so the reader does not
+depend on one renderer's font size or padding.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+from pipeline.cell_text import SPACE_WIDTH_RATIO, words_to_lines
+from pipeline.grid import Cell, Table
+from pipeline.header import HeaderMap, cells_to_header, is_relevance_header
+from pipeline.page import Page, Ruling, Word
+from pipeline.rows import as_int
+
+DEFAULT_BAND_GAP = 0.5  # × word height: lines closer than this form one band (a header)
+DEFAULT_HEADER_CELL_GAP = 1.0  # × word height: header words further apart are two cells
+DEFAULT_MIN_GUTTER = 0.6  # × word height: narrowest white space that separates columns
+DEFAULT_LINE_GAP_SLACK = 0.5  # × word height a row gap exceeds the usual gap between lines
+DEFAULT_MAX_ROW_GAP = 2.5  # × word height: a wider empty strip ends the table
+DEFAULT_MIN_COLUMNS = 2
+DEFAULT_LINE_GAP = 0.2  # × word height between the lines of a cell, single-spaced
+MAX_LINE_GAP = 0.6  # × word height: wider is padding between rows, not line spacing
+DEFAULT_SPLIT_CONFIDENCE = 0.8  # a row the n. column had to split off, or a rejoined fragment
+DEFAULT_RULE_SPAN = 0.5  # a rule under the header spans at least this fraction of it
+
+# a page number as printed in a footer: "11", "- 11 -", "Pag. 11", "11 di 21", "11/21"
+PAGE_NUMBER = re.compile(r"^\W*(?:pag(?:ina|\.)?\s*)?\d{1,4}(?:\s*(?:/|di|of)\s*\d{1,4})?\W*$",
+                         re.IGNORECASE)
+# cells every objective prints once, short and (in these plans) vertically centred
+IDENTITY_FIELDS = ("number", "assignee_raw", "dup_raw", "deadline_raw")
+
+
+@dataclass(frozen=True)
+class TextSettings:
+    """Distances (multiples of the median word height) of the text-layout finder."""
+
+    band_gap: float = DEFAULT_BAND_GAP
+    header_cell_gap: float = DEFAULT_HEADER_CELL_GAP
+    min_gutter: float = DEFAULT_MIN_GUTTER
+    line_gap_slack: float = DEFAULT_LINE_GAP_SLACK
+    max_row_gap: float = DEFAULT_MAX_ROW_GAP
+    min_columns: int = DEFAULT_MIN_COLUMNS
+    split_confidence: float = DEFAULT_SPLIT_CONFIDENCE
+
+    def __post_init__(self) -> None:
+        distances = (self.band_gap, self.header_cell_gap, self.min_gutter,
+                     self.line_gap_slack, self.max_row_gap)
+        if min(distances) <= 0:
+            raise ValueError("text grid settings: distances must be > 0")
+        if self.line_gap_slack >= self.max_row_gap:
+            raise ValueError("text grid settings: line_gap_slack must be < max_row_gap")
+        if self.min_columns < 2:
+            raise ValueError("text grid settings: min_columns must be >= 2")
+        if not 0 < self.split_confidence <= 1:
+            raise ValueError("text grid settings: split_confidence must be in (0, 1]")
+
+
+@dataclass(frozen=True)
+class HeaderBand:
+    """A header recognised on the page: its words, its top and bottom, and the rule
+    printed under it (or None)."""
+
+    words: tuple[Word, ...]
+    top: float
+    bottom: float
+    rule: Ruling | None
+
+
+@dataclass(frozen=True)
+class Run:
+    """The lines of one column that sit closer to each other than a row gap: one cell's
+    text, or (when rows are set tight) the cells of several rows."""
+
+    col: int
+    lines: tuple[tuple[Word, ...], ...]
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.lines[0])
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.lines[-1])
+
+
+@dataclass
+class RowGroup:
+    """The lines of one printed row, by column, and how sure the reader is of it."""
+
+    lines: dict[int, list[tuple[Word, ...]]]
+    confidence: float = 1.0
+
+    @property
+    def top(self) -> float:
+        return min(w.top for ls in self.lines.values() for ln in ls for w in ln)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for ls in self.lines.values() for ln in ls for w in ln)
+
+    def words(self) -> list[Word]:
+        return [w for ls in self.lines.values() for ln in ls for w in ln]
+
+
+def line_box(line: tuple[Word, ...]) -> tuple[float, float]:
+    """Given a visual line, return its (top, bottom)."""
+    return min(w.top for w in line), max(w.bottom for w in line)
+
+
+def words_to_word_height(words: list[Word]) -> float:
+    """Given the words of a page, return their median height (the unit of every distance
+    here), 1.0 when there are none."""
+    return statistics.median(w.bottom - w.top for w in words) if words else 1.0
+
+
+def rule_between(rulings: list[Ruling], top: float, bottom: float, x0: float, x1: float
+                 ) -> Ruling | None:
+    """Given rulings and a strip (top..bottom, x0..x1), return the horizontal ruling lying
+    in the strip and spanning at least half its width, if any."""
+    for r in rulings:
+        if r.orientation != "h" or not top <= r.top <= bottom:
+            continue
+        overlap = min(r.x1, x1) - max(r.x0, x0)
+        if overlap >= DEFAULT_RULE_SPAN * (x1 - x0):
+            return r
+    return None
+
+
+def words_to_bands(words: list[Word], rulings: list[Ruling], gap: float) -> list[list[Word]]:
+    """Given words and the page rulings, return vertical bands: words whose boxes lie
+    within `gap` points of each other, top to bottom, a horizontal ruling between two
+    words always starting a new band."""
+    bands: list[list[Word]] = []
+    bottom = float("-inf")
+    for word in sorted(words, key=lambda w: (w.top, w.x0)):
+        ruled = any(r.orientation == "h" and bottom <= r.top <= word.top
+                    and r.x0 <= word.x_mid <= r.x1 for r in rulings)
+        if bands and word.top <= bottom + gap and not ruled:
+            bands[-1].append(word)
+            bottom = max(bottom, word.bottom)
+        else:
+            bands.append([word])
+            bottom = word.bottom
+    return bands
+
+
+def words_to_x_groups(words: list[Word] | tuple[Word, ...], gap: float) -> list[list[Word]]:
+    """Given words, return them grouped left to right wherever more than `gap` points of
+    white space run between them from top to bottom."""
+    groups: list[list[Word]] = []
+    right = float("-inf")
+    for word in sorted(words, key=lambda w: w.x0):
+        if groups and word.x0 <= right + gap:
+            groups[-1].append(word)
+            right = max(right, word.x1)
+        else:
+            groups.append([word])
+            right = word.x1
+    return groups
+
+
+def words_to_text(words: list[Word] | tuple[Word, ...]) -> str:
+    """Given the words of one cell, return them as text, line by line."""
+    return " ".join(w.text for line in words_to_lines(words) for w in line)
+
+
+def header_field_count(words: list[Word], cell_gap: float, min_columns: int) -> int:
+    """Given the words of a band, return how many plan fields its cells (words apart by
+    more than `cell_gap`) name: 0 when it is no header, 2 for the relevance table's."""
+    cells = words_to_x_groups(words, cell_gap)
+    if len(cells) < min_columns:
+        return 0
+    texts = {i: words_to_text(c) for i, c in enumerate(cells)}
+    found = cells_to_header(texts)
+    if found is not None:
+        return len(found.fields)
+    return 2 if is_relevance_header(texts) else 0
+
+
+def band_to_header(band: list[Word], rulings: list[Ruling], cell_gap: float,
+                   min_columns: int) -> HeaderBand | None:
+    """Given one band of words and the page rulings, return the band as a HeaderBand
+    when its cells name the plan's fields (or the relevance table's), leading lines
+    that name nothing more (a title set close above the header) left out; else None."""
+    lines = words_to_lines(band)
+    best = header_field_count(band, cell_gap, min_columns)
+    if best == 0:
+        return None
+    while len(lines) > 1:
+        rest = [w for line in lines[1:] for w in line]
+        if header_field_count(rest, cell_gap, min_columns) < best:
+            break
+        lines = lines[1:]
+    words = tuple(w for line in lines for w in line)
+    top, bottom = min(w.top for w in words), max(w.bottom for w in words)
+    x0, x1 = min(w.x0 for w in words), max(w.x1 for w in words)
+    rule = rule_between(rulings, bottom, bottom + 2 * (bottom - top), x0, x1)
+    return HeaderBand(words, top, bottom, rule)
+
+
+def page_to_header_bands(page: Page, height: float, settings: TextSettings
+                         ) -> list[HeaderBand]:
+    """Given a page and its unit height, return the header bands printed on it, top to
+    bottom."""
+    bands = words_to_bands(page.words, page.rulings, settings.band_gap * height)
+    found = [band_to_header(b, page.rulings, settings.header_cell_gap * height,
+                            settings.min_columns) for b in bands]
+    return [h for h in found if h is not None]
+
+
+def body_words(page: Page, header: HeaderBand, limit: float, height: float,
+               settings: TextSettings) -> list[Word]:
+    """Given a page, a header, where the next header starts and the unit height, return
+    the words of the table body: from under the header down to the first empty strip
+    wider than `max_row_gap`, leaving out a last line that reads as a page number and a
+    last band that sits closer to the next header than to the body (that header's
+    title)."""
+    start = header.rule.top if header.rule is not None else header.bottom
+    in_header = set(header.words)
+    candidates = [w for w in page.words if w.top >= start and w.bottom <= limit
+                  and w not in in_header]
+    bands = words_to_bands(candidates, [], settings.band_gap * height)
+    kept: list[list[Word]] = []
+    above = start
+    for band in bands:
+        top = min(w.top for w in band)
+        if top - above > settings.max_row_gap * height:
+            break
+        kept.append(band)
+        above = max(w.bottom for w in band)
+    if kept and is_page_number(kept[-1]):
+        kept.pop()
+    if len(kept) >= 2 and limit < float("inf"):
+        last, before = kept[-1], kept[-2]
+        gap_above = min(w.top for w in last) - max(w.bottom for w in before)
+        gap_below = limit - max(w.bottom for w in last)
+        if gap_below < gap_above:
+            kept.pop()
+    return [w for band in kept for w in band]
+
+
+def is_page_number(band: list[Word]) -> bool:
+    """Given a band of words, return True when it is one line reading as a page number
+    (a footer the body's last row gap did not keep out)."""
+    lines = words_to_lines(band)
+    return len(lines) == 1 and bool(PAGE_NUMBER.match(" ".join(w.text for w in lines[0])))
+
+
+def words_to_gutters(words: list[Word], min_gutter: float) -> list[tuple[float, float]]:
+    """Given the words of a table (header and body), return its gutters: the vertical
+    strips (x0, x1), at least `min_gutter` wide, that no word crosses, left to right."""
+    groups = words_to_x_groups(words, min_gutter)
+    return [(max(w.x1 for w in left), min(w.x0 for w in right))
+            for left, right in zip(groups, groups[1:], strict=False)]
+
+
+def column_of(x: float, separators: list[float]) -> int:
+    """Given an x and sorted separators, return the index of the column holding x."""
+    return sum(1 for s in separators if s <= x)
+
+
+def gutters_to_separators(gutters: list[tuple[float, float]], header: list[Word]
+                          ) -> list[float]:
+    """Given the gutters and the header words, return the column separators (gutter
+    middles) left once every column without a header word is joined to its neighbour
+    across the narrower gutter: a strip that only the body's few short lines left
+    open is no column boundary."""
+    kept = list(gutters)
+    while kept:
+        seps = [(a + b) / 2 for a, b in kept]
+        named = {column_of(w.x_mid, seps) for w in header}
+        empty = [c for c in range(len(kept) + 1) if c not in named]
+        if not empty:
+            break
+        col = empty[0]
+        sides = [k for k in (col - 1, col) if 0 <= k < len(kept)]
+        kept.pop(min(sides, key=lambda k: kept[k][1] - kept[k][0]))
+    return [(a + b) / 2 for a, b in kept]
+
+
+def column_lines(words: list[Word], separators: list[float]
+                 ) -> dict[int, list[tuple[Word, ...]]]:
+    """Given body words and column separators, return each column's visual lines, top to
+    bottom."""
+    by_col: dict[int, list[Word]] = {}
+    for w in words:
+        by_col.setdefault(column_of(w.x_mid, separators), []).append(w)
+    return {c: [tuple(line) for line in words_to_lines(ws)] for c, ws in by_col.items()}
+
+
+def lines_to_line_gap(lines: dict[int, list[tuple[Word, ...]]], height: float) -> float:
+    """Given each column's lines, return the white space between two lines of one cell,
+    learnt from wrapped lines: a line followed by one that starts at the column's left
+    edge with a first word that would not have fitted within the column's widest line.
+    Returns the middle of the smallest such gaps when at least two agree, else
+    `DEFAULT_LINE_GAP` × height (a table of one-line cells shows no line spacing)."""
+    gaps = []
+    for ls in lines.values():
+        left = min(ln[0].x0 for ln in ls)
+        right = max(ln[-1].x1 for ln in ls)
+        for a, b in zip(ls, ls[1:], strict=False):
+            first = b[0]
+            starts_left = first.x0 - left <= SPACE_WIDTH_RATIO * height
+            if starts_left and a[-1].x1 + SPACE_WIDTH_RATIO * height + first.x1 - first.x0 > right:
+                gaps.append(line_box(b)[0] - line_box(a)[1])
+    gaps = sorted(g for g in gaps if -0.5 * height < g <= MAX_LINE_GAP * height)
+    low = [g for g in gaps if g <= gaps[0] + 0.25 * height] if gaps else []
+    if len(low) < 2:
+        return DEFAULT_LINE_GAP * height
+    return statistics.median(low)
+
+
+def lines_to_runs(col: int, lines: list[tuple[Word, ...]], max_gap: float) -> list[Run]:
+    """Given one column's lines top to bottom, return its runs: lines whose gap to the
+    previous line is at most `max_gap` stay in one run."""
+    runs: list[list[tuple[Word, ...]]] = []
+    for line in lines:
+        if runs and line_box(line)[0] - line_box(runs[-1][-1])[1] <= max_gap:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    return [Run(col, tuple(r)) for r in runs]
+
+
+def runs_to_groups(runs: list[Run]) -> list[RowGroup]:
+    """Given the runs of every column, return row groups: runs whose vertical extents
+    overlap, directly or through other runs, form one printed row."""
+    groups: list[RowGroup] = []
+    bottom = float("-inf")
+    for run in sorted(runs, key=lambda r: r.top):
+        if groups and run.top <= bottom:
+            groups[-1].lines.setdefault(run.col, []).extend(run.lines)
+            bottom = max(bottom, run.bottom)
+        else:
+            groups.append(RowGroup({run.col: list(run.lines)}))
+            bottom = run.bottom
+    for g in groups:
+        for ls in g.lines.values():
+            ls.sort(key=lambda ln: line_box(ln)[0])
+    return groups
+
+
+def widest_gap(boxes: list[tuple[float, float]], low: float, high: float) -> float:
+    """Given line boxes (top, bottom) and a strip low..high, return the y in the middle
+    of the widest empty stretch of the strip, or the y crossed by the fewest boxes."""
+    edges = sorted({low, high, *(t for t, _ in boxes if low < t < high),
+                    *(b for _, b in boxes if low < b < high)})
+    best, best_key = (low + high) / 2, (-1, -1.0)
+    for a, b in zip(edges, edges[1:], strict=False):
+        mid = (a + b) / 2
+        crossing = sum(1 for t, bt in boxes if t < mid < bt)
+        key = (-crossing, b - a)
+        if key > best_key:
+            best, best_key = mid, key
+    return best
+
+
+def split_at_numbers(group: RowGroup, number_col: int, confidence: float) -> list[RowGroup]:
+    """Given a row group and the n. column, return it split into one group per printed
+    number when it holds several (rows set so tight that their cells touched): each cut
+    in the widest white space between two numbers, each line going to the side of its
+    middle."""
+    numbers = [ln for ln in group.lines.get(number_col, [])
+               if as_int(" ".join(w.text for w in ln)) is not None]
+    if len(numbers) < 2:
+        return [group]
+    boxes = [line_box(ln) for ls in group.lines.values() for ln in ls]
+    mids = [sum(line_box(n)) / 2 for n in numbers]
+    cuts = [widest_gap(boxes, a, b) for a, b in zip(mids, mids[1:], strict=False)]
+    parts = [RowGroup({}, confidence * group.confidence) for _ in numbers]
+    for col, ls in group.lines.items():
+        for ln in ls:
+            mid = sum(line_box(ln)) / 2
+            parts[sum(1 for c in cuts if c <= mid)].lines.setdefault(col, []).append(ln)
+    return [p for p in parts if p.lines]
+
+
+def merge_groups(a: RowGroup, b: RowGroup, confidence: float) -> RowGroup:
+    """Given two row groups, return one holding the lines of both, in reading order,
+    with the lower confidence times `confidence`."""
+    lines: dict[int, list[tuple[Word, ...]]] = {}
+    for group in (a, b):
+        for col, ls in group.lines.items():
+            lines.setdefault(col, []).extend(ls)
+    for ls in lines.values():
+        ls.sort(key=lambda ln: line_box(ln)[0])
+    return RowGroup(lines, min(a.confidence, b.confidence) * confidence)
+
+
+def join_fragments(groups: list[RowGroup], identity_cols: set[int], confidence: float
+                   ) -> list[RowGroup]:
+    """Given the row groups of a table body, return them with every middle group that
+    has no identity cell (n., assignee, DUP, deadline) joined to the neighbour it is
+    closest to: a cell whose paragraphs are set further apart than a row gap. The first
+    and last groups stay: they may continue a row from, or on, another page."""
+    out = list(groups)
+    while identity_cols:
+        bare = [k for k in range(1, len(out) - 1) if not identity_cols & set(out[k].lines)]
+        if not bare:
+            break
+        k = bare[0]
+        above, fragment, below = out[k - 1], out[k], out[k + 1]
+        if fragment.top - above.bottom <= below.top - fragment.bottom:
+            out[k - 1:k + 1] = [merge_groups(above, fragment, confidence)]
+        else:
+            out[k:k + 2] = [merge_groups(fragment, below, confidence)]
+    return out
+
+
+def word_is_clean(word: Word, separators: list[float]) -> bool:
+    """Given a word and the column separators, return True when no separator crosses
+    the word (it fell into one cell without doubt)."""
+    return not any(word.x0 < s < word.x1 for s in separators)
+
+
+def group_confidence(group: RowGroup, separators: list[float]) -> float:
+    """Given a row group, return its confidence: the share of its words that no column
+    separator crosses, times the doubt left by splitting or joining it."""
+    words = group.words()
+    clean = sum(1 for w in words if word_is_clean(w, separators)) / len(words)
+    return round(clean * group.confidence, 3)
+
+
+def header_to_map(header: list[Word], separators: list[float]) -> HeaderMap | None:
+    """Given the header words and the column separators, return the header's field
+    mapping by column, or None for a table that is not an objectives table."""
+    by_col: dict[int, list[Word]] = {}
+    for w in header:
+        by_col.setdefault(column_of(w.x_mid, separators), []).append(w)
+    texts = {c: words_to_text(by_col.get(c, [])) for c in range(len(separators) + 1)}
+    return cells_to_header(texts)
+
+
+def column_boxes(groups: list[RowGroup], edges: list[float]) -> list[tuple[float, float]]:
+    """Given the body's row groups and the column edges (table sides and separators),
+    return each column's (x0, x1): its text's extent widened on both sides by half the
+    narrowest gap between two columns' text, so a cell's right side mirrors its left
+    padding and the widest line of the column marks where the renderer wrapped (the
+    middle of a gutter would overstate it beside a centred column); a column without
+    body text keeps its edges."""
+    extent: dict[int, tuple[float, float]] = {}
+    for g in groups:
+        for c, ls in g.lines.items():
+            lo, hi = min(ln[0].x0 for ln in ls), max(ln[-1].x1 for ln in ls)
+            old = extent.get(c, (lo, hi))
+            extent[c] = (min(old[0], lo), max(old[1], hi))
+    gaps = [extent[c + 1][0] - extent[c][1] for c in range(len(edges) - 2)
+            if c in extent and c + 1 in extent]
+    pad = max(min(gaps, default=0.0), 0.0) / 2
+    return [(extent[c][0] - pad, extent[c][1] + pad) if c in extent else (edges[c], edges[c + 1])
+            for c in range(len(edges) - 1)]
+
+
+def groups_to_table(page: Page, header: HeaderBand, groups: list[RowGroup],
+                    separators: list[float], x0: float, x1: float) -> Table:
+    """Given a page, its header band, the body's row groups, the column separators and
+    the table's sides, return the Table: the header as row 0, then one row per group,
+    one cell per column (a row's cells reach from the middle of the gap above it to the
+    middle of the gap below it), and each row's confidence."""
+    edges = [x0, *separators, x1]
+    boxes = column_boxes(groups, edges)
+    if header.rule is not None:
+        tops = [header.top, header.rule.top]
+    else:
+        tops = [header.top, (header.bottom + groups[0].top) / 2]
+    tops += [(above.bottom + below.top) / 2 for above, below in zip(groups, groups[1:],
+                                                                     strict=False)]
+    tops.append(groups[-1].bottom + 1.0)
+    rows = [column_lines(list(header.words), separators)] + [g.lines for g in groups]
+    cells = []
+    for r, by_col in enumerate(rows):
+        for c, (left, right) in enumerate(boxes):
+            words = tuple(w for ln in by_col.get(c, []) for w in ln)
+            cells.append(Cell(left, tops[r], right, tops[r + 1], r, c, c, words))
+    confidence = {0: 1.0}
+    confidence.update({r + 1: group_confidence(g, separators) for r, g in enumerate(groups)})
+    return Table(page=page.number, x0=x0, top=header.top, x1=x1, bottom=tops[-1],
+                 cells=cells, finder="text", column_edges=edges, row_confidence=confidence)
+
+
+def header_to_table(page: Page, header: HeaderBand, limit: float, height: float,
+                    settings: TextSettings) -> Table | None:
+    """Given a page, one of its header bands, where the next table starts and the unit
+    height, return the table that header heads, or None when no body with at least
+    `min_columns` columns lies under it."""
+    body = body_words(page, header, limit, height, settings)
+    if not body:
+        return None
+    every = list(header.words) + body
+    gutters = words_to_gutters(every, settings.min_gutter * height)
+    separators = gutters_to_separators(gutters, list(header.words))
+    if len(separators) + 1 < settings.min_columns:
+        return None
+    lines = column_lines(body, separators)
+    max_gap = lines_to_line_gap(lines, height) + settings.line_gap_slack * height
+    runs = [run for col, ls in lines.items() for run in lines_to_runs(col, ls, max_gap)]
+    groups = runs_to_groups(runs)
+    mapping = header_to_map(list(header.words), separators)
+    if mapping is not None:
+        by_field = {f: c for c, f in mapping.fields.items()}
+        if "number" in by_field:
+            groups = [part for g in groups
+                      for part in split_at_numbers(g, by_field["number"],
+                                                   settings.split_confidence)]
+        identity = {by_field[f] for f in IDENTITY_FIELDS if f in by_field}
+        groups = join_fragments(groups, identity, settings.split_confidence)
+    x0 = min(w.x0 for w in every)
+    x1 = max(w.x1 for w in every)
+    if header.rule is not None:
+        x0, x1 = min(x0, header.rule.x0), max(x1, header.rule.x1)
+    return groups_to_table(page, header, groups, separators, x0, x1)
+
+
+def page_to_text_tables(page: Page, settings: TextSettings | None = None) -> list[Table]:
+    """Given a page, return the tables laid out by white space alone: one per plan
+    header printed on the page (the header repeated on each page is what makes a
+    borderless table recognisable); no header, no table."""
+    settings = settings or TextSettings()
+    height = words_to_word_height(page.words)
+    headers = page_to_header_bands(page, height, settings)
+    tables = []
+    for k, header in enumerate(headers):
+        limit = headers[k + 1].top if k + 1 < len(headers) else float("inf")
+        table = header_to_table(page, header, limit, height, settings)
+        if table is not None:
+            tables.append(table)
+    return tables
