@@ -3,11 +3,13 @@
 
 The chain: page words → vertical bands → header bands, recognised by meaning → for each
 header, the body printed under it → columns from the white-space gutters that run down
-header and body → per column, visual lines → runs (the lines of one cell, closer to each
-other than to the next row's) → rows as groups of runs that overlap vertically (a short
-cell, centred or not, overlaps the tall cell of its own row and no other) → rows split
-where the n. column holds two numbers, and middle fragments with no identity cell joined
-to the row they are closest to → a Table with the words placed, and a confidence per row.
+header and body (a gutter over no header cell ignored, a column holding two header
+cells split where the fewest words cross) → per column, visual lines → runs (the lines
+of one cell, closer to each other than to the next row's) → rows as groups of runs that
+overlap vertically (a short cell, centred or not, overlaps the tall cell of its own row
+and no other) → rows split where the n. column holds two numbers, and middle fragments
+with no identity cell joined to the row they are closest to → a Table with the words
+placed, and a confidence per row.
 
 Every distance is a multiple of the page's median word height, so the reader does not
 depend on one renderer's font size or padding.
@@ -29,7 +31,8 @@ DEFAULT_BAND_GAP = 0.5  # × word height: lines closer than this form one band (
 DEFAULT_HEADER_CELL_GAP = 1.0  # × word height: header words further apart are two cells
 DEFAULT_MIN_GUTTER = 0.6  # × word height: narrowest white space that separates columns
 DEFAULT_LINE_GAP_SLACK = 0.5  # × word height a row gap exceeds the usual gap between lines
-DEFAULT_MAX_ROW_GAP = 2.5  # × word height: a wider empty strip ends the table
+DEFAULT_MAX_ROW_GAP = 2.5  # × word height: a wider empty strip ends the table ...
+DEFAULT_ROW_GAP_RATIO = 2.0  # ... when also this many times the usual gap between rows
 DEFAULT_MIN_COLUMNS = 2
 DEFAULT_LINE_GAP = 0.2  # × word height between the lines of a cell, single-spaced
 MAX_LINE_GAP = 0.6  # × word height: wider is padding between rows, not line spacing
@@ -52,6 +55,7 @@ class TextSettings:
     min_gutter: float = DEFAULT_MIN_GUTTER
     line_gap_slack: float = DEFAULT_LINE_GAP_SLACK
     max_row_gap: float = DEFAULT_MAX_ROW_GAP
+    row_gap_ratio: float = DEFAULT_ROW_GAP_RATIO
     min_columns: int = DEFAULT_MIN_COLUMNS
     split_confidence: float = DEFAULT_SPLIT_CONFIDENCE
 
@@ -60,6 +64,8 @@ class TextSettings:
                      self.line_gap_slack, self.max_row_gap)
         if min(distances) <= 0:
             raise ValueError("text grid settings: distances must be > 0")
+        if self.row_gap_ratio < 1:
+            raise ValueError("text grid settings: row_gap_ratio must be >= 1")
         if self.line_gap_slack >= self.max_row_gap:
             raise ValueError("text grid settings: line_gap_slack must be < max_row_gap")
         if self.min_columns < 2:
@@ -110,9 +116,6 @@ class RowGroup:
     @property
     def bottom(self) -> float:
         return max(w.bottom for ls in self.lines.values() for ln in ls for w in ln)
-
-    def words(self) -> list[Word]:
-        return [w for ls in self.lines.values() for ln in ls for w in ln]
 
 
 def line_box(line: tuple[Word, ...]) -> tuple[float, float]:
@@ -225,21 +228,28 @@ def body_words(page: Page, header: HeaderBand, limit: float, height: float,
                settings: TextSettings) -> list[Word]:
     """Given a page, a header, where the next header starts and the unit height, return
     the words of the table body: from under the header down to the first empty strip
-    wider than `max_row_gap`, leaving out a last line that reads as a page number and a
-    last band that sits closer to the next header than to the body (that header's
-    title)."""
+    wider than both `max_row_gap` and `row_gap_ratio` × the usual gap between the bands
+    above it (rows with a minimum height stand evenly apart; a footer or the text after
+    the table stands further), leaving out a last line that reads as a page number and
+    a last band that sits closer to the next header than to the body (its title)."""
     start = header.rule.top if header.rule is not None else header.bottom
     in_header = set(header.words)
     candidates = [w for w in page.words if w.top >= start and w.bottom <= limit
                   and w not in in_header]
     bands = words_to_bands(candidates, [], settings.band_gap * height)
     kept: list[list[Word]] = []
+    gaps: list[float] = []
     above = start
     for band in bands:
-        top = min(w.top for w in band)
-        if top - above > settings.max_row_gap * height:
+        gap = min(w.top for w in band) - above
+        allowed = settings.max_row_gap * height
+        # the first row may stand further from the header than rows from each other
+        allowed = max(allowed, settings.row_gap_ratio * statistics.median(gaps)) if gaps \
+            else settings.row_gap_ratio * allowed
+        if gap > allowed:
             break
         kept.append(band)
+        gaps.append(gap)
         above = max(w.bottom for w in band)
     if kept and is_page_number(kept[-1]):
         kept.pop()
@@ -289,6 +299,37 @@ def gutters_to_separators(gutters: list[tuple[float, float]], header: list[Word]
         sides = [k for k in (col - 1, col) if 0 <= k < len(kept)]
         kept.pop(min(sides, key=lambda k: kept[k][1] - kept[k][0]))
     return [(a + b) / 2 for a, b in kept]
+
+
+def emptiest_point(spans: list[tuple[float, float]], low: float, high: float) -> float:
+    """Given spans (start, end) along one axis and a stretch low..high, return the middle
+    of the widest part of the stretch that the fewest spans cross."""
+    edges = sorted({low, high, *(a for a, _ in spans if low < a < high),
+                    *(b for _, b in spans if low < b < high)})
+    best, best_key = (low + high) / 2, (-len(spans) - 1, -1.0)
+    for a, b in zip(edges, edges[1:], strict=False):
+        mid = (a + b) / 2
+        key = (-sum(1 for s, e in spans if s < mid < e), b - a)
+        if key > best_key:
+            best, best_key = mid, key
+    return best
+
+
+def split_shared_columns(separators: list[float], header: list[Word], words: list[Word],
+                         cell_gap: float) -> list[float]:
+    """Given separators, the header words, every word of the table and the header cell
+    gap, return the separators with one added between any two header cells that share
+    a column (a word running across their gutter closed it), where the fewest words
+    cross."""
+    added = []
+    spans = [(w.x0, w.x1) for w in words]
+    for col in range(len(separators) + 1):
+        cells = words_to_x_groups([w for w in header if column_of(w.x_mid, separators) == col],
+                                  cell_gap)
+        for left, right in zip(cells, cells[1:], strict=False):
+            added.append(emptiest_point(spans, max(w.x1 for w in left),
+                                        min(w.x0 for w in right)))
+    return sorted(separators + added)
 
 
 def column_lines(words: list[Word], separators: list[float]
@@ -353,21 +394,6 @@ def runs_to_groups(runs: list[Run]) -> list[RowGroup]:
     return groups
 
 
-def widest_gap(boxes: list[tuple[float, float]], low: float, high: float) -> float:
-    """Given line boxes (top, bottom) and a strip low..high, return the y in the middle
-    of the widest empty stretch of the strip, or the y crossed by the fewest boxes."""
-    edges = sorted({low, high, *(t for t, _ in boxes if low < t < high),
-                    *(b for _, b in boxes if low < b < high)})
-    best, best_key = (low + high) / 2, (-1, -1.0)
-    for a, b in zip(edges, edges[1:], strict=False):
-        mid = (a + b) / 2
-        crossing = sum(1 for t, bt in boxes if t < mid < bt)
-        key = (-crossing, b - a)
-        if key > best_key:
-            best, best_key = mid, key
-    return best
-
-
 def split_at_numbers(group: RowGroup, number_col: int, confidence: float) -> list[RowGroup]:
     """Given a row group and the n. column, return it split into one group per printed
     number when it holds several (rows set so tight that their cells touched): each cut
@@ -379,7 +405,7 @@ def split_at_numbers(group: RowGroup, number_col: int, confidence: float) -> lis
         return [group]
     boxes = [line_box(ln) for ls in group.lines.values() for ln in ls]
     mids = [sum(line_box(n)) / 2 for n in numbers]
-    cuts = [widest_gap(boxes, a, b) for a, b in zip(mids, mids[1:], strict=False)]
+    cuts = [emptiest_point(boxes, a, b) for a, b in zip(mids, mids[1:], strict=False)]
     parts = [RowGroup({}, confidence * group.confidence) for _ in numbers]
     for col, ls in group.lines.items():
         for ln in ls:
@@ -427,11 +453,13 @@ def word_is_clean(word: Word, separators: list[float]) -> bool:
 
 
 def group_confidence(group: RowGroup, separators: list[float]) -> float:
-    """Given a row group, return its confidence: the share of its words that no column
-    separator crosses, times the doubt left by splitting or joining it."""
-    words = group.words()
-    clean = sum(1 for w in words if word_is_clean(w, separators)) / len(words)
-    return round(clean * group.confidence, 3)
+    """Given a row group, return its confidence: in its worst cell, the share of words
+    that no column separator crosses, times the doubt left by splitting or joining it."""
+    shares = []
+    for ls in group.lines.values():
+        words = [w for ln in ls for w in ln]
+        shares.append(sum(1 for w in words if word_is_clean(w, separators)) / len(words))
+    return round(min(shares, default=1.0) * group.confidence, 3)
 
 
 def header_to_map(header: list[Word], separators: list[float]) -> HeaderMap | None:
@@ -502,6 +530,8 @@ def header_to_table(page: Page, header: HeaderBand, limit: float, height: float,
     every = list(header.words) + body
     gutters = words_to_gutters(every, settings.min_gutter * height)
     separators = gutters_to_separators(gutters, list(header.words))
+    separators = split_shared_columns(separators, list(header.words), every,
+                                      settings.header_cell_gap * height)
     if len(separators) + 1 < settings.min_columns:
         return None
     lines = column_lines(body, separators)
