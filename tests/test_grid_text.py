@@ -105,6 +105,9 @@ def test_word_run_across_a_gutter_stays_in_its_column_and_lowers_confidence(
     assert rows["indicator"].tolist() == ["Indicatore"] * 3
     assert squashed(rows.iloc[1]["description"]) == f"{address} Pubblicare il piano."
     assert rows["row_confidence"].tolist()[1] < 0.95
+    doubts = [f for f in extraction.findings if f.rule == "low_row_confidence"]
+    assert [f.page for f in doubts] == [1]
+    assert "block 1 row 2" in doubts[0].message
 
 
 def test_rows_of_a_minimum_height_and_the_page_number_under_them(tmp_path: Path):
@@ -162,6 +165,27 @@ def test_row_broken_across_pages_without_a_rule_is_rejoined(tmp_path: Path):
         "Prima parte della descrizione che continua qui."
     assert (rows.iloc[1]["page_first"], rows.iloc[1]["page_last"]) == (1, 2)
     assert rows["block"].tolist() == [1, 1, 1]
+
+
+def test_row_broken_with_its_centred_cells_on_the_next_page_is_rejoined(tmp_path: Path):
+    # the renderer centred DUP, indicator, result and deadline in the row's second part:
+    # the next page's first line has no n. and no assignee and goes on with a sentence
+    pdf = plan_pdf(tmp_path / "plan.pdf", [
+        PageSpec([borderless([row("1", "Breve."),
+                              cells("2", "CULTURA", "", "Oggetto", "Prima parte della|"
+                                    "descrizione che", "", "", "")],
+                             title="CULTURA")], lines_above=[TITLE]),
+        PageSpec([borderless([cells("", "", "5.2.1", "", "continua qui e|finisce.",
+                                    "Indicatore", "Risultato (Peso 100%)", "31/12/2021"),
+                              row("3", "Dopo.")])]),
+    ])
+    rows = pdf_to_extraction(pdf).rows
+    assert rows["number"].tolist() == ["1", "2", "3"]
+    assert squashed(rows.iloc[1]["description"]) == \
+        "Prima parte della descrizione che continua qui e finisce."
+    assert rows.iloc[1]["subject"] == "Oggetto"
+    assert rows.iloc[1]["dup_raw"] == "5.2.1"
+    assert rows.iloc[1]["deadline_raw"] == "31/12/2021"
 
 
 def test_objective_without_number_at_a_page_top_stays_its_own_row(tmp_path: Path):
