@@ -27,8 +27,9 @@ FONT, SIZE, LEADING, PAD = "Helvetica", 7.0, 8.5, 3.0
 @dataclass
 class TableSpec:
     """One table on one page: header (None: no header row), rows of cells, each cell a
-    list of printed lines; `ruled=False` draws only a rule under the header; `pad` is
-    the white space between a cell's text and its sides."""
+    list of printed lines; `ruled=False` draws only a rule under the header, and
+    `header_rule=False` not even that; `pad` is the white space between a cell's text
+    and its sides."""
 
     rows: list[list[list[str]]]
     header: list[str] | None = field(default_factory=lambda: list(HEADER))
@@ -38,6 +39,7 @@ class TableSpec:
     ruled: bool = True
     min_row_height: float = 0.0
     pad: float = PAD
+    header_rule: bool = True
 
 
 @dataclass
@@ -72,7 +74,7 @@ def draw_table(canvas: Canvas, spec: TableSpec, x: float, y: float) -> float:
             for k, line in enumerate(lines):
                 canvas.setFont(FONT, SIZE)
                 canvas.drawString(xs[col] + spec.pad, start - (k + 1) * LEADING + 2, line)
-        if spec.ruled or index == 1 and spec.header:
+        if spec.ruled or index == 1 and spec.header and spec.header_rule:
             canvas.line(xs[0], top, xs[-1], top)
         top -= height
     if spec.ruled:

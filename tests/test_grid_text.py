@@ -48,6 +48,22 @@ def test_centred_short_cells_stay_in_their_row_without_borders(tmp_path: Path):
     assert rows["block_title"].tolist() == ["CULTURA - SPORT"] * 3
 
 
+def test_top_aligned_rows_with_no_rule_at_all(tmp_path: Path):
+    pdf = plan_pdf(tmp_path / "plan.pdf", [PageSpec([
+        borderless([row("1", "Uno|su due righe."), row("2", "Due.", deadline="30/06/2021")],
+                   title="ECOLOGIA", valign="top", header_rule=False),
+        borderless([row("1", "Tre|su|tre righe.", assignee="URBANISTICA")],
+                   title="URBANISTICA", valign="top", header_rule=False),
+    ], lines_above=[TITLE])])
+    page = next(pdf_to_pages(pdf))
+    assert page.rulings == []
+    rows = pdf_to_extraction(pdf).rows
+    assert rows["block_title"].tolist() == ["ECOLOGIA", "ECOLOGIA", "URBANISTICA"]
+    assert rows["deadline_raw"].tolist() == ["31/12/2021", "30/06/2021", "31/12/2021"]
+    assert [squashed(d) for d in rows["description"]] == [
+        "Uno su due righe.", "Due.", "Tre su tre righe."]
+
+
 def test_row_whose_tallest_cell_is_a_short_one(tmp_path: Path):
     # the description is one line; the deadline and the number are what make the row tall
     pdf = plan_pdf(tmp_path / "plan.pdf", [PageSpec([borderless([
