@@ -25,7 +25,7 @@ from pipeline.cell_text import SPACE_WIDTH_RATIO, words_to_lines
 from pipeline.grid import Cell, Table
 from pipeline.header import HeaderMap, cells_to_header, is_relevance_header
 from pipeline.page import Page, Ruling, Word
-from pipeline.rows import as_int
+from pipeline.rows import IDENTITY_FIELDS, OWNER_FIELDS, as_int
 
 DEFAULT_BAND_GAP = 0.5  # × word height: lines closer than this form one band (a header)
 DEFAULT_HEADER_CELL_GAP = 1.0  # × word height: header words further apart are two cells
@@ -34,16 +34,16 @@ DEFAULT_LINE_GAP_SLACK = 0.5  # × word height a row gap exceeds the usual gap b
 DEFAULT_MAX_ROW_GAP = 2.5  # × word height: a wider empty strip ends the table ...
 DEFAULT_ROW_GAP_RATIO = 2.0  # ... when also this many times the usual gap between rows
 DEFAULT_MIN_COLUMNS = 2
-DEFAULT_LINE_GAP = 0.2  # × word height between the lines of a cell, single-spaced
-MAX_LINE_GAP = 0.6  # × word height: wider is padding between rows, not line spacing
 DEFAULT_SPLIT_CONFIDENCE = 0.8  # a row the n. column had to split off, or a rejoined fragment
-DEFAULT_RULE_SPAN = 0.5  # a rule under the header spans at least this fraction of it
+SINGLE_SPACED_LINE_GAP = 0.2  # × word height between the lines of a cell, single-spaced
+MAX_LINE_GAP = 0.6  # × word height: wider is padding between rows, not line spacing
+MIN_RULE_SPAN = 0.5  # a rule under the header spans at least this fraction of it
 
 # a page number as printed in a footer: "11", "- 11 -", "Pag. 11", "11 di 21", "11/21"
 PAGE_NUMBER = re.compile(r"^\W*(?:pag(?:ina|\.)?\s*)?\d{1,4}(?:\s*(?:/|di|of)\s*\d{1,4})?\W*$",
                          re.IGNORECASE)
-# cells every objective prints once, short and (in these plans) vertically centred
-IDENTITY_FIELDS = ("number", "assignee_raw", "dup_raw", "deadline_raw")
+# the short cells every objective prints once (in these plans vertically centred)
+SHORT_FIELDS = (*OWNER_FIELDS, *IDENTITY_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ def rule_between(rulings: list[Ruling], top: float, bottom: float, x0: float, x1
         if r.orientation != "h" or not top <= r.top <= bottom:
             continue
         overlap = min(r.x1, x1) - max(r.x0, x0)
-        if overlap >= DEFAULT_RULE_SPAN * (x1 - x0):
+        if overlap >= MIN_RULE_SPAN * (x1 - x0):
             return r
     return None
 
@@ -347,7 +347,7 @@ def lines_to_line_gap(lines: dict[int, list[tuple[Word, ...]]], height: float) -
     learnt from wrapped lines: a line followed by one that starts at the column's left
     edge with a first word that would not have fitted within the column's widest line.
     Returns the middle of the smallest such gaps when at least two agree, else
-    `DEFAULT_LINE_GAP` × height (a table of one-line cells shows no line spacing)."""
+    `SINGLE_SPACED_LINE_GAP` × height (one-line cells show no line spacing)."""
     gaps = []
     for ls in lines.values():
         left = min(ln[0].x0 for ln in ls)
@@ -360,7 +360,7 @@ def lines_to_line_gap(lines: dict[int, list[tuple[Word, ...]]], height: float) -
     gaps = sorted(g for g in gaps if -0.5 * height < g <= MAX_LINE_GAP * height)
     low = [g for g in gaps if g <= gaps[0] + 0.25 * height] if gaps else []
     if len(low) < 2:
-        return DEFAULT_LINE_GAP * height
+        return SINGLE_SPACED_LINE_GAP * height
     return statistics.median(low)
 
 
@@ -500,13 +500,15 @@ def groups_to_table(page: Page, header: HeaderBand, groups: list[RowGroup],
     middle of the gap below it), and each row's confidence."""
     edges = [x0, *separators, x1]
     boxes = column_boxes(groups, edges)
+    # the table reaches as far as its cells' padding (a block title aligns with that)
+    x0, x1 = min(x0, boxes[0][0]), max(x1, boxes[-1][1])
     if header.rule is not None:
         tops = [header.top, header.rule.top]
     else:
         tops = [header.top, (header.bottom + groups[0].top) / 2]
     tops += [(above.bottom + below.top) / 2 for above, below in zip(groups, groups[1:],
                                                                      strict=False)]
-    tops.append(groups[-1].bottom + 1.0)
+    tops.append(groups[-1].bottom)
     rows = [column_lines(list(header.words), separators)] + [g.lines for g in groups]
     cells = []
     for r, by_col in enumerate(rows):
@@ -545,7 +547,7 @@ def header_to_table(page: Page, header: HeaderBand, limit: float, height: float,
             groups = [part for g in groups
                       for part in split_at_numbers(g, by_field["number"],
                                                    settings.split_confidence)]
-        identity = {by_field[f] for f in IDENTITY_FIELDS if f in by_field}
+        identity = {by_field[f] for f in SHORT_FIELDS if f in by_field}
         groups = join_fragments(groups, identity, settings.split_confidence)
     x0 = min(w.x0 for w in every)
     x1 = max(w.x1 for w in every)
