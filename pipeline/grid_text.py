@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from dataclasses import dataclass
+from typing import Literal
 
 from pipeline.cell_text import SPACE_WIDTH_RATIO, words_to_lines
 from pipeline.grid import Cell, Table
@@ -31,13 +33,17 @@ DEFAULT_BAND_GAP = 0.5  # × word height: lines closer than this form one band (
 DEFAULT_HEADER_CELL_GAP = 1.0  # × word height: header words further apart are two cells
 DEFAULT_MIN_GUTTER = 0.6  # × word height: narrowest white space that separates columns
 DEFAULT_LINE_GAP_SLACK = 0.5  # × word height a row gap exceeds the usual gap between lines
-DEFAULT_MAX_ROW_GAP = 2.5  # × word height: a wider empty strip ends the table ...
+DEFAULT_MAX_ROW_GAP = 1.5  # × word height: a wider empty strip ends the table ...
 DEFAULT_ROW_GAP_RATIO = 2.0  # ... when also this many times the usual gap between rows
 DEFAULT_MIN_COLUMNS = 2
 DEFAULT_SPLIT_CONFIDENCE = 0.8  # a row the n. column had to split off, or a rejoined fragment
 SINGLE_SPACED_LINE_GAP = 0.2  # × word height between the lines of a cell, single-spaced
 MAX_LINE_GAP = 0.6  # × word height: wider is padding between rows, not line spacing
 MIN_RULE_SPAN = 0.5  # a rule under the header spans at least this fraction of it
+ROW_MIN_COLUMNS = 3  # a band past a wide gap fills as many columns to read as a row
+CLEAN_CUT_MARGIN = 0.1  # × word height a cut between rows exceeds the gap between lines
+
+VAlign = Literal["top", "middle", "bottom"]
 
 # a page number as printed in a footer: "11", "- 11 -", "Pag. 11", "11 di 21", "11/21"
 PAGE_NUMBER = re.compile(r"^\W*(?:pag(?:ina|\.)?\s*)?\d{1,4}(?:\s*(?:/|di|of)\s*\d{1,4})?\W*$",
@@ -145,18 +151,18 @@ def rule_between(rulings: list[Ruling], top: float, bottom: float, x0: float, x1
 def words_to_bands(words: list[Word], rulings: list[Ruling], gap: float) -> list[list[Word]]:
     """Given words and the page rulings, return vertical bands: words whose boxes lie
     within `gap` points of each other, top to bottom, a horizontal ruling between two
-    words always starting a new band."""
+    words' middles always starting a new band (text set with no padding may touch it)."""
     bands: list[list[Word]] = []
-    bottom = float("-inf")
+    bottom = middle = float("-inf")
     for word in sorted(words, key=lambda w: (w.top, w.x0)):
-        ruled = any(r.orientation == "h" and bottom <= r.top <= word.top
+        ruled = any(r.orientation == "h" and middle <= r.top <= word.y_mid
                     and r.x0 <= word.x_mid <= r.x1 for r in rulings)
         if bands and word.top <= bottom + gap and not ruled:
             bands[-1].append(word)
-            bottom = max(bottom, word.bottom)
+            bottom, middle = max(bottom, word.bottom), max(middle, word.y_mid)
         else:
             bands.append([word])
-            bottom = word.bottom
+            bottom, middle = word.bottom, word.y_mid
     return bands
 
 
@@ -227,29 +233,37 @@ def page_to_header_bands(page: Page, height: float, settings: TextSettings
 def body_words(page: Page, header: HeaderBand, limit: float, height: float,
                settings: TextSettings) -> list[Word]:
     """Given a page, a header, where the next header starts and the unit height, return
-    the words of the table body: from under the header down to the first empty strip
+    the words of the table body: the bands under the header down to an empty strip
     wider than both `max_row_gap` and `row_gap_ratio` × the usual gap between the bands
-    above it (rows with a minimum height stand evenly apart; a footer or the text after
-    the table stands further), leaving out a last line that reads as a page number and
-    a last band that sits closer to the next header than to the body (its title)."""
+    above it (rows of a minimum height stand evenly apart; a footer or the text after
+    the table stands further), unless what follows still reads as rows of the table's
+    columns (an empty row, a row part the renderer set apart); leaving out a last line
+    that reads as a page number and a last band that sits closer to the next header
+    than to the body (its title)."""
     start = header.rule.top if header.rule is not None else header.bottom
     in_header = set(header.words)
-    candidates = [w for w in page.words if w.top >= start and w.bottom <= limit
-                  and w not in in_header]
-    bands = words_to_bands(candidates, [], settings.band_gap * height)
+    candidates = [w for w in page.words if start <= w.y_mid < limit and w not in in_header]
     kept: list[list[Word]] = []
     gaps: list[float] = []
     above = start
-    for band in bands:
+    resumed = False  # past a wide gap, every band must read as rows
+    for band in words_to_bands(candidates, [], settings.band_gap * height):
         gap = min(w.top for w in band) - above
         allowed = settings.max_row_gap * height
         # the first row may stand further from the header than rows from each other
         allowed = max(allowed, settings.row_gap_ratio * statistics.median(gaps)) if gaps \
             else settings.row_gap_ratio * allowed
-        if gap > allowed:
-            break
+        wide = gap > allowed
+        if wide or resumed:
+            table = list(header.words) + [w for b in kept for w in b]
+            if not band_reads_as_row(band, table, list(header.words),
+                                     settings.min_gutter * height,
+                                     ROW_MIN_COLUMNS if wide else 1):
+                break
+            resumed = True
+        if not wide:
+            gaps.append(gap)
         kept.append(band)
-        gaps.append(gap)
         above = max(w.bottom for w in band)
     if kept and is_page_number(kept[-1]):
         kept.pop()
@@ -260,6 +274,21 @@ def body_words(page: Page, header: HeaderBand, limit: float, height: float,
         if gap_below < gap_above:
             kept.pop()
     return [w for band in kept for w in band]
+
+
+def band_reads_as_row(band: list[Word], table: list[Word], header: list[Word],
+                      min_gutter: float, min_columns: int) -> bool:
+    """Given a band of words, the words of the table so far, its header words, the
+    narrowest gutter and a number of columns, return True when the band reads as rows
+    of the table: it closes none of the table's gutters (a title or a paragraph runs
+    across columns) and fills at least `min_columns` of its columns, or every column
+    of a narrower table (a page number fills one)."""
+    before = gutters_to_separators(words_to_gutters(table, min_gutter), header)
+    after = gutters_to_separators(words_to_gutters(table + band, min_gutter), header)
+    if len(after) < len(before):
+        return False
+    filled = {column_of(w.x_mid, after) for w in band}
+    return len(filled) >= min(min_columns, len(after) + 1)
 
 
 def is_page_number(band: list[Word]) -> bool:
@@ -301,18 +330,29 @@ def gutters_to_separators(gutters: list[tuple[float, float]], header: list[Word]
     return [(a + b) / 2 for a, b in kept]
 
 
-def emptiest_point(spans: list[tuple[float, float]], low: float, high: float) -> float:
-    """Given spans (start, end) along one axis and a stretch low..high, return the middle
-    of the widest part of the stretch that the fewest spans cross."""
+def stretches_crossed(spans: list[tuple[float, float]], low: float, high: float
+                      ) -> list[tuple[float, float, int]]:
+    """Given spans (start, end) along one axis and a stretch low..high, return the
+    stretch cut at every span's start and end: (start, end, spans crossing) in order."""
     edges = sorted({low, high, *(a for a, _ in spans if low < a < high),
                     *(b for _, b in spans if low < b < high)})
-    best, best_key = (low + high) / 2, (-len(spans) - 1, -1.0)
-    for a, b in zip(edges, edges[1:], strict=False):
-        mid = (a + b) / 2
-        key = (-sum(1 for s, e in spans if s < mid < e), b - a)
-        if key > best_key:
-            best, best_key = mid, key
-    return best
+    return [(a, b, sum(1 for s, e in spans if s < (a + b) / 2 < e))
+            for a, b in zip(edges, edges[1:], strict=False)]
+
+
+def emptiest_stretch(spans: list[tuple[float, float]], low: float, high: float
+                     ) -> tuple[float, float, int]:
+    """Given spans (start, end) along one axis and a stretch low..high, return the widest
+    part of the stretch that the fewest spans cross: (start, end, spans crossing)."""
+    parts = stretches_crossed(spans, low, high)
+    return max(parts, key=lambda p: (-p[2], p[1] - p[0]), default=(low, high, len(spans)))
+
+
+def emptiest_point(spans: list[tuple[float, float]], low: float, high: float) -> float:
+    """Given spans along one axis and a stretch low..high, return the middle of the
+    widest part of the stretch that the fewest spans cross."""
+    start, end, _ = emptiest_stretch(spans, low, high)
+    return (start + end) / 2
 
 
 def split_shared_columns(separators: list[float], header: list[Word], words: list[Word],
@@ -394,19 +434,85 @@ def runs_to_groups(runs: list[Run]) -> list[RowGroup]:
     return groups
 
 
-def split_at_numbers(group: RowGroup, number_col: int, confidence: float) -> list[RowGroup]:
-    """Given a row group and the n. column, return it split into one group per printed
-    number when it holds several (rows set so tight that their cells touched): each cut
-    in the widest white space between two numbers, each line going to the side of its
-    middle."""
-    numbers = [ln for ln in group.lines.get(number_col, [])
-               if as_int(" ".join(w.text for w in ln)) is not None]
+def number_lines(group: RowGroup, number_col: int) -> list[tuple[Word, ...]]:
+    """Given a row group and the n. column, return the group's lines there that read as
+    a number, top to bottom."""
+    return [ln for ln in group.lines.get(number_col, [])
+            if as_int(" ".join(w.text for w in ln)) is not None]
+
+
+def groups_to_alignment(groups: list[RowGroup], number_col: int, height: float) -> VAlign:
+    """Given the row groups of a table, its n. column and the unit height, return how
+    its cells are set vertically, by where the numbers sit in their groups: at the top
+    with text below (top), at the bottom with text above (bottom), or with text above
+    and below (middle, also when nothing tells)."""
+    votes: Counter[VAlign] = Counter()
+    for g in groups:
+        numbers = number_lines(g, number_col)
+        if not numbers:
+            continue
+        above = line_box(numbers[0])[0] - g.top
+        below = g.bottom - line_box(numbers[-1])[1]
+        near, far = 0.5 * height, 1.0 * height
+        if above <= near and below >= far:
+            votes["top"] += 1
+        elif below <= near and above >= far:
+            votes["bottom"] += 1
+        elif above >= far and below >= far:
+            votes["middle"] += 1
+    return max(("middle", "top", "bottom"), key=lambda v: votes[v])
+
+
+def cut_between(boxes: list[tuple[float, float]], upper: tuple[float, float],
+                lower: tuple[float, float], row_top: float, align: VAlign, min_gap: float
+                ) -> tuple[float, float, int]:
+    """Given the line boxes of a group, the boxes of two consecutive numbers, where the
+    upper number's row starts, the table's vertical alignment and the white space that
+    surely parts two rows, return the stretch to cut the two rows at (start, end, lines
+    crossing): right above the lower number when cells are set at the top (a number
+    opens its row), right below the upper one when set at the bottom; when centred, of
+    the white stretches (those at least `min_gap` tall if any) the one nearest to where
+    the upper row must end, as far below its number's middle as its top is above it
+    (with no padding, gaps between rows look like gaps between lines)."""
+    if align == "top":
+        ends = [b for _, b in boxes if sum(upper) / 2 < b <= lower[0]]
+        return (max(ends, default=upper[1]), lower[0], 0)
+    if align == "bottom":
+        starts = [t for t, _ in boxes if upper[1] <= t < sum(lower) / 2]
+        return (upper[1], min(starts, default=lower[0]), 0)
+    low, high = sum(upper) / 2, sum(lower) / 2
+    white = [p for p in stretches_crossed(boxes, low, high) if p[2] == 0]
+    white = [p for p in white if p[1] - p[0] >= min_gap] or white
+    if not white:
+        return emptiest_stretch(boxes, low, high)
+    row_end = 2 * low - row_top
+    return min(white, key=lambda p: abs((p[0] + p[1]) / 2 - row_end))
+
+
+def split_at_numbers(group: RowGroup, number_col: int, align: VAlign, min_gap: float,
+                     confidence: float) -> list[RowGroup]:
+    """Given a row group, the n. column, the table's vertical alignment, the narrowest
+    white space that surely parts two rows and a doubt factor, return the group split
+    into one group per printed number when it holds several (rows set so tight that
+    their cells touched), each line going to the side of its middle. A part next to a
+    cut through less white space than `min_gap` (it could run between two lines of one
+    cell) has its confidence times `confidence`."""
+    numbers = number_lines(group, number_col)
     if len(numbers) < 2:
         return [group]
     boxes = [line_box(ln) for ls in group.lines.values() for ln in ls]
-    mids = [sum(line_box(n)) / 2 for n in numbers]
-    cuts = [emptiest_point(boxes, a, b) for a, b in zip(mids, mids[1:], strict=False)]
-    parts = [RowGroup({}, confidence * group.confidence) for _ in numbers]
+    stretches = []
+    row_top = group.top
+    for upper, lower in zip(numbers, numbers[1:], strict=False):
+        stretches.append(cut_between(boxes, line_box(upper), line_box(lower), row_top, align,
+                                     min_gap))
+        row_top = stretches[-1][1]
+    cuts = [(start + end) / 2 for start, end, _ in stretches]
+    clean = [crossing == 0 and end - start >= min_gap for start, end, crossing in stretches]
+    parts = []
+    for k in range(len(numbers)):
+        sure = (k == 0 or clean[k - 1]) and (k == len(cuts) or clean[k])
+        parts.append(RowGroup({}, group.confidence * (1.0 if sure else confidence)))
     for col, ls in group.lines.items():
         for ln in ls:
             mid = sum(line_box(ln)) / 2
@@ -443,6 +549,19 @@ def join_fragments(groups: list[RowGroup], identity_cols: set[int], confidence: 
             out[k - 1:k + 1] = [merge_groups(above, fragment, confidence)]
         else:
             out[k:k + 2] = [merge_groups(fragment, below, confidence)]
+    return out
+
+
+def flag_stacked_cells(groups: list[RowGroup], cols: set[int], max_gap: float,
+                       confidence: float) -> list[RowGroup]:
+    """Given row groups, the columns of cells printed once per objective (DUP, deadline),
+    the largest gap between two lines of one cell and a doubt factor, return the groups
+    with the confidence of each that holds two separate cells in one such column (two
+    rows set too tight to part, the second without a number) times `confidence`."""
+    out = []
+    for g in groups:
+        stacked = any(len(lines_to_runs(c, g.lines[c], max_gap)) > 1 for c in cols & set(g.lines))
+        out.append(RowGroup(g.lines, g.confidence * confidence) if stacked else g)
     return out
 
 
@@ -537,18 +656,24 @@ def header_to_table(page: Page, header: HeaderBand, limit: float, height: float,
     if len(separators) + 1 < settings.min_columns:
         return None
     lines = column_lines(body, separators)
-    max_gap = lines_to_line_gap(lines, height) + settings.line_gap_slack * height
+    line_gap = lines_to_line_gap(lines, height)
+    max_gap = line_gap + settings.line_gap_slack * height
     runs = [run for col, ls in lines.items() for run in lines_to_runs(col, ls, max_gap)]
     groups = runs_to_groups(runs)
     mapping = header_to_map(list(header.words), separators)
     if mapping is not None:
         by_field = {f: c for c, f in mapping.fields.items()}
         if "number" in by_field:
+            number_col = by_field["number"]
+            align = groups_to_alignment(groups, number_col, height)
             groups = [part for g in groups
-                      for part in split_at_numbers(g, by_field["number"],
+                      for part in split_at_numbers(g, number_col, align,
+                                                   line_gap + CLEAN_CUT_MARGIN * height,
                                                    settings.split_confidence)]
         identity = {by_field[f] for f in SHORT_FIELDS if f in by_field}
         groups = join_fragments(groups, identity, settings.split_confidence)
+        once = {by_field[f] for f in ("dup_raw", "deadline_raw") if f in by_field}
+        groups = flag_stacked_cells(groups, once, max_gap, settings.split_confidence)
     x0 = min(w.x0 for w in every)
     x1 = max(w.x1 for w in every)
     if header.rule is not None:

@@ -143,6 +143,30 @@ def test_rows_of_a_minimum_height_and_the_page_number_under_them(tmp_path: Path)
     assert rows["deadline_raw"].tolist() == ["31/12/2021"] * 10
 
 
+def test_empty_row_inside_a_table_does_not_end_it(tmp_path: Path):
+    # an office left an empty row: the white space is wider than any gap between rows,
+    # but the rows under it still fill the table's columns
+    pdf = plan_pdf(tmp_path / "plan.pdf", [PageSpec([borderless([
+        row("1", "Uno."), row("2", "Due."), cells("", "", "", "", " ", "", "", ""),
+        row("3", "Tre."), row("4", "Quattro."),
+    ])], lines_above=[TITLE], footer="1")])
+    rows = pdf_to_extraction(pdf).rows
+    assert rows["number"].tolist() == ["1", "2", "3", "4"]
+
+
+def test_title_left_at_a_page_bottom_is_no_row(tmp_path: Path):
+    # the renderer kept the next block's title on this page and its table on the next
+    orphan = TableSpec([], header=None, title="URBANISTICA", ruled=False)
+    pdf = plan_pdf(tmp_path / "plan.pdf", [
+        PageSpec([borderless([row("1", "Uno."), row("2", "Due.")], title="ECOLOGIA"),
+                  orphan], lines_above=[TITLE]),
+        PageSpec([borderless([row("1", "Tre.", assignee="URBANISTICA")])]),
+    ])
+    rows = pdf_to_extraction(pdf).rows
+    assert rows["number"].tolist() == ["1", "2", "1"]
+    assert rows["block"].tolist() == [1, 1, 2]
+
+
 def test_ruled_page_keeps_the_ruled_finder_and_borderless_page_gets_the_text_one(
         tmp_path: Path):
     pdf = plan_pdf(tmp_path / "plan.pdf", [
