@@ -5,6 +5,7 @@ between the ruled and the text finder."""
 
 from pathlib import Path
 
+import pytest
 from pdf_factory import WRAPPED_HEADER, PageSpec, TableSpec, cells, plan_pdf
 
 from pipeline.extract import pdf_to_extraction
@@ -78,14 +79,15 @@ def test_row_whose_tallest_cell_is_a_short_one(tmp_path: Path):
     assert rows.iloc[2]["deadline_raw"] == "30/06/2022"
 
 
-def test_rows_set_too_tight_to_part_are_split_at_their_numbers(tmp_path: Path):
-    # with almost no cell padding the last line of one row touches the first of the
-    # next: only the n. column tells the rows apart
+@pytest.mark.parametrize("valign", ["middle", "top"])
+def test_rows_set_too_tight_to_part_are_split_at_their_numbers(tmp_path: Path, valign: str):
+    # with no cell padding the last line of one row touches the first of the next:
+    # only the n. column tells the rows apart, read by how the cells are set
     pdf = plan_pdf(tmp_path / "plan.pdf", [PageSpec([borderless([
-        row("1", "Uno a|uno b|uno c"),
+        row("1", "Uno a|uno b|uno c", indicator="Primo|indicatore"),
         row("2", "Due a|due b"),
         row("3", "Tre a|tre b|tre c|tre d", deadline="30/06/2022"),
-    ], pad=0.2)], lines_above=[TITLE])])
+    ], pad=0.0, valign=valign)], lines_above=[TITLE])])
     rows = pdf_to_extraction(pdf).rows
     assert rows["number"].tolist() == ["1", "2", "3"]
     assert [squashed(d) for d in rows["description"]] == [
