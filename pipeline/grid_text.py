@@ -2,14 +2,16 @@
 (borders switched off, at most a rule under the header).
 
 The chain: page words → vertical bands → header bands, recognised by meaning → for each
-header, the body printed under it → columns from the white-space gutters that run down
-header and body (a gutter over no header cell ignored, a column holding two header
-cells split where the fewest words cross) → per column, visual lines → runs (the lines
-of one cell, closer to each other than to the next row's) → rows as groups of runs that
-overlap vertically (a short cell, centred or not, overlaps the tall cell of its own row
-and no other) → rows split where the n. column holds two numbers, and middle fragments
-with no identity cell joined to the row they are closest to → a Table with the words
-placed, and a confidence per row.
+header, the body printed under it (down to a wide empty strip after which nothing reads
+as rows of its columns; a title or page number left out) → columns from the gutters
+that run down header and body (a gutter over no header cell ignored, a column holding
+two header cells split where the fewest words cross) → per column, visual lines → runs
+(the lines of one cell, closer to each other than to the next row's) → rows as groups
+of runs that overlap vertically (a short cell, centred or not, overlaps the tall cell
+of its own row and no other) → groups holding two numbers split between them, where
+the table's vertical alignment says a row ends → middle fragments with no identity
+cell joined to the row they are closest to → a Table with the words placed and a
+confidence per row (words crossing a column separator, cuts and joins in doubt).
 
 Every distance is a multiple of the page's median word height, so the reader does not
 depend on one renderer's font size or padding.
@@ -672,7 +674,7 @@ def header_to_table(page: Page, header: HeaderBand, limit: float, height: float,
                                                    settings.split_confidence)]
         identity = {by_field[f] for f in SHORT_FIELDS if f in by_field}
         groups = join_fragments(groups, identity, settings.split_confidence)
-        once = {by_field[f] for f in ("dup_raw", "deadline_raw") if f in by_field}
+        once = {by_field[f] for f in IDENTITY_FIELDS if f != "number" and f in by_field}
         groups = flag_stacked_cells(groups, once, max_gap, settings.split_confidence)
     x0 = min(w.x0 for w in every)
     x1 = max(w.x1 for w in every)
