@@ -50,8 +50,9 @@ def page_to_tables(page: Page, finders: list[tuple[str, Finder]] | None = None
         if tables:
             rows = sum(t.n_rows for t in tables)
             reason = (f"page {page.number}: {name} grid, {len(tables)} table(s), "
-                      f"{rows} printed rows"
-                      + (f" ({', '.join(tried)} found none)" if tried else ""))
+                      f"{rows} printed rows")
+            if tried:
+                reason += f" ({', '.join(tried)} found none)"
             return tables, GridChoice(page.number, name, len(tables), reason)
         tried.append(name)
     return [], GridChoice(page.number, None, 0,
