@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,9 @@ import pandas as pd
 
 from pipeline.document import DocumentInfo, lines_to_document_info
 from pipeline.errors import ExtractionError
-from pipeline.find_grid import GridChoice, page_to_tables
+from pipeline.find_grid import FINDERS, Finder, GridChoice, page_to_tables
 from pipeline.grid import Table
+from pipeline.grid_text import TextSettings, page_to_text_tables
 from pipeline.page import Page
 from pipeline.quality import Finding
 from pipeline.read_pdf import ReadSettings, pdf_to_pages
@@ -38,16 +40,25 @@ class ExtractSettings:
     """Settings of the extract stage, one section per step (params.yaml `extract:`)."""
 
     read: ReadSettings = field(default_factory=ReadSettings)
+    text_grid: TextSettings = field(default_factory=TextSettings)
     rows: RowSettings = field(default_factory=RowSettings)
 
     @classmethod
     def from_params(cls, params: dict[str, Any] | None) -> ExtractSettings:
         params = params or {}
-        unknown = set(params) - {"read", "rows"}
+        unknown = set(params) - {"read", "text_grid", "rows"}
         if unknown:
             raise ValueError(f"extract: unknown section(s) {', '.join(sorted(unknown))}")
         return cls(read=dataclass_from_params(ReadSettings, params.get("read")),
+                   text_grid=dataclass_from_params(TextSettings, params.get("text_grid")),
                    rows=dataclass_from_params(RowSettings, params.get("rows")))
+
+
+def settings_to_finders(settings: ExtractSettings) -> list[tuple[str, Finder]]:
+    """Given the extract settings, return find_grid's finders in their order, the text
+    finder with its settings."""
+    configured = {"text": partial(page_to_text_tables, settings=settings.text_grid)}
+    return [(name, configured.get(name, finder)) for name, finder in FINDERS]
 
 
 @dataclass
@@ -83,10 +94,11 @@ def pdf_to_extraction(path: Path, settings: ExtractSettings | None = None,
     settings = settings or ExtractSettings()
     choices: list[GridChoice] = []
     pages = pdf_to_pages(path, settings.read)
+    finders = settings_to_finders(settings)
 
     def pages_with_tables() -> Iterator[tuple[Page, list[Table]]]:
         for page in (track(pages) if track else pages):
-            tables, choice = page_to_tables(page)
+            tables, choice = page_to_tables(page, finders)
             choices.append(choice)
             yield page, tables
 
