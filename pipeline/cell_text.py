@@ -16,6 +16,9 @@ SPACE_WIDTH_RATIO = 0.28  # a space is about this fraction of the font size
 # a word split by the renderer at its hyphen, a dash set right before the next word, or
 # a sign after an opening bracket ("(-" + "10%")
 _HYPHEN_END = re.compile(r"(^|[^\W\d_]|[(\[])-$")
+# a weighted item's closing weight, and a line holding nothing but a date
+_WEIGHT_END = re.compile(r"\((?:peso\s*)?\d{1,3}(?:[.,]\d+)?\s*%\)[.;]?$", re.IGNORECASE)
+_LONE_DATE = re.compile(r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,5}$")
 _LOWER_START = re.compile(r"^[^\W\d_A-Z]")
 
 
@@ -86,6 +89,14 @@ def is_forced_break(line: Line, next_line: Line, slack: float = DEFAULT_FIT_SLAC
     return free > (first.x1 - first.x0) + space + slack
 
 
+def is_item_end(line: Line, next_line: Line) -> bool:
+    """Given two consecutive lines of a cell, return True when the first closes an item
+    whatever the line width says: it ends with a weight ("(Peso 50%)", "(60%)"), or one
+    of the two lines is a date alone (dates of separate items)."""
+    return bool(_WEIGHT_END.search(line.text) or _LONE_DATE.match(line.text)
+                or _LONE_DATE.match(next_line.text))
+
+
 def join_wrapped(text: str, line: Line, next_text: str) -> str:
     """Given the text so far, ending with a wrapped line, and the next line's text, return
     them joined by one space, or by nothing where the line ends in a hyphen with no space
@@ -102,12 +113,13 @@ def join_wrapped(text: str, line: Line, next_text: str) -> str:
 
 def lines_to_text(lines: list[Line]) -> str:
     """Given a cell's lines in reading order, return the cell text: wrapped lines joined
-    by one space (or nothing after a split hyphen), separately set lines by "\n"."""
+    by one space (or nothing after a split hyphen), separately set lines and the ends of
+    items (`is_item_end`) by "\n"."""
     if not lines:
         return ""
     text = lines[0].text
     for line, next_line in zip(lines, lines[1:], strict=False):
-        if is_forced_break(line, next_line):
+        if is_forced_break(line, next_line) or is_item_end(line, next_line):
             text += "\n" + next_line.text
         else:
             text = join_wrapped(text, line, next_line.text)
