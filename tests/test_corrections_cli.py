@@ -3,9 +3,8 @@ real bundled plans (extracted once per session by conftest's `extracted`)."""
 
 from __future__ import annotations
 
-import json
-
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
