@@ -22,6 +22,7 @@ from pipeline.page import Page
 from pipeline.quality import Finding
 from pipeline.read_pdf import ReadSettings, pdf_to_pages
 from pipeline.rows import RowSettings, plan_to_frames, tables_to_plan
+from pipeline.timing import StageTimings
 
 
 def dataclass_from_params(cls: Any, params: dict[str, Any] | None) -> Any:
@@ -86,32 +87,45 @@ def file_sha256(path: Path) -> str:
 
 
 def pdf_to_extraction(path: Path, settings: ExtractSettings | None = None,
-                      track: Callable[[Iterable[Page]], Iterable[Page]] | None = None
-                      ) -> Extraction:
+                      track: Callable[[Iterable[Page]], Iterable[Page]] | None = None,
+                      timings: StageTimings | None = None) -> Extraction:
     """Given a plan PDF, return its Extraction; raise InputError for an unreadable file
     and ExtractionError for a PDF with no plan table. `track`, if given, wraps the
-    stream of pages as they are read (a progress bar: `pipeline.progress.pdf_progress`)."""
+    stream of pages as they are read (a progress bar: `pipeline.progress.pdf_progress`);
+    `timings`, if given, gets the seconds spent reading pages (`read`), finding their
+    grids (`grid`) and assembling rows (`rows`)."""
     settings = settings or ExtractSettings()
+    timings = timings if timings is not None else StageTimings()
     choices: list[GridChoice] = []
     pages = pdf_to_pages(path, settings.read)
     finders = settings_to_finders(settings)
 
     def pages_with_tables() -> Iterator[tuple[Page, list[Table]]]:
-        for page in (track(pages) if track else pages):
-            tables, choice = page_to_tables(page, finders)
+        stream = iter(track(pages) if track else pages)
+        while True:
+            with timings.stage("read"):
+                page = next(stream, None)
+            if page is None:
+                return
+            with timings.stage("grid"):
+                tables, choice = page_to_tables(page, finders)
             choices.append(choice)
             yield page, tables
 
-    plan = tables_to_plan(pages_with_tables(), path.name, settings.rows)
-    rows, cells, relevance = plan_to_frames(plan)
+    with timings.stage("rows"):
+        plan = tables_to_plan(pages_with_tables(), path.name, settings.rows)
+        rows, cells, relevance = plan_to_frames(plan)
     if rows.empty:
         raise ExtractionError("the plan tables hold no objective rows", file=path.name)
-    info = lines_to_document_info([text for _, text in plan.outside_lines])
+    with timings.stage("rows"):
+        info = lines_to_document_info([text for _, text in plan.outside_lines])
     findings = [c.to_finding() for c in choices] + plan.findings
     if relevance.empty:
         findings.append(Finding(
             field="relevance", rule="relevance_table_missing", severity="warning",
             raw_value=None, normalised_value=None,
             message="no 'Rilevanza degli obiettivi' table was found"))
-    return Extraction(path.name, file_sha256(path), len(choices), info, rows, cells,
+    with timings.stage("read"):
+        sha256 = file_sha256(path)
+    return Extraction(path.name, sha256, len(choices), info, rows, cells,
                       relevance, choices, findings)

@@ -15,10 +15,11 @@ from pipeline.errors import ExtractionError, InputError
 from pipeline.extract import Extraction, ExtractSettings, pdf_to_extraction
 from pipeline.normalise import NormalisedPlan, NormaliseSettings, normalise_plan
 from pipeline.params import load_params
-from pipeline.progress import pdf_progress
+from pipeline.progress import PageTrack, pdf_progress
 from pipeline.quality import findings_to_frame
 from pipeline.schemas import validate_outputs
 from pipeline.stage_io import tables_to_folder
+from pipeline.timing import StageTimings
 
 
 def register(subparsers: Any) -> None:
@@ -51,15 +52,34 @@ def run_extract(args: argparse.Namespace) -> None:
     params = load_params(args.params)
     if args.revision is not None and not is_revision(args.revision):
         raise InputError("--revision must read YYYY-MM", value=args.revision)
-    corrections_dir = corrections_dir_or_default(args.corrections_dir)
-    extraction = pdf_to_extraction(args.source, settings_from_params(
-        ExtractSettings, params.get("extract"), args.params),
+    pdf_to_folder(
+        args.source, args.out,
+        settings_from_params(ExtractSettings, params.get("extract"), args.params),
+        settings_from_params(NormaliseSettings, params.get("normalise"), args.params),
+        revision=args.revision,
+        corrections_dir=corrections_dir_or_default(args.corrections_dir),
         track=pdf_progress(args.source, f"extract {args.source.name}"))
-    tables, document = extraction_to_tables(extraction, args.revision, settings_from_params(
-        NormaliseSettings, params.get("normalise"), args.params))
-    tables, document = correct_tables(tables, document, corrections_dir)
-    validate_outputs(tables, extraction.source)
-    tables_to_folder(tables, document, args.out)
+
+
+def pdf_to_folder(source: Path, out: Path, extract: ExtractSettings | None = None,
+                  normalise: NormaliseSettings | None = None, revision: str | None = None,
+                  corrections_dir: Path | None = None, track: PageTrack | None = None,
+                  timings: StageTimings | None = None) -> None:
+    """Given a plan PDF and an output folder, run what `piano extract` runs: extract,
+    normalise, correct (with `corrections_dir`, if given), validate and write, all or
+    nothing. `timings`, if given, gets the seconds of each step: read, grid, rows (see
+    `pdf_to_extraction`), normalise, correct, validate, write."""
+    timings = timings if timings is not None else StageTimings()
+    extraction = pdf_to_extraction(source, extract, track=track, timings=timings)
+    with timings.stage("normalise"):
+        tables, document = extraction_to_tables(extraction, revision,
+                                                normalise or NormaliseSettings())
+    with timings.stage("correct"):
+        tables, document = correct_tables(tables, document, corrections_dir)
+    with timings.stage("validate"):
+        validate_outputs(tables, extraction.source)
+    with timings.stage("write"):
+        tables_to_folder(tables, document, out)
 
 
 def settings_from_params(cls: Any, section: dict[str, Any] | None, path: Path) -> Any:
