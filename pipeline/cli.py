@@ -2,7 +2,9 @@
 library errors into one line on stderr and an exit code.
 
 Each command lives in its own module exposing `register(subparsers)`; the module's
-`run_*` function's docstring is the command's help text.
+`run_*` function's docstring is the command's help text. Running a command imports only
+its own module (`piano extract` does not pay for the diff's scipy or the score's
+matplotlib); `piano --help` imports them all.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from collections.abc import Sequence
 from pipeline import __version__
 from pipeline.errors import PianoError
 
-# modules that add a subcommand, in the order `piano --help` lists them
+# modules that add a subcommand, in the order `piano --help` lists them; each module is
+# named after its command
 COMMAND_MODULES = [
     "pipeline.commands.extract",
     "pipeline.commands.stage",
@@ -27,8 +30,20 @@ COMMAND_MODULES = [
 ]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the `piano` argument parser with every command registered."""
+def command_name(module: str) -> str:
+    """Given a command module's name, return the command it adds."""
+    return module.rsplit(".", 1)[-1]
+
+
+def argv_to_command(argv: Sequence[str]) -> str | None:
+    """Given the arguments after `piano`, return the command named (the first argument
+    that is no option: the top-level options take no value), or None."""
+    return next((arg for arg in argv if not arg.startswith("-")), None)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Return the `piano` argument parser with every command registered, or only
+    `command` when it is one (an unknown name gets them all, for argparse's error)."""
     parser = argparse.ArgumentParser(
         prog="piano",
         description="Turn municipal performance plans (PDF) into validated Parquet.",
@@ -38,14 +53,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", help="show the full traceback on errors"
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    modules = [m for m in COMMAND_MODULES if command_name(m) == command] or COMMAND_MODULES
+    for name in modules:
         importlib.import_module(name).register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `piano`; return the exit code (0 on success)."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv_to_command(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,3 +49,20 @@ def test_failed_run_leaves_previous_output_untouched(
     assert main(["extract", str(pdf), "--out", str(out)]) != 0
     assert (out / "objectives.parquet").read_bytes() == b"previous good output"
     assert sorted(p.name for p in out.iterdir()) == ["objectives.parquet"]
+
+
+def test_running_one_command_imports_only_its_own_module():
+    # a fresh interpreter: this test session has long imported everything
+    code = ("import sys; from pipeline.cli import build_parser; build_parser('extract'); "
+            "print(sorted(m for m in ('scipy', 'matplotlib', 'selenium', "
+            "'pipeline.commands.diff', 'pipeline.commands.score') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parent.parent).stdout
+    assert out.strip() == "[]"
+
+
+def test_help_still_lists_every_command(capsys: pytest.CaptureFixture[str]):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listed = capsys.readouterr().out
+    assert all(f"    {m.rsplit('.', 1)[-1]}" in listed for m in COMMAND_MODULES)
