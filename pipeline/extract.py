@@ -16,6 +16,9 @@ from pipeline.document import DocumentInfo, lines_to_document_info
 from pipeline.errors import ExtractionError
 from pipeline.find_grid import GridChoice, page_to_tables
 from pipeline.grid import Table
+from pipeline.grid_image import page_to_straight_page
+from pipeline.ocr import OcrCache, OcrSettings
+from pipeline.ocr_cells import page_to_read_tables
 from pipeline.page import Page
 from pipeline.quality import Finding
 from pipeline.read_pdf import ReadSettings, pdf_to_pages
@@ -79,10 +82,14 @@ def pdf_to_extraction(path: Path, settings: ExtractSettings | None = None) -> Ex
     and ExtractionError for a PDF with no plan table."""
     settings = settings or ExtractSettings()
     choices: list[GridChoice] = []
+    cache = OcrCache(Path(OcrSettings().cache_dir))
 
     def pages_with_tables() -> Iterator[tuple[Page, list[Table]]]:
         for page in pdf_to_pages(path, settings.read):
+            page = page_to_straight_page(page)
             tables, choice = page_to_tables(page)
+            if page.image is not None:
+                tables = page_to_read_tables(page, tables, cache, OcrSettings())
             choices.append(choice)
             yield page, tables
 
