@@ -59,8 +59,9 @@ def pixels_to_ink(pixels: npt.NDArray[np.uint8], scale: float,
     """Given grey pixels and pixels per point, return the ink mask (255 where a pixel is
     darker than its neighbourhood), so uneven scan lighting does not matter."""
     block = max(3, int(settings.ink_block * scale) | 1)
-    return cv2.adaptiveThreshold(pixels, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
-                                 cv2.THRESH_BINARY_INV, block, settings.ink_offset)
+    return np.asarray(cv2.adaptiveThreshold(pixels, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
+                                            cv2.THRESH_BINARY_INV, block, settings.ink_offset),
+                      dtype=np.uint8)
 
 
 def ink_to_line_masks(ink: Mask, scale: float, settings: ImageGridSettings
@@ -69,13 +70,13 @@ def ink_to_line_masks(ink: Mask, scale: float, settings: ImageGridSettings
     at least `min_line_run` long, with short breaks bridged."""
     run = max(3, round(settings.min_line_run * scale))
     bridge = max(1, round(settings.gap_bridge * scale))
-    masks = []
+    masks: list[Mask] = []
     for shape in ((run, 1), (1, run)):
         kernel = cv2.getStructuringElement(cv2.MORPH_RECT, shape)
         mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
         close = cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 1) if shape[1] == 1
                                           else (1, bridge))
-        masks.append(cv2.morphologyEx(mask, cv2.MORPH_CLOSE, close))
+        masks.append(np.asarray(cv2.morphologyEx(mask, cv2.MORPH_CLOSE, close), dtype=np.uint8))
     return masks[0], masks[1]
 
 
@@ -116,7 +117,8 @@ def straightening_matrix(image: PageImage, angle: float) -> npt.NDArray[np.float
     """Given a page picture and its skew in degrees, return the 2×3 pixel transform that
     turns it straight about its centre."""
     h, w = image.pixels.shape[:2]
-    return cv2.getRotationMatrix2D(((w - 1) / 2, (h - 1) / 2), angle, 1.0)
+    return np.asarray(cv2.getRotationMatrix2D(((w - 1) / 2, (h - 1) / 2), angle, 1.0),
+                      dtype=np.float64)
 
 
 def word_to_straight_word(word: Word, matrix: npt.NDArray[np.float64], scale: float) -> Word:
@@ -145,8 +147,9 @@ def page_to_straight_page(page: Page, settings: ImageGridSettings | None = None)
         return page
     matrix = straightening_matrix(image, angle)
     h, w = image.pixels.shape[:2]
-    pixels = cv2.warpAffine(image.pixels, matrix, (w, h), flags=cv2.INTER_LINEAR,
-                            borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+    pixels = np.asarray(cv2.warpAffine(image.pixels, matrix, (w, h), flags=cv2.INTER_LINEAR,
+                                       borderMode=cv2.BORDER_CONSTANT, borderValue=255),
+                        dtype=np.uint8)
     words = [word_to_straight_word(word, matrix, image.scale) for word in page.words]
     return replace(page, words=words,
                    image=PageImage(pixels=pixels, scale=image.scale, angle=image.angle + angle))

@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from pipeline.errors import OcrUnavailableError
+from pipeline.page import Word
 
 DEFAULT_TESSERACT_CMD = "tesseract"
 DEFAULT_LANGUAGE = "ita"
@@ -108,6 +109,20 @@ def tsv_to_words(tsv: str) -> list[OcrWord]:
         words.append(OcrWord(parts[11].strip(), float(left), float(top), float(width),
                              float(height), float(parts[10]), page - 1, (block, par, line_no)))
     return words
+
+
+def ocr_words_to_words(words: list[OcrWord], scale: float) -> list[Word]:
+    """Given words read in page pixels (in reading order) and the page's pixels per point,
+    return them as page Words in PDF points; a word has a space after it when another
+    follows on its line."""
+    out = []
+    for k, w in enumerate(words):
+        following = words[k + 1] if k + 1 < len(words) else None
+        out.append(Word(w.text, w.left / scale, w.top / scale, (w.left + w.width) / scale,
+                        (w.top + w.height) / scale,
+                        space_after=following is not None and following.line == w.line
+                        and following.picture == w.picture))
+    return out
 
 
 def tesseract_languages(settings: OcrSettings) -> list[str]:

@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from pipeline.grid import Cell, Table
 from pipeline.grid_image import ImageGridSettings, ink_to_line_masks, pixels_to_ink
-from pipeline.ocr import OcrCache, OcrSettings, OcrWord, run_tesseract
+from pipeline.ocr import OcrCache, OcrSettings, OcrWord, ocr_words_to_words, run_tesseract
 from pipeline.page import Page, PageImage, Word
 
 DEFAULT_INSET = 0.6  # points cut from each side of a cell: the middle of its ruling lines
@@ -170,10 +170,10 @@ def stretched_to_ocr_picture(stretched: npt.NDArray[np.uint8], enlarge: float, m
     """Given a stretched cell crop, return it enlarged and framed in white for Tesseract."""
     picture = stretched
     if enlarge != 1:
-        picture = cv2.resize(stretched, None, fx=enlarge, fy=enlarge,
-                             interpolation=cv2.INTER_CUBIC)
-    return cv2.copyMakeBorder(picture, margin, margin, margin, margin, cv2.BORDER_CONSTANT,
-                              value=255)
+        picture = np.asarray(cv2.resize(stretched, None, fx=enlarge, fy=enlarge,
+                                        interpolation=cv2.INTER_CUBIC), dtype=np.uint8)
+    return np.asarray(cv2.copyMakeBorder(picture, margin, margin, margin, margin,
+                                         cv2.BORDER_CONSTANT, value=255), dtype=np.uint8)
 
 
 @dataclass(frozen=True)
@@ -279,19 +279,6 @@ def cell_pictures_to_best_words(prepared: list[CellPicture | None], dpi: float,
             if words_to_confidence(words) > words_to_confidence(best.get(k, [])):
                 best[k] = words
     return [word for k in sorted(best) for word in best[k]]
-
-
-def ocr_words_to_words(words: list[OcrWord], scale: float) -> list[Word]:
-    """Given one cell's words in page pixels and the page's pixels per point, return them
-    as page Words in PDF points; a word has a space after it when another follows on its
-    line."""
-    out = []
-    for k, w in enumerate(words):
-        following = words[k + 1] if k + 1 < len(words) else None
-        out.append(Word(w.text, w.left / scale, w.top / scale, (w.left + w.width) / scale,
-                        (w.top + w.height) / scale,
-                        space_after=following is not None and following.line == w.line))
-    return out
 
 
 def cells_to_words(cells: list[Cell], words: list[OcrWord], scale: float
