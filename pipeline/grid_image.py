@@ -80,6 +80,17 @@ def ink_to_line_masks(ink: Mask, scale: float, settings: ImageGridSettings
     return masks[0], masks[1]
 
 
+def mask_to_lines(mask: Mask) -> list[tuple[tuple[int, int, int, int], npt.NDArray[np.int32]]]:
+    """Given a line mask, return each connected line's bounding box (x, y, width,
+    height) in pixels and its outline points."""
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    lines = []
+    for contour in contours:
+        x, y, w, h = cv2.boundingRect(contour)
+        lines.append(((int(x), int(y), int(w), int(h)), np.asarray(contour, dtype=np.int32)))
+    return lines
+
+
 def line_masks_to_skew(horizontal: Mask, vertical: Mask, scale: float,
                        settings: ImageGridSettings) -> float:
     """Given the line masks of a picture, return the angle in degrees its long lines lean
@@ -88,19 +99,15 @@ def line_masks_to_skew(horizontal: Mask, vertical: Mask, scale: float,
     enough or the lines disagree beyond `max_skew`."""
     min_length = settings.min_skew_line * scale
     angles: list[tuple[float, float]] = []
-    for mask, along in ((horizontal, 1), (vertical, 0)):
-        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        for k in range(1, n):
-            length = stats[k, cv2.CC_STAT_WIDTH if along else cv2.CC_STAT_HEIGHT]
+    for mask, along in ((horizontal, True), (vertical, False)):
+        for (_, _, w, h), outline in mask_to_lines(mask):
+            length = w if along else h
             if length < min_length:
                 continue
-            x, y, w, h = (stats[k, cv2.CC_STAT_LEFT], stats[k, cv2.CC_STAT_TOP],
-                          stats[k, cv2.CC_STAT_WIDTH], stats[k, cv2.CC_STAT_HEIGHT])
-            ys, xs = np.nonzero(labels[y:y + h, x:x + w] == k)
-            if along:
-                slope = np.polyfit(xs.astype(float), ys.astype(float), 1)[0]
-            else:  # a vertical line leaning right at the bottom means the page turned left
-                slope = -np.polyfit(ys.astype(float), xs.astype(float), 1)[0]
+            vx, vy, _, _ = (float(v) for v in cv2.fitLine(outline, cv2.DIST_L2, 0, 0.01, 0.01)
+                            .ravel())
+            # a vertical line leaning right at the bottom means the page turned left
+            slope = vy / vx if along else -vx / vy
             angles.append((math.degrees(math.atan(slope)), float(length)))
     if not angles:
         return 0.0
@@ -158,20 +165,18 @@ def page_to_straight_page(page: Page, settings: ImageGridSettings | None = None)
 def line_masks_to_rulings(horizontal: Mask, vertical: Mask, scale: float,
                           settings: ImageGridSettings) -> list[Ruling]:
     """Given (straightened) line masks and pixels per point, return one Ruling in PDF
-    points per connected line, at the line's middle, at least `min_ruling_length` long."""
+    points per connected line, through the middle of its box, at least
+    `min_ruling_length` long."""
     rulings = []
     min_length = settings.min_ruling_length * scale
-    for mask, along in ((horizontal, True), (vertical, False)):
-        n, _, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        for k in range(1, n):
-            x, y = float(stats[k, cv2.CC_STAT_LEFT]), float(stats[k, cv2.CC_STAT_TOP])
-            w, h = float(stats[k, cv2.CC_STAT_WIDTH]), float(stats[k, cv2.CC_STAT_HEIGHT])
-            if along and w >= min_length:
-                mid = float(centroids[k][1]) / scale
-                rulings.append(Ruling(x / scale, mid, (x + w) / scale, mid))
-            elif not along and h >= min_length:
-                mid = float(centroids[k][0]) / scale
-                rulings.append(Ruling(mid, y / scale, mid, (y + h) / scale))
+    for (x, y, w, h), _ in mask_to_lines(horizontal):
+        if w >= min_length:
+            mid = (y + h / 2) / scale
+            rulings.append(Ruling(x / scale, mid, (x + w) / scale, mid))
+    for (x, y, w, h), _ in mask_to_lines(vertical):
+        if h >= min_length:
+            mid = (x + w / 2) / scale
+            rulings.append(Ruling(mid, y / scale, mid, (y + h) / scale))
     return rulings
 
 
