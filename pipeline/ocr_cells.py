@@ -51,6 +51,8 @@ class CellOcrSettings:
     line_grow: float = DEFAULT_LINE_GROW
 
     def __post_init__(self) -> None:
+        # params.yaml gives a list; a tuple keeps the settings hashable and frozen
+        object.__setattr__(self, "enlargements", tuple(float(e) for e in self.enlargements))
         if min(self.inset, self.margin, self.trim_pad, self.min_speck, self.min_ink,
                self.line_grow) < 0:
             raise ValueError("cell OCR settings: lengths must be >= 0")
