@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="piano-bench-") as folder:
         cold, warm, first, again = cold_and_warm(SCAN, args.workers, args.repeat,
                                                  Path(folder) / "ocr-cache")
-        print(f"scan    {SCAN.name}: cold {cold:6.2f} s ({first.ocr_runs} pages read by OCR), "
+        print(f"scan    {SCAN.name}: cold {cold:6.2f} s ({first.ocr_runs} OCR readings), "
               f"warm {warm:5.2f} s ({again.ocr_runs} read), {len(first.rows)} rows")
         print(f"ratio   scan warm / vector: {warm / vector:.2f} (bar: 3.00); "
               f"scan cold: {cold:.0f} s (bar: 300 s)")
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             copy = image_only_copy(SCAN, Path(folder) / "image-only.pdf")
             cold, warm, first, again = cold_and_warm(copy, args.workers, args.repeat,
                                                      Path(folder) / "ocr-cache")
-            print(f"image-only copy: cold {cold:6.2f} s ({first.ocr_runs} pages read by OCR), "
+            print(f"image-only copy: cold {cold:6.2f} s ({first.ocr_runs} OCR readings), "
                   f"warm {warm:5.2f} s, ratio {warm / vector:.2f}, {len(first.rows)} rows")
     return 0
 
