@@ -14,14 +14,14 @@ import hashlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
 
 from pipeline.document import DocumentInfo, lines_to_document_info
-from pipeline.errors import ExtractionError
+from pipeline.errors import ExtractionError, OcrUnavailableError
 from pipeline.find_grid import GridChoice, page_to_tables
 from pipeline.grid import Table
 from pipeline.grid_image import ImageGridSettings, page_to_straight_page
@@ -138,7 +138,10 @@ def pdf_to_extraction(path: Path, settings: ExtractSettings | None = None) -> Ex
     cache = OcrCache(Path(settings.ocr.cache_dir))
 
     def read(page: Page) -> tuple[Page, list[Table], GridChoice]:
-        return page_to_read_page(page, settings, cache)
+        try:
+            return page_to_read_page(page, settings, cache)
+        except OcrUnavailableError as error:
+            raise replace(error, file=path.name, page=page.number) from error
 
     def pages_with_tables() -> Iterator[tuple[Page, list[Table]]]:
         for page, tables, choice in map_ahead(read, pdf_to_pages(path, settings.read),

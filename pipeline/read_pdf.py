@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pdfplumber
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.text import WordExtractor
@@ -26,6 +27,7 @@ DEFAULT_X_TOLERANCE = 3.0
 DEFAULT_Y_TOLERANCE = 3.0
 DEFAULT_MIN_RULING_LENGTH = 3.0
 DEFAULT_MIN_IMAGE_COVER = 0.8  # share of the page one picture covers on a scanned page
+DEFAULT_MIN_INVISIBLE_SHARE = 0.5  # share of invisible text that makes an OCR layer
 DEFAULT_MIN_SCAN_DPI = 150.0  # a scan's picture is rendered at its own resolution,
 DEFAULT_MAX_SCAN_DPI = 400.0  # kept within these bounds
 
@@ -38,14 +40,16 @@ class ReadSettings:
     y_tolerance: float = DEFAULT_Y_TOLERANCE
     min_ruling_length: float = DEFAULT_MIN_RULING_LENGTH
     min_image_cover: float = DEFAULT_MIN_IMAGE_COVER
+    min_invisible_share: float = DEFAULT_MIN_INVISIBLE_SHARE
     min_scan_dpi: float = DEFAULT_MIN_SCAN_DPI
     max_scan_dpi: float = DEFAULT_MAX_SCAN_DPI
 
     def __post_init__(self) -> None:
         if self.x_tolerance <= 0 or self.y_tolerance <= 0 or self.min_ruling_length < 0:
             raise ValueError("read settings: tolerances must be > 0 and lengths >= 0")
-        if not 0 < self.min_image_cover <= 1:
-            raise ValueError("read settings: min_image_cover must be in (0, 1]")
+        if not (0 < self.min_image_cover <= 1 and 0 <= self.min_invisible_share <= 1):
+            raise ValueError("read settings: min_image_cover must be in (0, 1] and "
+                             "min_invisible_share in [0, 1]")
         if not 0 < self.min_scan_dpi <= self.max_scan_dpi:
             raise ValueError("read settings: need 0 < min_scan_dpi <= max_scan_dpi")
 
@@ -144,36 +148,44 @@ def images_to_cover(images: list[dict[str, Any]], width: float, height: float
     return best
 
 
-def page_facts_to_kind(n_chars: int, image_cover: float, settings: ReadSettings) -> PageKind:
-    """Given how many characters a page's text layer holds and the share of the page its
-    largest picture covers, return its kind: a page-sized picture makes a scan, with an
-    OCR text layer when it has characters, image-only when it has none."""
+def page_facts_to_kind(n_chars: int, image_cover: float, invisible_share: float,
+                       settings: ReadSettings) -> PageKind:
+    """Given how many characters a page's text layer holds, the share of the page its
+    largest picture covers and the share of its text drawn invisibly, return its kind: a
+    page-sized picture makes a scan, image-only without characters, with an OCR layer
+    when its text is invisible (as OCR engines write it); visible text over a page-sized
+    picture is a vector page on a background."""
     if image_cover < settings.min_image_cover:
         return "vector"
-    return "ocr_layer" if n_chars else "image_only"
+    if not n_chars:
+        return "image_only"
+    return "ocr_layer" if invisible_share >= settings.min_invisible_share else "vector"
 
 
-def plumber_page_to_page(page: Any, settings: ReadSettings) -> tuple[Page, float]:
-    """Given a pdfplumber page, return the page model (without its picture) and, for a
-    scanned page, the dpi its picture should be rendered at (0.0 for a vector page)."""
-    cover, dpi = images_to_cover(page.images, float(page.width), float(page.height))
-    kind = page_facts_to_kind(len(page.chars), cover, settings)
+def invisible_text_share(document: pdfium.PdfDocument, index: int) -> float:
+    """Given an open pypdfium2 document and a 0-based page index, return the share of the
+    page's text objects drawn invisibly (text render mode 3); 0.0 without text."""
+    modes = [pdfium_c.FPDFTextObj_GetTextRenderMode(obj.raw)
+             for obj in document[index].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT])]
+    if not modes:
+        return 0.0
+    return sum(m == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE for m in modes) / len(modes)
+
+
+def plumber_page_to_page(page: Any, settings: ReadSettings, kind: PageKind = "vector") -> Page:
+    """Given a pdfplumber page and its kind, return the page model (without picture)."""
     rulings = edges_to_rulings(page.edges, settings)
     # an OCR engine writes its layer word by word in reading order, while the boxes of a
     # tilted scan's neighbouring lines overlap: stream order keeps their letters apart
-    words = chars_to_words(page.chars, settings, rulings, text_flow=kind == "ocr_layer")
-    page_model = Page(
+    return Page(
         number=page.page_number,
         width=float(page.width),
         height=float(page.height),
-        words=words,
+        words=chars_to_words(page.chars, settings, rulings, text_flow=kind == "ocr_layer"),
         rulings=rulings,
         kind=kind,
         rotation=int(page.rotation or 0),
     )
-    if kind == "vector":
-        return page_model, 0.0
-    return page_model, min(max(dpi, settings.min_scan_dpi), settings.max_scan_dpi)
 
 
 def render_page_image(document: pdfium.PdfDocument, index: int, dpi: float) -> PageImage:
@@ -195,10 +207,20 @@ def pdf_to_pages(path: Path, settings: ReadSettings | None = None) -> Iterator[P
     try:
         for plumber_page in pdf.pages:
             try:
-                page, dpi = plumber_page_to_page(plumber_page, settings)
-                if page.kind != "vector":
+                index = plumber_page.page_number - 1
+                cover, dpi = images_to_cover(plumber_page.images, float(plumber_page.width),
+                                             float(plumber_page.height))
+                invisible = 0.0
+                n_chars = len(plumber_page.chars)
+                if cover >= settings.min_image_cover and n_chars:
                     document = document or pdfium.PdfDocument(path)
-                    page.image = render_page_image(document, page.number - 1, dpi)
+                    invisible = invisible_text_share(document, index)
+                kind = page_facts_to_kind(n_chars, cover, invisible, settings)
+                page = plumber_page_to_page(plumber_page, settings, kind)
+                if kind != "vector":
+                    document = document or pdfium.PdfDocument(path)
+                    dpi = min(max(dpi, settings.min_scan_dpi), settings.max_scan_dpi)
+                    page.image = render_page_image(document, index, dpi)
             except Exception as error:  # pdfminer can fail on one damaged page
                 raise InputError(f"cannot read the page ({type(error).__name__}: {error})",
                                  file=path.name, page=plumber_page.page_number) from error

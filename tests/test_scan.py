@@ -9,14 +9,18 @@ from pathlib import Path
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
+from PIL import Image
 from rapidfuzz import fuzz
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
 from scan_factory import image_only_copy
 
 from pipeline.errors import OcrUnavailableError
 from pipeline.extract import ExtractSettings, Extraction, map_ahead, pdf_to_extraction
 from pipeline.ocr import OcrCache, OcrSettings, OcrWord, check_tesseract, tsv_to_words
 from pipeline.ocr_cells import CellOcrSettings, crop_to_ink_box, pixels_to_levels
-from pipeline.read_pdf import pdf_to_pages
+from pipeline.read_pdf import ReadSettings, page_facts_to_kind, pdf_to_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 SCAN = ROOT / "sources" / "desenzano-2021-11-scan.pdf"
@@ -87,6 +91,27 @@ def test_page_kinds_are_told_apart(two_pages: dict[str, Path]):
     assert image[0].image is not None and image[0].image.pixels.shape == (1655, 2339)
 
 
+def test_visible_text_over_a_page_sized_picture_is_a_vector_page(tmp_path: Path):
+    # a letterhead or watermark picture under real text: no OCR, no straightening
+    picture = Image.new("L", (842, 595), 235)
+    canvas = Canvas(str(tmp_path / "background.pdf"), pagesize=landscape(A4))
+    canvas.drawImage(ImageReader(picture), 0, 0, *landscape(A4))
+    canvas.drawString(40, 500, "Piano delle performance")
+    canvas.showPage()
+    canvas.save()
+    page = next(iter(pdf_to_pages(tmp_path / "background.pdf")))
+    assert page.kind == "vector" and page.image is None
+    assert [w.text for w in page.words] == ["Piano", "delle", "performance"]
+
+
+def test_page_kind_rules():
+    settings = ReadSettings()
+    assert page_facts_to_kind(500, 0.1, 0.0, settings) == "vector"
+    assert page_facts_to_kind(0, 0.99, 0.0, settings) == "image_only"
+    assert page_facts_to_kind(500, 0.99, 1.0, settings) == "ocr_layer"
+    assert page_facts_to_kind(500, 0.99, 0.0, settings) == "vector"
+
+
 def test_scan_with_ocr_layer_gives_the_reference_rows(layer_run: Extraction):
     want = reference_rows(blocks=2)
     rows = layer_run.rows
@@ -128,6 +153,7 @@ def test_missing_tesseract_is_one_line_naming_the_package(two_pages: dict[str, P
         pdf_to_extraction(two_pages["image"], settings)
     line = raised.value.one_line()
     assert "\n" not in line and "tesseract-ocr" in line
+    assert line.startswith("image-only-p1-2.pdf, page 1: OCR is needed")
     assert raised.value.exit_code == 8
 
 
