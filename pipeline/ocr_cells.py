@@ -2,14 +2,15 @@
 the straightened picture (contrast stretched, enlarged, ruling lines left out) goes to
 Tesseract as one block of text, which reads far better than a whole-page OCR layer.
 
-All cells of a page go through one Tesseract call, cached under the page picture's hash
-and the cell boxes (see `pipeline.ocr`). Which reading a cell keeps is decided from
-Tesseract's own confidence: see `choose_cell_words`.
+The cells of a page go through Tesseract together (one call for the one-line cells, one
+for the others), and what is read is cached under the page picture's hash, the cell boxes
+and the settings (see `pipeline.ocr`). Which reading a cell keeps is decided from
+Tesseract's own confidence: see `cell_pictures_to_best_words`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 import cv2
 import numpy as np
@@ -302,7 +303,7 @@ def page_to_read_tables(page: Page, tables: list[Table], cache: OcrCache,
     if image is None or not tables:
         return tables
     cells = [cell for table in tables for cell in table.cells]
-    task = {"step": "cells", "prepare": settings.cache_key_fields(),
+    task = {"step": "cells", "prepare": settings.cache_key_fields(), "lines": asdict(grid),
             "cells": [[round(v, 2) for v in (c.x0, c.top, c.x1, c.bottom)] for c in cells]}
 
     def read() -> list[OcrWord]:
