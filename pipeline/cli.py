@@ -18,6 +18,9 @@ from pipeline.errors import PianoError
 # modules that add a subcommand, in the order `piano --help` lists them
 COMMAND_MODULES = [
     "pipeline.commands.extract",
+    "pipeline.commands.stage",
+    "pipeline.commands.score",
+    "pipeline.commands.diff",
 ]
 
 

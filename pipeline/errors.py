@@ -19,6 +19,7 @@ class PianoError(Exception):
     row: str | None = None
     field: str | None = None
     value: str | None = None
+    line: int | None = None  # 1-based line of a text input (CSV), where pages do not apply
 
     exit_code = 1
 
@@ -26,10 +27,12 @@ class PianoError(Exception):
         super().__init__(self.message)
 
     def one_line(self) -> str:
-        """Given the error's context, return `file, page N, row R, field F: message`."""
+        """Given the error's context, return `file, line L, page N, row R, field F: message`."""
         where = []
         if self.file:
             where.append(self.file)
+        if self.line is not None:
+            where.append(f"line {self.line}")
         if self.page is not None:
             where.append(f"page {self.page}")
         if self.row:
@@ -89,3 +92,21 @@ class ScoreInputError(PianoError):
     """An achievements file for the score model is malformed."""
 
     exit_code = 9
+
+
+class DiffInputError(PianoError):
+    """An input folder of `piano diff` lacks a file or column, or holds duplicate keys."""
+
+    exit_code = 10
+
+
+class SettingsError(PianoError):
+    """A `params.yaml` section has an unknown key or a value of the wrong type or range."""
+
+    exit_code = 11
+
+
+class OutputError(PianoError):
+    """An output file could not be written; the output folder is left as it was."""
+
+    exit_code = 12

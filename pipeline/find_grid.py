@@ -45,13 +45,15 @@ def page_to_tables(page: Page, finders: list[tuple[str, Finder]] | None = None
                    ) -> tuple[list[Table], GridChoice]:
     """Given a page, return its tables from the first finder that finds any, and the
     choice made."""
-    tried = []
+    tried: list[str] = []
     for name, finder in finders or FINDERS:
         tables = finder(page)
         if tables:
             rows = sum(t.n_rows for t in tables)
             reason = (f"page {page.number}: {name} grid, {len(tables)} table(s), "
-                      f"{rows} printed rows" + (f" ({', '.join(tried)} found none)" if tried else ""))
+                      f"{rows} printed rows")
+            if tried:
+                reason += f" ({', '.join(tried)} found none)"
             return tables, GridChoice(page.number, name, len(tables), reason)
         tried.append(name)
     return [], GridChoice(page.number, None, 0,

@@ -47,3 +47,21 @@ def findings_to_frame(findings: list[Finding], revision: str) -> pd.DataFrame:
     for col in QUALITY_COLUMNS:
         frame[col] = frame[col].astype("string")
     return frame
+
+
+def frame_to_findings(frame: pd.DataFrame) -> list[Finding]:
+    """Given a quality frame (as written by `findings_to_frame`), return its Findings."""
+    def text(value: object) -> str | None:
+        return None if value is None or pd.isna(value) else str(value)  # type: ignore[call-overload]
+
+    findings = []
+    for record in frame.to_dict("records"):
+        page = record.get("page")
+        findings.append(Finding(
+            field=str(record["field"]), rule=str(record["rule"]),
+            severity=record["severity"], raw_value=text(record["raw_value"]),
+            normalised_value=text(record["normalised_value"]), message=str(record["message"]),
+            objective_id=text(record["objective_id"]),
+            page=None if page is None or pd.isna(page) else int(page),
+        ))
+    return findings

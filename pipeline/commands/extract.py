@@ -16,12 +16,12 @@ from pipeline.normalise import NormalisedPlan, NormaliseSettings, normalise_plan
 from pipeline.params import load_params
 from pipeline.quality import findings_to_frame
 from pipeline.schemas import validate_outputs
-from pipeline.write import frame_to_parquet_bytes_writer, json_writer, write_folder
+from pipeline.stage_io import tables_to_folder
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("extract", help=run_extract.__doc__.splitlines()[0],
-                                   description=run_extract.__doc__,
+    doc = run_extract.__doc__ or ""
+    parser = subparsers.add_parser("extract", help=doc.splitlines()[0], description=doc,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("source", type=Path, help="the plan PDF")
     parser.add_argument("--out", type=Path, required=True, help="output folder")
@@ -39,19 +39,35 @@ def run_extract(args: argparse.Namespace) -> None:
 
     Writes objectives.parquet, targets.parquet, sector_weights.parquet, quality.parquet,
     cells.parquet and document.json into --out; a failed run leaves --out as it was.
+    The DVC pipeline runs the same steps as separate stages (`piano stage --help`).
     """
     params = load_params(args.params)
     if args.revision is not None and not is_revision(args.revision):
         raise InputError("--revision must read YYYY-MM", value=args.revision)
-    extraction = pdf_to_extraction(args.source, ExtractSettings.from_params(params.get("extract")))
-    plan = extraction_to_plan(extraction, args.revision,
-                              NormaliseSettings.from_params(params.get("normalise")))
-    tables = plan_to_tables(extraction, plan)
+    extraction = pdf_to_extraction(args.source, settings_from_params(
+        ExtractSettings, params.get("extract"), args.params))
+    tables, document = extraction_to_tables(extraction, args.revision, settings_from_params(
+        NormaliseSettings, params.get("normalise"), args.params))
     validate_outputs(tables, extraction.source)
-    files = {f"{name}.parquet": frame_to_parquet_bytes_writer(frame)
-             for name, frame in tables.items()}
-    files["document.json"] = json_writer(document_json(extraction, plan, tables))
-    write_folder(args.out, files)
+    tables_to_folder(tables, document, args.out)
+
+
+def settings_from_params(cls: Any, section: dict[str, Any] | None, path: Path) -> Any:
+    """Given a settings class and its params.yaml section, return the settings, or raise
+    InputError naming the params file when a key or value is wrong."""
+    try:
+        return cls.from_params(section)
+    except (TypeError, ValueError) as error:
+        raise InputError(f"bad settings: {error}", file=str(path)) from error
+
+
+def extraction_to_tables(extraction: Extraction, revision: str | None,
+                         settings: NormaliseSettings
+                         ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    """Given an extraction, return the normalised output tables and document.json."""
+    plan = extraction_to_plan(extraction, revision, settings)
+    tables = plan_to_tables(extraction, plan)
+    return tables, document_json(extraction, plan, tables)
 
 
 def extraction_to_plan(extraction: Extraction, revision: str | None,

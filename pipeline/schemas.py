@@ -1,0 +1,322 @@
+"""The output tables' pandera models: one per Parquet file, and the data dictionary.
+
+Each field's `description` says what the column holds; `validate_outputs` checks every
+table lazily and raises one `ValidationError` listing the failing rows and cells.
+The canonical keys below are CONTRACT.md's; `pipeline/data/registry.yaml` must name
+the same ones (a test holds them together).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+from pandera.typing.pandas import Series
+
+from pipeline.errors import ValidationError
+
+SECTOR_KEYS = (
+    "istruzione",
+    "cultura",
+    "servizi_sociali",
+    "turismo_attivita_produttive",
+    "polizia_locale",
+    "ecologia",
+    "urbanistica",
+    "lavori_pubblici_servizi_generali",
+    "ragioneria",
+    "tributi",
+    "economato",
+    "segreteria",
+    "sistemi_informativi",
+    "personale",
+    "servizi_demografici",
+)
+ASSIGNEE_KEYS = (*SECTOR_KEYS, "sport", "tutte_le_aree", "segretario_comunale")
+DEADLINE_STATUSES = ("ok", "repaired", "not_a_date", "missing")
+STATUSES = ("active", "suspended", "postponed")
+SEVERITIES = ("info", "warning", "error")
+OPERATORS = (">", ">=", "<", "<=", "=")
+TARGET_SOURCE_FIELDS = ("expected_result", "indicator", "description")
+RELEVANCE_TOTAL, RELEVANCE_TOLERANCE = 100.0, 0.01
+REVISION_PATTERN = r"^\d{4}-\d{2}$"
+OBJECTIVE_ID_PATTERN = r"^\d{2,}\.\d{2,}$"
+FAILURES_SHOWN_PER_CHECK = 5
+
+# Text columns hold pandas' default string dtype, whose nulls are NaN: read back from
+# Parquet they stay NaN, which every consumer (and tests/score.py) reads as blank.
+TEXT_DTYPE = pd.StringDtype(na_value=np.nan)
+
+
+def revision_field() -> Any:
+    """Return the `revision` field shared by every table."""
+    return pa.Field(str_matches=REVISION_PATTERN, description="plan revision, `2021-11` style")
+
+
+class ObjectivesSchema(pa.DataFrameModel):
+    """objectives.parquet: one row per objective (one logical table row)."""
+
+    revision: Series[str] = revision_field()
+    objective_id: Series[str] = pa.Field(
+        unique=True,
+        str_matches=OBJECTIVE_ID_PATTERN,
+        description="`BB.SS`: block and seq, zero-padded; unique inside the revision",
+    )
+    block: Series[int] = pa.Field(ge=1, description="1-based sector table, in document order")
+    seq: Series[int] = pa.Field(ge=1, description="1-based position of the row in its block")
+    sector: Series[str] = pa.Field(
+        nullable=True,
+        isin=SECTOR_KEYS,
+        description="canonical sector key of the block; null for the cross-cutting block",
+    )
+    number: Series[str] = pa.Field(
+        nullable=True, description="the `n.` cell as printed; null when blank"
+    )
+    assignee_raw: Series[str] = pa.Field(
+        description="the `Assegnatario obiettivo` cell as printed (empty when blank)"
+    )
+    assignee: Series[str] = pa.Field(
+        isin=ASSIGNEE_KEYS,
+        description="canonical assignee key; a blank cell takes the block's sector",
+    )
+    dup_raw: Series[str] = pa.Field(
+        nullable=True, description="the DUP cell as printed; null when blank"
+    )
+    dup_mission: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=0, le=99, description="Missione (D.Lgs. 118/2011) read from the DUP"
+    )
+    dup_programme: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=0, le=99, description="Programma (D.Lgs. 118/2011) read from the DUP"
+    )
+    subject: Series[str] = pa.Field(description="OGGETTO as printed")
+    description: Series[str] = pa.Field(description="DESCRIZIONE as printed")
+    indicator: Series[str] = pa.Field(
+        description="INDICATORE PERFORMANCE as printed; items separated by newlines"
+    )
+    expected_result: Series[str] = pa.Field(
+        description="RISULTATO ATTESO as printed; items separated by newlines"
+    )
+    deadline_raw: Series[str] = pa.Field(description="TEMPI STABILITI as printed")
+    deadline: Series[pa.Date] = pa.Field(
+        nullable=True,
+        description="normalised deadline (datetime.date, Parquet date32); null when none",
+    )
+    deadline_status: Series[str] = pa.Field(
+        isin=DEADLINE_STATUSES, description="`ok`, `repaired`, `not_a_date` or `missing`"
+    )
+    status: Series[str] = pa.Field(
+        isin=STATUSES, description="`active`, `suspended` or `postponed`, read from the text"
+    )
+    page_first: Series[int] = pa.Field(ge=1, description="first 1-based page of the row")
+    page_last: Series[int] = pa.Field(ge=1, description="last 1-based page of the row")
+    block_title: Series[str] = pa.Field(
+        nullable=True, description="extra: the title printed above the block, if any"
+    )
+    dup_programme_name: Series[str] = pa.Field(
+        nullable=True, description="extra: official name of (dup_mission, dup_programme)"
+    )
+    target_count: Series[int] = pa.Field(ge=0, description="extra: rows in targets.parquet")
+    weight_total: Series[pd.Float64Dtype] = pa.Field(
+        nullable=True, ge=0, description="extra: sum of the targets' weights; null if none"
+    )
+
+    class Config:
+        strict = False
+        coerce = False
+
+    @pa.dataframe_check
+    @classmethod
+    def pages_in_order(cls, df: pd.DataFrame) -> Series[bool]:
+        """page_last is never before page_first."""
+        return df["page_last"] >= df["page_first"]
+
+    @pa.dataframe_check
+    @classmethod
+    def deadline_null_exactly_when_no_date(cls, df: pd.DataFrame) -> Series[bool]:
+        """deadline is null exactly when deadline_status is `not_a_date` or `missing`."""
+        no_date = df["deadline_status"].isin(["not_a_date", "missing"])
+        return df["deadline"].isna() == no_date
+
+
+class TargetsSchema(pa.DataFrameModel):
+    """targets.parquet: one row per sub-target of an objective."""
+
+    revision: Series[str] = revision_field()
+    objective_id: Series[str] = pa.Field(
+        str_matches=OBJECTIVE_ID_PATTERN, description="the objective the target belongs to"
+    )
+    target_seq: Series[int] = pa.Field(ge=1, description="1-based order inside the objective")
+    text: Series[str] = pa.Field(description="the target's printed text")
+    weight_pct: Series[pd.Float64Dtype] = pa.Field(
+        nullable=True, ge=0, le=100, description="printed weight (`Peso 50%`); null if none"
+    )
+    operator: Series[str] = pa.Field(
+        nullable=True, isin=OPERATORS, description="comparison of a quantified target"
+    )
+    value: Series[pd.Float64Dtype] = pa.Field(
+        nullable=True, description="threshold of a quantified target (`> 3,5` → 3.5)"
+    )
+    unit: Series[str] = pa.Field(
+        nullable=True, description="`%`, the counted noun (`alberi`), or null"
+    )
+    source_field: Series[str] = pa.Field(
+        isin=TARGET_SOURCE_FIELDS, description="extra: the cell the target was read from"
+    )
+
+    class Config:
+        strict = False
+        unique = ["objective_id", "target_seq"]
+
+
+class SectorWeightsSchema(pa.DataFrameModel):
+    """sector_weights.parquet: the "Rilevanza degli obiettivi" table, without its total."""
+
+    revision: Series[str] = revision_field()
+    sector: Series[str] = pa.Field(
+        isin=SECTOR_KEYS, unique=True, description="canonical sector key"
+    )
+    label_raw: Series[str] = pa.Field(description="the sector's label as printed")
+    relevance_pct: Series[float] = pa.Field(
+        ge=0, le=100, description="the sector's share of the incentive fund, in percent"
+    )
+    page: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, description="extra: 1-based page of the row"
+    )
+
+    class Config:
+        strict = False
+
+    @pa.dataframe_check
+    @classmethod
+    def relevance_adds_up_to_100(cls, df: pd.DataFrame) -> bool:
+        """The relevance percentages add up to 100 (±0.01) when the table is present."""
+        return df.empty or abs(df["relevance_pct"].sum() - RELEVANCE_TOTAL) <= RELEVANCE_TOLERANCE
+
+
+class QualitySchema(pa.DataFrameModel):
+    """quality.parquet: every repair, doubt and validation finding."""
+
+    revision: Series[str] = revision_field()
+    objective_id: Series[str] = pa.Field(
+        nullable=True, description="the objective concerned; null for plan-level findings"
+    )
+    field: Series[str] = pa.Field(description="the column the finding is about")
+    rule: Series[str] = pa.Field(description="the rule that raised it, e.g. `weights_sum`")
+    severity: Series[str] = pa.Field(isin=SEVERITIES, description="`info`, `warning` or `error`")
+    raw_value: Series[str] = pa.Field(nullable=True, description="the printed value")
+    normalised_value: Series[str] = pa.Field(nullable=True, description="the value kept, if any")
+    message: Series[str] = pa.Field(description="what was found and what was done")
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=True, description="extra: 1-based page")
+
+    class Config:
+        strict = False
+
+
+SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
+    "objectives": ObjectivesSchema,
+    "targets": TargetsSchema,
+    "sector_weights": SectorWeightsSchema,
+    "quality": QualitySchema,
+}
+
+
+def schema_to_data_dictionary(name: str) -> pd.DataFrame:
+    """Given a table name, return its columns, dtypes, nullability and descriptions."""
+    schema = SCHEMAS[name].to_schema()
+    return pd.DataFrame(
+        [
+            {
+                "column": col,
+                "dtype": str(column.dtype),
+                "nullable": column.nullable,
+                "description": column.description,
+            }
+            for col, column in schema.columns.items()
+        ]
+    )
+
+
+def failure_cases_to_lines(name: str, frame: pd.DataFrame, failures: pd.DataFrame) -> list[str]:
+    """Given a table, its frame and pandera's failure_cases, return one line per failed check.
+
+    Rows are named by objective_id (and target_seq) where the table has them, else by
+    their position; a check on the whole table says so.
+    """
+    lines = []
+    keys = ["schema_context", "column", "check"]
+    for (context, column, check), cases in failures.groupby(keys, sort=False, dropna=False):
+        check_text = str(check) if len(str(check)) <= 60 else str(check)[:57] + "..."
+        subject = "table" if context == "DataFrameSchema" else f"column {column}"
+        if context == "DataFrameSchema" and cases["index"].isna().all():
+            lines.append(f"{name}: {subject} failed {check_text}")
+            continue
+        where = [
+            f"{row_label(frame, case.index)}={failure_case_to_text(case.failure_case)}"
+            if context != "DataFrameSchema"
+            else row_label(frame, case.index)
+            for case in cases.head(FAILURES_SHOWN_PER_CHECK).itertuples(index=False)
+        ]
+        more = len(cases) - FAILURES_SHOWN_PER_CHECK
+        shown = ", ".join(where) + (f" and {more} more" if more > 0 else "")
+        lines.append(f"{name}: {subject} failed {check_text} at {shown}")
+    return lines
+
+
+def failure_case_to_text(value: object) -> str:
+    """Given a failing cell value, return it as an analyst would type it (`'x'`, `150.0`)."""
+    item = getattr(value, "item", None)
+    if callable(item):
+        value = item()
+    return repr(value)
+
+
+def row_label(frame: pd.DataFrame, index: object) -> str:
+    """Given a frame and a row index from failure_cases, return how to name that row."""
+    if index is None or (isinstance(index, float) and pd.isna(index)) or index not in frame.index:
+        return "table"
+    row = frame.loc[index]
+    if "objective_id" in frame.columns and pd.notna(row["objective_id"]):
+        label = f"row {row['objective_id']}"
+        if "target_seq" in frame.columns:
+            label += f"#{row['target_seq']}"
+        return label
+    return f"row {index}"
+
+
+def tables_to_reference_lines(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Given the output tables, return a line per objective_id that names no objective."""
+    if "objectives" not in tables or "objective_id" not in tables["objectives"]:
+        return []
+    known = set(tables["objectives"]["objective_id"].dropna())
+    lines = []
+    for name in ("targets", "quality"):
+        frame = tables.get(name)
+        if frame is None or "objective_id" not in frame:
+            continue
+        unknown = sorted(set(frame["objective_id"].dropna()) - known)
+        if unknown:
+            lines.append(f"{name}: objective_id not in objectives: {unknown[:5]}")
+    return lines
+
+
+def validate_outputs(tables: dict[str, pd.DataFrame], source: str) -> None:
+    """Given the output tables by name, validate each; raise `ValidationError` on failure.
+
+    Tables named in `SCHEMAS` are checked (other stages' tables, such as extraction's
+    `cells`, are theirs to check); the error message lists, per table and check, the
+    failing rows and cell values, plus objective_ids that name no objective.
+    """
+    lines: list[str] = []
+    for name, frame in tables.items():
+        if name not in SCHEMAS:
+            continue
+        try:
+            SCHEMAS[name].validate(frame, lazy=True)
+        except SchemaErrors as errors:
+            lines += failure_cases_to_lines(name, frame, errors.failure_cases)
+    lines += tables_to_reference_lines(tables)
+    if lines:
+        raise ValidationError("output failed validation: " + "; ".join(lines), file=source)

@@ -1,0 +1,49 @@
+"""The `piano` command: help texts, clear one-line errors, nothing written on failure."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pdf_factory import text_pdf
+
+from pipeline.cli import COMMAND_MODULES, build_parser, main
+
+
+def test_every_command_has_help_with_an_example():
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert len(commands) >= len(COMMAND_MODULES)
+    for name, sub in commands.items():
+        # an example is an indented `piano …` command line in the help text
+        assert sub.description and re.search(r"^\s+piano \w", sub.description, re.M), name
+
+
+def test_pdf_without_plan_tables_fails_with_one_line_and_writes_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    pdf = text_pdf(tmp_path / "lettera.pdf", ["Gentile cittadino,", "nessuna tabella qui."])
+    out = tmp_path / "out"
+    code = main(["extract", str(pdf), "--out", str(out)])
+    err = capsys.readouterr().err.strip()
+    assert code != 0
+    assert len(err.splitlines()) == 1
+    assert "lettera.pdf" in err and "no table with a plan header" in err
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_missing_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    code = main(["extract", str(tmp_path / "nope.pdf"), "--out", str(tmp_path / "o")])
+    assert code != 0
+    assert "nope.pdf" in capsys.readouterr().err
+
+
+def test_failed_run_leaves_previous_output_untouched(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "objectives.parquet").write_bytes(b"previous good output")
+    pdf = text_pdf(tmp_path / "vuoto.pdf", ["Nessuna tabella."])
+    assert main(["extract", str(pdf), "--out", str(out)]) != 0
+    assert (out / "objectives.parquet").read_bytes() == b"previous good output"
+    assert sorted(p.name for p in out.iterdir()) == ["objectives.parquet"]

@@ -1,0 +1,195 @@
+"""Output schemas: the data dictionary and validate_outputs' error messages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from pipeline.errors import ValidationError
+from pipeline.quality import Finding, findings_to_frame
+from pipeline.registry import load_registry
+from pipeline.schemas import (
+    ASSIGNEE_KEYS,
+    SCHEMAS,
+    SECTOR_KEYS,
+    TEXT_DTYPE,
+    schema_to_data_dictionary,
+    validate_outputs,
+)
+
+
+def objectives(**overrides):
+    frame = pd.DataFrame(
+        {
+            "revision": ["2021-11", "2021-11"],
+            "objective_id": ["01.01", "01.02"],
+            "block": [1, 1],
+            "seq": [1, 2],
+            "sector": ["istruzione", "istruzione"],
+            "number": ["1", None],
+            "assignee_raw": ["ISTRUZIONE", ""],
+            "assignee": ["istruzione", "istruzione"],
+            "dup_raw": ["4.6.0", None],
+            "dup_mission": pd.array([4, None], dtype="Int64"),
+            "dup_programme": pd.array([6, None], dtype="Int64"),
+            "subject": ["a", "b"],
+            "description": ["a", "b"],
+            "indicator": ["a", "b"],
+            "expected_result": ["a", "b"],
+            "deadline_raw": ["31/12/2021", "Sospeso"],
+            "deadline": pd.array([date(2021, 12, 31), None], dtype=object),
+            "deadline_status": ["ok", "not_a_date"],
+            "status": ["active", "suspended"],
+            "page_first": [3, 3],
+            "page_last": [3, 4],
+            "block_title": [None, None],
+            "dup_programme_name": ["Servizi ausiliari all'istruzione", None],
+            "target_count": [1, 0],
+            "weight_total": pd.array([None, None], dtype="Float64"),
+        }
+    )
+    for column, values in overrides.items():
+        frame[column] = values
+    for column in frame.columns:
+        if column != "deadline" and frame[column].dtype in (object, "str"):
+            frame[column] = frame[column].astype(TEXT_DTYPE)
+    return frame
+
+
+def sector_weights(values=(60.0, 40.0)):
+    return pd.DataFrame(
+        {
+            "revision": pd.array(["2021-11", "2021-11"], dtype="string"),
+            "sector": pd.array(["istruzione", "tributi"], dtype="string"),
+            "label_raw": pd.array(["Istruzione", "Tributi"], dtype="string"),
+            "relevance_pct": list(values),
+            "page": pd.array([20, 20], dtype="Int64"),
+        }
+    )
+
+
+def test_schema_keys_are_the_registry_keys():
+    registry = load_registry()
+    assert set(SECTOR_KEYS) == set(registry.keys(("sector",)))
+    assert set(ASSIGNEE_KEYS) == set(registry.keys())
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_every_column_of_every_table_is_described(name):
+    dictionary = schema_to_data_dictionary(name)
+    assert len(dictionary) >= 5
+    assert dictionary["description"].notna().all()
+    assert (dictionary["description"].str.len() > 5).all()
+
+
+def test_valid_tables_pass():
+    validate_outputs(
+        {
+            "objectives": objectives(),
+            "sector_weights": sector_weights(),
+            "quality": findings_to_frame(
+                [
+                    Finding(
+                        "deadline", "deadline_not_a_date", "warning", "Sospeso", None, "m", "01.02"
+                    )
+                ],
+                "2021-11",
+            ),
+        },
+        source="plan.pdf",
+    )
+
+
+def test_failure_names_the_file_table_column_row_and_value():
+    bad = objectives(assignee=["istruzione", "biblioteca"])
+    with pytest.raises(ValidationError) as raised:
+        validate_outputs({"objectives": bad}, source="plan.pdf")
+    line = raised.value.one_line()
+    assert line.startswith("plan.pdf: ")
+    assert "objectives: column assignee" in line
+    assert "row 01.02='biblioteca'" in line
+    assert "Traceback" not in line
+
+
+def test_duplicate_objective_ids_fail():
+    with pytest.raises(ValidationError, match="objective_id"):
+        validate_outputs({"objectives": objectives(objective_id=["01.01", "01.01"])}, "p.pdf")
+
+
+def test_deadline_without_date_but_status_ok_fails():
+    bad = objectives(deadline_status=["ok", "ok"])
+    with pytest.raises(ValidationError, match="deadline_null_exactly_when_no_date"):
+        validate_outputs({"objectives": bad}, "p.pdf")
+
+
+@pytest.mark.parametrize(
+    ("column", "values"),
+    [
+        ("status", ["active", "paused"]),
+        ("deadline_status", ["ok", "unknown"]),
+        ("sector", ["istruzione", "sport"]),
+        ("page_last", [3, 2]),
+    ],
+)
+def test_values_outside_the_contract_fail(column, values):
+    with pytest.raises(
+        ValidationError, match=column if column != "page_last" else "pages_in_order"
+    ):
+        validate_outputs({"objectives": objectives(**{column: values})}, "p.pdf")
+
+
+def test_relevance_not_adding_up_to_100_fails_but_within_a_hundredth_passes():
+    validate_outputs({"sector_weights": sector_weights((60.005, 40.0))}, "p.pdf")
+    with pytest.raises(ValidationError, match="relevance_adds_up_to_100"):
+        validate_outputs({"sector_weights": sector_weights((60.0, 30.0))}, "p.pdf")
+
+
+def test_weight_outside_0_to_100_fails():
+    targets = pd.DataFrame(
+        {
+            "revision": pd.array(["2021-11"], dtype="string"),
+            "objective_id": pd.array(["01.01"], dtype="string"),
+            "target_seq": [1],
+            "text": pd.array(["A (peso 150%)"], dtype="string"),
+            "weight_pct": pd.array([150.0], dtype="Float64"),
+            "operator": pd.array([None], dtype="string"),
+            "value": pd.array([None], dtype="Float64"),
+            "unit": pd.array([None], dtype="string"),
+            "source_field": pd.array(["expected_result"], dtype="string"),
+        }
+    )
+    with pytest.raises(ValidationError, match=r"weight_pct.*row 01.01#1=150.0"):
+        validate_outputs({"targets": targets}, "p.pdf")
+
+
+def test_unknown_severity_fails():
+    quality = findings_to_frame([Finding("x", "r", "fatal", None, None, "m")], "2021-11")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="severity"):
+        validate_outputs({"quality": quality}, "p.pdf")
+
+
+def test_targets_of_an_unknown_objective_fail():
+    targets = pd.DataFrame(
+        {
+            "revision": pd.array(["2021-11"], dtype="string"),
+            "objective_id": pd.array(["09.09"], dtype="string"),
+            "target_seq": [1],
+            "text": pd.array(["x"], dtype="string"),
+            "weight_pct": pd.array([None], dtype="Float64"),
+            "operator": pd.array([None], dtype="string"),
+            "value": pd.array([None], dtype="Float64"),
+            "unit": pd.array([None], dtype="string"),
+            "source_field": pd.array(["expected_result"], dtype="string"),
+        }
+    )
+    with pytest.raises(ValidationError, match="09.09"):
+        validate_outputs({"objectives": objectives(), "targets": targets}, "p.pdf")
+
+
+def test_tables_of_other_stages_are_left_to_them_but_ours_are_still_checked():
+    cells = pd.DataFrame({"anything": [1]})
+    validate_outputs({"cells": cells, "sector_weights": sector_weights()}, "p.pdf")
+    with pytest.raises(ValidationError, match="sector_weights"):
+        validate_outputs({"cells": cells, "sector_weights": sector_weights((1.0, 2.0))}, "p.pdf")
