@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image
@@ -16,8 +17,9 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from scan_factory import image_only_copy
 
+from pipeline.cli import main
 from pipeline.errors import OcrUnavailableError
-from pipeline.extract import ExtractSettings, Extraction, map_ahead, pdf_to_extraction
+from pipeline.extract import Extraction, ExtractSettings, map_ahead, pdf_to_extraction
 from pipeline.ocr import OcrCache, OcrSettings, OcrWord, check_tesseract, tsv_to_words
 from pipeline.ocr_cells import CellOcrSettings, crop_to_ink_box, pixels_to_levels
 from pipeline.read_pdf import ReadSettings, page_facts_to_kind, pdf_to_pages
@@ -218,3 +220,40 @@ def test_ocr_settings_come_from_params():
     assert settings.ocr.workers == 1 and settings.cells.enlargements == (2.0, 1.5)
     with pytest.raises(ValueError, match="unknown"):
         ExtractSettings.from_params({"ocr": {"psm": 6}})
+
+
+def params_file(folder: Path, **ocr: str) -> Path:
+    lines = ["extract:", "  ocr:"] + [f"    {key}: {value}" for key, value in ocr.items()]
+    path = folder / "params.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_cli_without_tesseract_exits_with_one_line_naming_the_package(
+        two_pages: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    params = params_file(tmp_path, tesseract_cmd=str(tmp_path / "none"),
+                         cache_dir=str(tmp_path / "cache"))
+    out = tmp_path / "out"
+    code = main(["extract", str(two_pages["image"]), "--out", str(out), "--params", str(params)])
+    err = capsys.readouterr().err.strip()
+    assert code == OcrUnavailableError.exit_code
+    assert len(err.splitlines()) == 1
+    assert "image-only-p1-2.pdf, page 1" in err and "Debian package tesseract-ocr" in err
+    assert not out.exists()
+
+
+def test_scan_normalises_to_the_reference_keys_and_dates(
+        two_pages: dict[str, Path], image_run: Extraction, tmp_path: Path):
+    # the OCR readings of the fixtures are cached: this run reads no picture again
+    params = params_file(tmp_path, cache_dir=str(two_pages["cache"]))
+    out = tmp_path / "out"
+    assert main(["extract", str(two_pages["image"]), "--out", str(out),
+                 "--params", str(params)]) == 0
+    rows = pd.read_parquet(out / "objectives.parquet")
+    reference = json.loads(REFERENCE.read_text(encoding="utf-8"))
+    expected = [obj["expected"] for block in reference["blocks"][:2]
+                for obj in block["objectives"]]
+    assert rows["assignee"].tolist() == [e["assignee"] for e in expected]
+    assert rows["sector"].tolist() == [e["sector"] for e in expected]
+    assert [d.isoformat() if d is not None else None for d in rows["deadline"]] == [
+        e["deadline"] for e in expected]
