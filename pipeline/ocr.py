@@ -3,9 +3,9 @@ reads the same pictures again without running OCR.
 
 Tesseract is called as a program (Debian's `tesseract-ocr`, with `tesseract-ocr-ita` for
 Italian): many pictures go through one call (a list file, one TSV out), so the model is
-loaded once per page. A cache entry is keyed by the page picture's hash, what was asked
-of it (boxes, scaling) and the OCR settings; the cache is a folder of small JSON files
-that can be deleted at any time.
+loaded a few times per page, not once per cell. A cache entry is keyed by the page
+picture's hash, what was asked of it (boxes, preparation) and the OCR settings; the cache
+is a folder of small JSON files that can be deleted at any time.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""Make scanned-plan test inputs from the committed scan instead of committing more large
-files: an image-only copy (pages rasterised, text layer dropped), and page pictures
-turned by a chosen angle."""
+"""Make scanned-plan test inputs instead of committing more large files: page pictures
+rendered from any PDF (an OCR layer is invisible, so it is not drawn), and image-only
+PDFs made of them, such as an image-only copy of the committed scan."""
 
 from __future__ import annotations
 
