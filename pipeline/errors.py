@@ -110,3 +110,16 @@ class OutputError(PianoError):
     """An output file could not be written; the output folder is left as it was."""
 
     exit_code = 12
+
+
+class StaleDocsError(PianoError):
+    """A generated document in the repository differs from what the code generates."""
+
+    exit_code = 13
+
+
+class ReviewInputError(PianoError):
+    """`piano review` lacks its extracted folder or source PDF, or the PDF is not the one
+    the folder was extracted from."""
+
+    exit_code = 14

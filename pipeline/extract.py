@@ -129,13 +129,18 @@ def page_to_read_page(page: Page, settings: ExtractSettings, cache: OcrCache
     return page, tables, choice
 
 
-def pdf_to_extraction(path: Path, settings: ExtractSettings | None = None) -> Extraction:
+def pdf_to_extraction(path: Path, settings: ExtractSettings | None = None,
+                      track: Callable[[Iterable[Page]], Iterable[Page]] | None = None
+                      ) -> Extraction:
     """Given a plan PDF, return its Extraction; raise InputError for an unreadable file,
     ExtractionError for a PDF with no plan table and OcrUnavailableError when a scanned
-    page needs OCR that is neither cached nor installed."""
+    page needs OCR that is neither cached nor installed. `track`, if given, wraps the
+    stream of pages as they are read (a progress bar: `pipeline.progress.pdf_progress`;
+    with OCR workers it runs up to `ocr.workers` pages ahead of the work)."""
     settings = settings or ExtractSettings()
     choices: list[GridChoice] = []
     cache = OcrCache(Path(settings.ocr.cache_dir))
+    pages = pdf_to_pages(path, settings.read)
 
     def read(page: Page) -> tuple[Page, list[Table], GridChoice]:
         try:
@@ -144,7 +149,7 @@ def pdf_to_extraction(path: Path, settings: ExtractSettings | None = None) -> Ex
             raise replace(error, file=path.name, page=page.number) from error
 
     def pages_with_tables() -> Iterator[tuple[Page, list[Table]]]:
-        for page, tables, choice in map_ahead(read, pdf_to_pages(path, settings.read),
+        for page, tables, choice in map_ahead(read, track(pages) if track else pages,
                                               settings.ocr.workers):
             choices.append(choice)
             yield page, tables

@@ -41,6 +41,13 @@ def text_writer(text: str) -> Callable[[Path], None]:
     return write
 
 
+def bytes_writer(data: bytes) -> Callable[[Path], None]:
+    """Given bytes (a PNG, say), return a function writing them as they are."""
+    def write(path: Path) -> None:
+        path.write_bytes(data)
+    return write
+
+
 def write_folder(out_dir: Path, files: Mapping[str, Callable[[Path], object]]) -> list[Path]:
     """Given an output folder and file name → writer, write every file to a temporary
     name in the folder, then rename all into place; return the written paths.
