@@ -13,8 +13,9 @@ DEFAULT_LINE_TOLERANCE = 0.5  # fraction of the median word height
 DEFAULT_FIT_SLACK = 1.0  # points: a word "would have fitted" only beyond this margin
 SPACE_WIDTH_RATIO = 0.28  # a space is about this fraction of the font size
 
-# a word split by the renderer at its hyphen, or a dash set right before the next word
-_HYPHEN_END = re.compile(r"(^|[^\W\d_])-$")
+# a word split by the renderer at its hyphen, a dash set right before the next word, or
+# a sign after an opening bracket ("(-" + "10%")
+_HYPHEN_END = re.compile(r"(^|[^\W\d_]|[(\[])-$")
 _LOWER_START = re.compile(r"^[^\W\d_A-Z]")
 
 

@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, fields, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,9 +23,10 @@ import pandas as pd
 
 from pipeline.document import DocumentInfo, lines_to_document_info
 from pipeline.errors import ExtractionError, OcrUnavailableError
-from pipeline.find_grid import GridChoice, page_to_tables
+from pipeline.find_grid import FINDERS, Finder, GridChoice, page_to_tables
 from pipeline.grid import Table
-from pipeline.grid_image import ImageGridSettings, page_to_straight_page
+from pipeline.grid_image import ImageGridSettings, page_to_image_tables, page_to_straight_page
+from pipeline.grid_text import TextSettings, page_to_text_tables
 from pipeline.ocr import OcrCache, OcrSettings
 from pipeline.ocr_cells import CellOcrSettings, page_to_read_tables
 from pipeline.ocr_page import page_to_ocr_page
@@ -50,6 +52,7 @@ class ExtractSettings:
     """Settings of the extract stage, one section per step (params.yaml `extract:`)."""
 
     read: ReadSettings = field(default_factory=ReadSettings)
+    text_grid: TextSettings = field(default_factory=TextSettings)
     rows: RowSettings = field(default_factory=RowSettings)
     image_grid: ImageGridSettings = field(default_factory=ImageGridSettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)
@@ -64,6 +67,14 @@ class ExtractSettings:
             raise ValueError(f"extract: unknown section(s) {', '.join(sorted(unknown))}")
         return cls(**{name: dataclass_from_params(type(getattr(cls(), name)), params.get(name))
                       for name in sections})
+
+
+def settings_to_finders(settings: ExtractSettings) -> list[tuple[str, Finder]]:
+    """Given the extract settings, return find_grid's finders in their order, the text
+    and image finders with their settings."""
+    configured = {"text": partial(page_to_text_tables, settings=settings.text_grid),
+                  "image": partial(page_to_image_tables, settings=settings.image_grid)}
+    return [(name, configured.get(name, finder)) for name, finder in FINDERS]
 
 
 @dataclass
@@ -113,16 +124,17 @@ def map_ahead(function: Callable[[Item], Result], items: Iterable[Item], workers
             yield pending.popleft().result()
 
 
-def page_to_read_page(page: Page, settings: ExtractSettings, cache: OcrCache
+def page_to_read_page(page: Page, settings: ExtractSettings, cache: OcrCache,
+                      finders: list[tuple[str, Finder]] | None = None
                       ) -> tuple[Page, list[Table], GridChoice]:
     """Given a page as read from the PDF, return it (straightened, and with OCR words when
     it is image-only), its tables (a scan's cells read again from the picture) and the
     grid finder's choice; a vector page only has its grid found."""
     if page.image is None:
-        tables, choice = page_to_tables(page)
+        tables, choice = page_to_tables(page, finders)
         return page, tables, choice
     page = page_to_straight_page(page, settings.image_grid)
-    tables, choice = page_to_tables(page)
+    tables, choice = page_to_tables(page, finders)
     page = page_to_ocr_page(page, tables, cache, settings.ocr)
     tables = page_to_read_tables(page, tables, cache, settings.ocr, settings.cells,
                                  settings.image_grid)
@@ -141,10 +153,11 @@ def pdf_to_extraction(path: Path, settings: ExtractSettings | None = None,
     choices: list[GridChoice] = []
     cache = OcrCache(Path(settings.ocr.cache_dir))
     pages = pdf_to_pages(path, settings.read)
+    finders = settings_to_finders(settings)
 
     def read(page: Page) -> tuple[Page, list[Table], GridChoice]:
         try:
-            return page_to_read_page(page, settings, cache)
+            return page_to_read_page(page, settings, cache, finders)
         except OcrUnavailableError as error:
             raise replace(error, file=path.name, page=page.number) from error
 

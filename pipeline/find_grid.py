@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pipeline.grid import Table
 from pipeline.grid_image import page_to_image_tables
 from pipeline.grid_ruled import page_to_ruled_tables
+from pipeline.grid_text import page_to_text_tables
 from pipeline.page import Page
 from pipeline.quality import Finding
 
@@ -23,6 +24,8 @@ Finder = Callable[[Page], list[Table]]
 FINDERS: list[tuple[str, Finder]] = [
     ("ruled", page_to_ruled_tables),
     ("image", page_to_image_tables),
+    # a usable ruled grid wins; words laid out by white space are the fallback
+    ("text", page_to_text_tables),
 ]
 
 

@@ -17,6 +17,7 @@ sys.path.insert(0, str(TESTS))  # tests/score.py and tests/pdf_factory.py
 BUNDLED = {
     "desenzano-2021-07": "desenzano-2021-07",
     "desenzano-2021-11": "desenzano-2021-11",
+    "desenzano-2021-11-borderless": "desenzano-2021-11",
 }
 
 

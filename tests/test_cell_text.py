@@ -66,3 +66,10 @@ def test_words_on_one_visual_line_are_ordered_left_to_right():
     lines = cell_words_to_lines(words, CELL_X0, CELL_X1)
     assert [w.text for w in lines[0].words] == ["uno", "due"]
     assert isinstance(lines[0], Line)
+
+
+def test_sign_after_an_opening_bracket_is_rejoined_with_its_number():
+    # "(-10%" broken by the renderer after its hyphen, with room left for a space
+    first = line_of(["aaaaaaaaaa", "(-"], 10, x0=140)  # ends at 190
+    second = line_of(["10%", "per"], 19)
+    assert text_of(first, second) == "aaaaaaaaaa (-10% per"
