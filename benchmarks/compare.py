@@ -62,7 +62,7 @@ LABELS = {
     "pdfium-text": "floor: pypdfium2 text",
 }
 PEERS = ["pdfplumber-lines", "camelot-lattice"]  # what the accuracy target compares with
-STAGES = ["read", "grid", "ocr", "rows", "normalise", "correct", "validate", "write"]
+STAGES = ["read", "grid", "ocr", "ocr_wait", "rows", "normalise", "correct", "validate", "write"]
 VERSIONS = ["piano", "pdfplumber", "pdfminer.six", "camelot-py", "pypdfium2", "pandas",
             "pandera", "opencv-python-headless"]
 

@@ -178,7 +178,7 @@ def test_ruled_page_keeps_the_ruled_finder_and_borderless_page_gets_the_text_one
     ])
     choices = [page_to_tables(page)[1] for page in pdf_to_pages(pdf)]
     assert [c.finder for c in choices] == ["ruled", "text"]
-    assert "ruled found none" in choices[1].reason
+    assert "(ruled, image found none)" in choices[1].reason
     extraction = pdf_to_extraction(pdf)
     logged = [f for f in extraction.findings if f.rule == "grid_finder"]
     assert [f.normalised_value for f in logged] == ["ruled", "text"]
