@@ -108,12 +108,16 @@ def split_at_rulings(chars: list[dict[str, Any]], verticals: list[Ruling]
     groups wherever a ruling passes between two of them."""
     top, bottom = min(c["top"] for c in chars), max(c["bottom"] for c in chars)
     mid = (top + bottom) / 2
+    centres = [(float(c["x0"]) + float(c["x1"])) / 2 for c in chars]
+    low, high = min(centres), max(centres)
+    # only a ruling between the outermost centres can split the word: most words have none
+    crossing = [r for r in verticals if r.top <= mid <= r.bottom and low < r.x0 < high]
+    if not crossing:
+        return [chars]
     groups = [[chars[0]]]
-    for prev, char in zip(chars, chars[1:], strict=False):
-        boundary = (float(prev["x0"]) + float(prev["x1"])) / 2, \
-            (float(char["x0"]) + float(char["x1"])) / 2
-        if any(r.top <= mid <= r.bottom and boundary[0] < r.x0 < boundary[1]
-               for r in verticals):
+    for k, char in enumerate(chars[1:], start=1):
+        boundary = centres[k - 1], centres[k]
+        if any(boundary[0] < r.x0 < boundary[1] for r in crossing):
             groups.append([])
         groups[-1].append(char)
     return groups
