@@ -1,13 +1,21 @@
-"""Read a PDF into the page model with pdfplumber: words (with trailing-space flags) and
-ruling segments from vector paths, and the kind of each page. A scanned page (one picture
-covering the page, with or without an OCR text layer) also gets its picture, rendered
-with pypdfium2 at the scan's own resolution. This is the only module of the extraction
-that opens the PDF file.
+"""Read a PDF into the page model: words (with trailing-space flags) and ruling segments
+from vector paths, and the kind of each page. A scanned page (one picture covering the
+page, with or without an OCR text layer) also gets its picture, rendered with pypdfium2
+at the scan's own resolution. This is the only module of the extraction that opens the
+PDF file.
+
+Two readers give the same page model (`ReadSettings.engine`): `pdfium` takes characters
+and paths from PDFium through pypdfium2 (C, about ten times faster than pdfminer's
+parsing) and builds each character's box as pdfminer does (advance width, baseline and
+font size); `pdfplumber` is the pdfminer reader, and reads every page `pdfium` does not
+take: scanned, turned (/Rotate) or without text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import ctypes
+import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +38,12 @@ DEFAULT_MIN_IMAGE_COVER = 0.8  # share of the page one picture covers on a scann
 DEFAULT_MIN_INVISIBLE_SHARE = 0.5  # share of invisible text that makes an OCR layer
 DEFAULT_MIN_SCAN_DPI = 150.0  # a scan's picture is rendered at its own resolution,
 DEFAULT_MAX_SCAN_DPI = 400.0  # kept within these bounds
+DEFAULT_ENGINE = "pdfium"
+ENGINES = ("pdfium", "pdfplumber")
+# × font size: a text object ending in "- " reaches to the hyphen's right edge, one
+# ending in "-" about 0.04 short of it (its bounds exclude the hyphen's side bearing)
+HYPHEN_SPACE_SLACK = 0.02
+STRAIGHT_TOLERANCE = 0.01  # points: PDFium's float coordinates of a straight segment's ends
 
 
 @dataclass(frozen=True)
@@ -43,8 +57,11 @@ class ReadSettings:
     min_invisible_share: float = DEFAULT_MIN_INVISIBLE_SHARE
     min_scan_dpi: float = DEFAULT_MIN_SCAN_DPI
     max_scan_dpi: float = DEFAULT_MAX_SCAN_DPI
+    engine: str = DEFAULT_ENGINE
 
     def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ValueError(f"read settings: engine must be one of {', '.join(ENGINES)}")
         if self.x_tolerance <= 0 or self.y_tolerance <= 0 or self.min_ruling_length < 0:
             raise ValueError("read settings: tolerances must be > 0 and lengths >= 0")
         if not (0 < self.min_image_cover <= 1 and 0 <= self.min_invisible_share <= 1):
@@ -202,38 +219,249 @@ def render_page_image(document: pdfium.PdfDocument, index: int, dpi: float) -> P
     return PageImage(pixels=pixels, scale=dpi / 72.0)
 
 
+Matrix = tuple[float, float, float, float, float, float]
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def object_matrix(obj: Any) -> Matrix:
+    """Given a raw PDFium page object, return its matrix (a, b, c, d, e, f)."""
+    m = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+        return IDENTITY
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def compose(inner: Matrix, outer: Matrix) -> Matrix:
+    """Given an object's matrix and its container's, return the object's page matrix."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
+            e * A + f * C + E, e * B + f * D + F)
+
+
+def path_to_segments(obj: Any, matrix: Matrix) -> list[tuple[float, float, float, float]]:
+    """Given a raw PDFium path object and its page matrix, return its straight segments
+    (x0, y0, x1, y1) in PDF user space, closing segments included; curves are skipped."""
+    a, b, c, d, e, f = matrix
+    segments = []
+    start = last = None
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj, k)
+        pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
+        point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            start = point
+        elif kind == pdfium_c.FPDF_SEGMENT_LINETO and last is not None:
+            segments.append((*last, *point))
+        last = point
+        if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None \
+                and start != point:
+            segments.append((*point, *start))
+            last = start
+    return segments
+
+
+def page_objects(container: Any, matrix: Matrix = IDENTITY, form: bool = False
+                 ) -> Iterator[tuple[Any, Matrix]]:
+    """Given a raw PDFium page (or form object), yield every object inside it, forms
+    opened, each with its page matrix."""
+    count = (pdfium_c.FPDFFormObj_CountObjects if form else pdfium_c.FPDFPage_CountObjects)
+    get = pdfium_c.FPDFFormObj_GetObject if form else pdfium_c.FPDFPage_GetObject
+    for k in range(count(container)):
+        obj = get(container, k)
+        own = compose(object_matrix(obj), matrix)
+        if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_FORM:
+            yield from page_objects(obj, own, form=True)
+        else:
+            yield obj, own
+
+
+def image_cover(matrix: Matrix, mediabox: tuple[float, float, float, float]) -> float:
+    """Given an image's page matrix (it maps the unit square onto the page) and the
+    page's box, return the share of the page the image covers."""
+    a, b, c, d, e, f = matrix
+    xs = [e + a * u + c * v for u, v in ((0, 0), (1, 0), (0, 1), (1, 1))]
+    ys = [f + b * u + d * v for u, v in ((0, 0), (1, 0), (0, 1), (1, 1))]
+    left, bottom, right, top = mediabox
+    covered = (max(min(max(xs), right) - max(min(xs), left), 0.0)
+               * max(min(max(ys), top) - max(min(ys), bottom), 0.0))
+    return covered / ((right - left) * (top - bottom))
+
+
+def segments_to_rulings(segments: list[tuple[float, float, float, float]], top_y: float,
+                        left_x: float, settings: ReadSettings) -> list[Ruling]:
+    """Given straight segments in PDF user space, the page's top and left, return the
+    horizontal and vertical ones at least `min_ruling_length` long, in page points from
+    the top-left (as pdfplumber's edges from the same paths)."""
+    rulings = []
+    for x0, y0, x1, y1 in segments:
+        left, right = sorted((x0 - left_x, x1 - left_x))
+        top, bottom = sorted((top_y - y0, top_y - y1))
+        if abs(y1 - y0) <= STRAIGHT_TOLERANCE and right - left >= settings.min_ruling_length:
+            rulings.append(Ruling(left, top, right, top))
+        elif abs(x1 - x0) <= STRAIGHT_TOLERANCE and bottom - top >= settings.min_ruling_length:
+            rulings.append(Ruling(left, top, left, bottom))
+    return rulings
+
+
+def pdfium_page_to_chars(page: Any, top_y: float, left_x: float) -> list[dict[str, Any]]:
+    """Given a pypdfium2 page and its top and left in user space, return its characters
+    in stream order as pdfplumber's char dicts (text, x0, x1, top, bottom, doctop,
+    upright), each box as pdfminer makes it for these fonts: the advance width across,
+    the font size up from the baseline. PDFium's generated spaces and line breaks are
+    left out, as pdfminer has none; a hyphen PDFium marks as ending a line is a "-"
+    again, followed by the space PDFium dropped after it when its text object reaches
+    past the hyphen (the object's bounds end short of it otherwise)."""
+    text_page = page.get_textpage()
+    raw = text_page.raw
+    chars = []
+    box = pdfium_c.FS_RECTF()
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+    bounds = [ctypes.c_float() for _ in range(4)]
+    try:
+        for k in range(pdfium_c.FPDFText_CountChars(raw)):
+            if pdfium_c.FPDFText_IsGenerated(raw, k):
+                continue
+            code = pdfium_c.FPDFText_GetUnicode(raw, k)
+            if code in (0, 0xFFFE, 0xFFFF):
+                continue
+            pdfium_c.FPDFText_GetLooseCharBox(raw, k, ctypes.byref(box))
+            pdfium_c.FPDFText_GetCharOrigin(raw, k, ctypes.byref(origin_x),
+                                            ctypes.byref(origin_y))
+            size = pdfium_c.FPDFText_GetFontSize(raw, k)
+            bottom = top_y - origin_y.value
+            char = {"text": chr(code), "x0": box.left - left_x, "x1": box.right - left_x,
+                    "top": bottom - size, "bottom": bottom, "doctop": bottom - size,
+                    "upright": abs(math.sin(pdfium_c.FPDFText_GetCharAngle(raw, k))) < 1e-3}
+            chars.append(char)
+            if pdfium_c.FPDFText_IsHyphen(raw, k):
+                char["text"] = "-"
+                pdfium_c.FPDFPageObj_GetBounds(pdfium_c.FPDFText_GetTextObject(raw, k),
+                                               *(ctypes.byref(v) for v in bounds))
+                if bounds[2].value >= box.right - HYPHEN_SPACE_SLACK * size:
+                    chars.append({**char, "text": " ", "x0": char["x1"]})
+    finally:
+        text_page.close()
+    return chars
+
+
+def pdfium_page_to_page(document: pdfium.PdfDocument, index: int, settings: ReadSettings
+                        ) -> Page | None:
+    """Given an open pypdfium2 document and a 0-based page index, return the page model
+    read by PDFium, or None when the pdfplumber reader must read it (turned, scanned:
+    a picture covering most of the page, or no text at all)."""
+    page = document[index]
+    try:
+        if page.get_rotation():
+            return None
+        left_x, bottom_y, right_x, top_y = page.get_mediabox()
+        width, height = right_x - left_x, top_y - bottom_y
+        segments = []
+        for obj, matrix in page_objects(page.raw):
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                segments += path_to_segments(obj, matrix)
+            elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE and image_cover(
+                    matrix, (left_x, bottom_y, right_x, top_y)) >= settings.min_image_cover:
+                return None
+        chars = pdfium_page_to_chars(page, top_y, left_x)
+        if not chars:
+            return None
+        rulings = segments_to_rulings(segments, top_y, left_x, settings)
+        return Page(number=index + 1, width=width, height=height,
+                    words=chars_to_words(chars, settings, rulings), rulings=rulings,
+                    kind="vector", rotation=0)
+    finally:
+        page.close()
+
+
+def open_pdfium(path: Path) -> pdfium.PdfDocument:
+    """Given a path, return an open pypdfium2 document or raise InputError naming it."""
+    if not path.exists():
+        raise InputError("file not found", file=str(path))
+    try:
+        return pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as error:
+        if "password" in str(error).lower():
+            raise InputError("the PDF is encrypted with a password", file=path.name) from error
+        raise InputError(f"not a readable PDF (PdfiumError: {error})", file=path.name) from error
+
+
 def pdf_to_pages(path: Path, settings: ReadSettings | None = None) -> Iterator[Page]:
     """Given a PDF path, yield its pages one at a time, freeing each after use so memory
-    stays flat on long documents; scanned pages come with their picture."""
+    stays flat on long documents; scanned pages come with their picture. The `pdfium`
+    engine reads what it can and hands the other pages to the pdfplumber reader."""
     settings = settings or ReadSettings()
-    pdf = open_pdf(path)
-    document: pdfium.PdfDocument | None = None
+    if settings.engine == "pdfplumber":
+        yield from plumber_pdf_to_pages(path, settings)
+        return
+    document = open_pdfium(path)
+    plumber: pdfplumber.PDF | None = None
     try:
-        for plumber_page in pdf.pages:
+        if not len(document):
+            raise InputError("the PDF has no pages", file=path.name)
+        for index in range(len(document)):
             try:
-                index = plumber_page.page_number - 1
-                cover, dpi = images_to_cover(plumber_page.images, float(plumber_page.width),
-                                             float(plumber_page.height))
-                invisible = 0.0
-                n_chars = len(plumber_page.chars)
-                if cover >= settings.min_image_cover and n_chars:
-                    document = document or pdfium.PdfDocument(path)
-                    invisible = invisible_text_share(document, index)
-                kind = page_facts_to_kind(n_chars, cover, invisible, settings)
-                page = plumber_page_to_page(plumber_page, settings, kind)
-                if kind != "vector":
-                    document = document or pdfium.PdfDocument(path)
-                    dpi = min(max(dpi, settings.min_scan_dpi), settings.max_scan_dpi)
-                    page.image = render_page_image(document, index, dpi)
-            except Exception as error:  # pdfminer can fail on one damaged page
-                raise InputError(f"cannot read the page ({type(error).__name__}: {error})",
-                                 file=path.name, page=plumber_page.page_number) from error
-            finally:
-                plumber_page.close()
+                page = pdfium_page_to_page(document, index, settings)
+            except (pdfium.PdfiumError, ValueError, OSError):
+                page = None  # a page PDFium cannot take apart: pdfminer may still read it
+            if page is None:
+                plumber = plumber or open_pdf(path)
+                page = plumber_page_number_to_page(plumber, index, lambda: document, path,
+                                                   settings)
             yield page
     finally:
+        document.close()
+        if plumber is not None:
+            plumber.close()
+
+
+def plumber_page_number_to_page(pdf: pdfplumber.PDF, index: int,
+                                pdfium_document: Callable[[], pdfium.PdfDocument],
+                                path: Path, settings: ReadSettings) -> Page:
+    """Given an open pdfplumber PDF, a 0-based page index, a function giving the same
+    file open in pypdfium2 (called only when a scan needs it) and the read settings,
+    return the page read by pdfplumber, with its picture when it is a scan."""
+    plumber_page = pdf.pages[index]
+    try:
+        cover, dpi = images_to_cover(plumber_page.images, float(plumber_page.width),
+                                     float(plumber_page.height))
+        invisible = 0.0
+        n_chars = len(plumber_page.chars)
+        if cover >= settings.min_image_cover and n_chars:
+            invisible = invisible_text_share(pdfium_document(), index)
+        kind = page_facts_to_kind(n_chars, cover, invisible, settings)
+        page = plumber_page_to_page(plumber_page, settings, kind)
+        if kind != "vector":
+            dpi = min(max(dpi, settings.min_scan_dpi), settings.max_scan_dpi)
+            page.image = render_page_image(pdfium_document(), index, dpi)
+        return page
+    except Exception as error:  # pdfminer can fail on one damaged page
+        raise InputError(f"cannot read the page ({type(error).__name__}: {error})",
+                         file=path.name, page=index + 1) from error
+    finally:
+        plumber_page.close()
+
+
+def plumber_pdf_to_pages(path: Path, settings: ReadSettings) -> Iterator[Page]:
+    """Given a PDF path, yield every page read by pdfplumber (the `pdfplumber` engine);
+    pypdfium2 opens the file only if a scanned page needs its picture."""
+    pdf = open_pdf(path)
+    opened: list[pdfium.PdfDocument] = []
+
+    def pdfium_document() -> pdfium.PdfDocument:
+        if not opened:
+            opened.append(pdfium.PdfDocument(path))
+        return opened[0]
+
+    try:
+        for index in range(len(pdf.pages)):
+            yield plumber_page_number_to_page(pdf, index, pdfium_document, path, settings)
+    finally:
         pdf.close()
-        if document is not None:
+        for document in opened:
             document.close()
 
 

@@ -1,0 +1,52 @@
+"""The two PDF readers (`extract: read: engine`) give the same page model: PDFium's
+characters and paths rebuilt as pdfminer's, so every grid finder and cell rule reads
+the same words, space flags and rulings whichever reads the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pdf_factory import PageSpec, TableSpec, cells, plan_pdf
+
+from pipeline.read_pdf import ReadSettings, pdf_to_pages
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pages_by(engine: str, pdf: Path) -> list:
+    return list(pdf_to_pages(pdf, ReadSettings(engine=engine)))
+
+
+@pytest.mark.parametrize("name", ["desenzano-2021-11", "desenzano-2021-11-borderless"])
+def test_pdfium_reads_the_same_words_and_rulings_as_pdfplumber(name: str):
+    pdf = ROOT / "sources" / f"{name}.pdf"
+    for fast, slow in zip(pages_by("pdfium", pdf), pages_by("pdfplumber", pdf), strict=True):
+        assert [(w.text, w.space_after) for w in fast.words] == \
+            [(w.text, w.space_after) for w in slow.words]
+        assert max((abs(a.x0 - b.x0) + abs(a.top - b.top) + abs(a.bottom - b.bottom)
+                    for a, b in zip(fast.words, slow.words, strict=True)), default=0) < 0.6
+        assert len(fast.rulings) == len(slow.rulings)
+        assert (fast.width, fast.height, fast.kind) == \
+            pytest.approx((slow.width, slow.height, slow.kind))
+
+
+def test_a_line_end_hyphen_keeps_the_space_the_text_layer_has(tmp_path: Path):
+    pdf = plan_pdf(tmp_path / "plan.pdf", [PageSpec([TableSpec([cells(
+        "1", "ISTRUZIONE", "4.1.0", "Scuole", "evasione- |elusione", "evasione-|elusione",
+        "Fatto", "31/12/2021")])])])
+    for engine in ("pdfium", "pdfplumber"):
+        words = {(w.text, w.x0 > 500): w.space_after for w in pages_by(engine, pdf)[0].words
+                 if w.text == "evasione-"}
+        assert words == {("evasione-", False): True, ("evasione-", True): False}, engine
+
+
+def test_a_scanned_page_is_read_by_pdfplumber_whatever_the_engine():
+    pages = pages_by("pdfium", ROOT / "sources" / "desenzano-2021-11-scan.pdf")
+    assert {p.kind for p in pages} != {"vector"}
+    assert all(p.image is not None for p in pages if p.kind != "vector")
+
+
+def test_an_unknown_engine_is_refused():
+    with pytest.raises(ValueError, match="engine"):
+        ReadSettings(engine="tesseract")
