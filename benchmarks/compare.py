@@ -46,12 +46,13 @@ README_START = "<!-- benchmarks:start (written by python -m benchmarks.compare -
 README_END = "<!-- benchmarks:end -->"
 DEFAULT_RUNS = 3
 # the tools measured on every plan, in the order the table lists them
-TOOLS = ["pipeline", "cli", "pdfplumber-lines", "camelot-lattice",
+TOOLS = ["pipeline", "pipeline-pdfplumber", "cli", "pdfplumber-lines", "camelot-lattice",
          "pdfplumber-words", "pdfium-text"]
 # the tools measured as well on a plan the pipeline reads as borderless
 BORDERLESS_TOOLS = ["pdfplumber-text", "camelot-stream", "camelot-network"]
 LABELS = {
-    "pipeline": "**piano extract** (in-process)",
+    "pipeline": "**piano extract** (in-process, pdfium reader)",
+    "pipeline-pdfplumber": "piano extract (in-process, pdfplumber reader)",
     "cli": "`piano extract` command (fresh interpreter)",
     "pdfplumber-lines": "pdfplumber `extract_tables()`",
     "pdfplumber-text": "pdfplumber `extract_tables()`, `text` strategy",
@@ -170,8 +171,8 @@ def run_tool(tool: str, plan: Plan, work: Path, round_: int,
     result_path = out.with_suffix(".json")
     command = [sys.executable, "-m", "benchmarks.measure", tool, str(plan.source),
                str(out), str(result_path), "--params", str(params_path)]
-    if tool == "pipeline":
-        cache = work / plan.name / f"ocr-cache-{round_}"  # a new, empty one: cold
+    cache = work / plan.name / f"ocr-cache-{tool}-{round_}"  # a new, empty one: cold
+    if tool.startswith("pipeline"):
         command += ["--ocr-cache", str(cache)]
     _, process_peak = run_process(command)
     result = json.loads(result_path.read_text(encoding="utf-8"))
@@ -218,7 +219,7 @@ def runs_to_entry(tool: str, runs: list[dict[str, Any]], pages: int,
         "imported_mib": median_of(runs, "imported_mib"),
     }
     entry["pages_per_second"] = pages / entry["seconds"] if entry["seconds"] else None
-    if tool == "pipeline":
+    if tool.startswith("pipeline"):
         entry["stages"] = {s: statistics.median(r["stages"].get(s, 0.0) for r in runs)
                            for s in STAGES if any(s in r["stages"] for r in runs)}
         entry["warm_stages"] = {s: statistics.median(r["warm_stages"].get(s, 0.0)
@@ -294,7 +295,11 @@ def benchmark(plans: list[Plan], runs: int, params_path: Path, work: Path,
             measured.setdefault("pipeline", []).append(first)
             if "text" in first["finders"]:
                 extra[plan.name] = BORDERLESS_TOOLS
+            # a scan's pages go to the pdfplumber reader whatever the engine
+            skip = {"pipeline-pdfplumber"} if "image" in first["finders"] else set()
             for tool in [*TOOLS[1:], *extra.get(plan.name, [])]:
+                if tool in skip:
+                    continue
                 measured.setdefault(tool, []).append(
                     measure_once(tool, plan, work, round_, params_path, log))
     results: dict[str, Any] = {
@@ -370,17 +375,20 @@ def results_to_markdown(results: dict[str, Any]) -> str:
             f"{'–' if margin is None else f'{margin:+.4f}'} |")
     stages = [s for s in STAGES if any(
         s in e.get("stages", {}) for p in results["plans"] for e in p["tools"])]
-    lines += ["", "Pages per second of each step of piano extract (cold run; "
-              "`pipeline.timing.StageTimings`):", "",
+    lines += ["", "Pages per second of each step of piano extract (cold run, "
+              "by reader; `pipeline.timing.StageTimings`; – under a millisecond; OCR "
+              "runs in two worker threads, so its steps overlap):", "",
               "| plan | " + " | ".join(stages) + " |",
               "|---|" + "---:|" * len(stages)]
     for plan in results["plans"]:
-        entry = next(e for e in plan["tools"] if e["tool"] == "pipeline")
-        cells = []
-        for stage in stages:
-            seconds = entry["stages"].get(stage)
-            cells.append("–" if not seconds else f"{plan['pages'] / seconds:.0f}")
-        lines.append(f"| {plan['plan']} | " + " | ".join(cells) + " |")
+        for entry in (e for e in plan["tools"] if e["tool"].startswith("pipeline")):
+            reader = entry["tool"].removeprefix("pipeline").strip("-") or "pdfium"
+            cells = []
+            for stage in stages:
+                seconds = entry["stages"].get(stage)
+                cells.append("–" if not seconds or seconds < 1e-3
+                             else f"{plan['pages'] / seconds:.0f}")
+            lines.append(f"| {plan['plan']} ({reader}) | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 

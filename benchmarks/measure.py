@@ -37,7 +37,9 @@ FLOORS: dict[str, tuple[list[str], Callable[[Path], int]]] = {
     "pdfplumber-words": (["pdfplumber"], adapters.pdfplumber_to_words),
     "pdfium-text": (["pypdfium2"], adapters.pdfium_to_text),
 }
-TOOLS = ["pipeline", *PEERS, *FLOORS]
+# the pipeline with each PDF reader (params.yaml's `extract: read: engine` overridden)
+PIPELINES = {"pipeline": None, "pipeline-pdfplumber": "pdfplumber"}
+TOOLS = [*PIPELINES, *PEERS, *FLOORS]
 
 
 def peak_mib() -> float:
@@ -45,10 +47,11 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def pipeline_settings(params_path: Path | None, ocr_cache: Path | None) -> tuple[Any, Any]:
-    """Given params.yaml and an OCR cache folder, return the extract and normalise
-    settings a `piano extract` run would use, the OCR cache moved to the folder (when
-    the reader has one)."""
+def pipeline_settings(params_path: Path | None, ocr_cache: Path | None,
+                      engine: str | None = None) -> tuple[Any, Any]:
+    """Given params.yaml, an OCR cache folder and a PDF reader (None: the file's),
+    return the extract and normalise settings a `piano extract` run would use, the OCR
+    cache moved to the folder."""
     from pipeline.extract import ExtractSettings
     from pipeline.normalise import NormaliseSettings
     from pipeline.params import load_params
@@ -57,18 +60,20 @@ def pipeline_settings(params_path: Path | None, ocr_cache: Path | None) -> tuple
     extract = dict(params.get("extract") or {})
     if ocr_cache is not None and "ocr" in ExtractSettings.__dataclass_fields__:
         extract["ocr"] = {**(extract.get("ocr") or {}), "cache_dir": str(ocr_cache)}
+    if engine is not None:
+        extract["read"] = {**(extract.get("read") or {}), "engine": engine}
     return (ExtractSettings.from_params(extract),
             NormaliseSettings.from_params(params.get("normalise")))
 
 
 def measure_pipeline(pdf: Path, out: Path, params: Path | None,
-                     ocr_cache: Path | None) -> dict[str, Any]:
+                     ocr_cache: Path | None, engine: str | None = None) -> dict[str, Any]:
     """Given a PDF, run what `piano extract` runs into `out` twice (cold, then warm),
     with no hand corrections; return the seconds, seconds per step and grid finders."""
     from pipeline.commands.extract import pdf_to_folder
     from pipeline.timing import StageTimings
 
-    extract, normalise = pipeline_settings(params, ocr_cache)
+    extract, normalise = pipeline_settings(params, ocr_cache, engine)
     runs = []
     for folder in (out, out.with_name(out.name + "-warm")):
         timings = StageTimings()
@@ -87,10 +92,10 @@ def measure(tool: str, pdf: Path, out: Path, params: Path | None = None,
             ocr_cache: Path | None = None) -> dict[str, Any]:
     """Given a tool name, a PDF and an output folder, run the tool once (the pipeline
     twice) and return its cost; peers also write their rows to `out`."""
-    if tool == "pipeline":
+    if tool in PIPELINES:
         importlib.import_module("pipeline.commands.extract")
         return {"tool": tool, "imported_mib": peak_mib(),
-                **measure_pipeline(pdf, out, params, ocr_cache)}
+                **measure_pipeline(pdf, out, params, ocr_cache, PIPELINES[tool])}
     libraries, run = PEERS[tool] if tool in PEERS else FLOORS[tool]
     for library in [*libraries, "pandas"]:
         importlib.import_module(library)
