@@ -43,6 +43,7 @@ ENGINES = ("pdfium", "pdfplumber")
 # × font size: a text object ending in "- " reaches to the hyphen's right edge, one
 # ending in "-" about 0.04 short of it (its bounds exclude the hyphen's side bearing)
 HYPHEN_SPACE_SLACK = 0.02
+LINE_END_HYPHEN = 0x02  # what PDFium reports for a "-" it takes to split a word at a line end
 STRAIGHT_TOLERANCE = 0.01  # points: PDFium's float coordinates of a straight segment's ends
 
 
@@ -320,23 +321,27 @@ def pdfium_page_to_chars(page: Any, top_y: float, left_x: float) -> list[dict[st
     box = pdfium_c.FS_RECTF()
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     bounds = [ctypes.c_float() for _ in range(4)]
+    # bound once: this loop makes a few C calls for each of some 3,000 characters a page
+    unicode_of, is_generated = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_IsGenerated
+    loose_box, char_origin = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin
+    font_size, char_angle = pdfium_c.FPDFText_GetFontSize, pdfium_c.FPDFText_GetCharAngle
+    box_ref, x_ref, y_ref = ctypes.byref(box), ctypes.byref(origin_x), ctypes.byref(origin_y)
     try:
         for k in range(pdfium_c.FPDFText_CountChars(raw)):
-            if pdfium_c.FPDFText_IsGenerated(raw, k):
+            code = unicode_of(raw, k)
+            # PDFium generates only white space (spaces, line breaks) of its own
+            if code in (0, 0xFFFE, 0xFFFF) or (code in (0x20, 0x0D, 0x0A)
+                                                and is_generated(raw, k)):
                 continue
-            code = pdfium_c.FPDFText_GetUnicode(raw, k)
-            if code in (0, 0xFFFE, 0xFFFF):
-                continue
-            pdfium_c.FPDFText_GetLooseCharBox(raw, k, ctypes.byref(box))
-            pdfium_c.FPDFText_GetCharOrigin(raw, k, ctypes.byref(origin_x),
-                                            ctypes.byref(origin_y))
-            size = pdfium_c.FPDFText_GetFontSize(raw, k)
+            loose_box(raw, k, box_ref)
+            char_origin(raw, k, x_ref, y_ref)
+            size = font_size(raw, k)
             bottom = top_y - origin_y.value
             char = {"text": chr(code), "x0": box.left - left_x, "x1": box.right - left_x,
                     "top": bottom - size, "bottom": bottom, "doctop": bottom - size,
-                    "upright": abs(math.sin(pdfium_c.FPDFText_GetCharAngle(raw, k))) < 1e-3}
+                    "upright": abs(math.sin(char_angle(raw, k))) < 1e-3}
             chars.append(char)
-            if pdfium_c.FPDFText_IsHyphen(raw, k):
+            if code == LINE_END_HYPHEN and pdfium_c.FPDFText_IsHyphen(raw, k):
                 char["text"] = "-"
                 pdfium_c.FPDFPageObj_GetBounds(pdfium_c.FPDFText_GetTextObject(raw, k),
                                                *(ctypes.byref(v) for v in bounds))

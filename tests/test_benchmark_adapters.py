@@ -103,3 +103,22 @@ def test_readme_section_is_replaced_between_markers():
     readme = f"# x\n\n{README_START}\nold table\n{README_END}\nafter\n"
     assert readme_with_section(readme, "new table\n") == \
         f"# x\n\n{README_START}\nnew table\n{README_END}\nafter\n"
+
+
+def test_the_whole_benchmark_runs_on_a_drawn_plan(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]):
+    from benchmarks.compare import main
+
+    (tmp_path / "sources").mkdir()
+    plan_pdf(tmp_path / "sources" / "comune-2021-11.pdf", [PageSpec(
+        [TableSpec(ROWS, title="ISTRUZIONE")],
+        lines_above=["PIANO DELLE PERFORMANCE (aggiornamento novembre 2021)"])])
+    params = tmp_path / "params.yaml"
+    params.write_text("plans:\n  comune-2021-11:\n    source: sources/comune-2021-11.pdf\n")
+    results = tmp_path / "results.json"
+    assert main(["--runs", "1", "--params", str(params), "--json", str(results)]) == 0
+    printed = capsys.readouterr().out
+    assert "| comune-2021-11 | 1 | **piano extract**" in printed
+    tools = {t["tool"] for t in json.loads(results.read_text())["plans"][0]["tools"]}
+    assert {"pipeline", "cli", "pdfplumber-lines", "camelot-lattice", "pdfplumber-words",
+            "pdfium-text"} <= tools
