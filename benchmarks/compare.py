@@ -75,6 +75,7 @@ class Plan:
     name: str
     source: Path
     reference: Path | None
+    listed: str = ""  # the source as params.yaml gives it
 
 
 def name_to_reference(name: str, folder: Path = REFERENCES) -> Path | None:
@@ -98,7 +99,7 @@ def params_to_plans(params_path: Path, names: list[str] | None = None) -> list[P
         source = params_path.parent / entry["source"]
         if (names and name not in names) or not source.exists():
             continue
-        plans.append(Plan(name, source, name_to_reference(name)))
+        plans.append(Plan(name, source, name_to_reference(name), entry["source"]))
     return plans
 
 
@@ -313,7 +314,7 @@ def benchmark(plans: list[Plan], runs: int, params_path: Path, work: Path,
         tools = {tool: runs_to_entry(tool, tool_runs, pages, plan.reference)
                  for tool, tool_runs in raw[plan.name].items()}
         results["plans"].append({
-            "plan": plan.name, "source": str(plan.source.relative_to(ROOT)), "pages": pages,
+            "plan": plan.name, "source": plan.listed, "pages": pages,
             "reference": plan.reference.name if plan.reference else None,
             "tools": list(tools.values()), "ratios": plan_to_ratios(tools)})
     return results
