@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from pipeline.page import Page, Word
 
 DEFAULT_CLUSTER_TOLERANCE = 2.0
@@ -75,11 +77,16 @@ def boxes_to_table(boxes: list[tuple[float, float, float, float]], page: Page, f
     xs = cluster_values([b[0] for b in boxes] + [b[2] for b in boxes], tolerance)
     ys = cluster_values([b[1] for b in boxes] + [b[3] for b in boxes], tolerance)
     placed: dict[int, list[Word]] = {i: [] for i in range(len(boxes))}
-    for word in page.words:
-        for i, (x0, top, x1, bottom) in enumerate(boxes):
-            if x0 <= word.x_mid <= x1 and top <= word.y_mid <= bottom:
-                placed[i].append(word)
-                break
+    if page.words and boxes:
+        # words × boxes at once: each word goes to the first box holding its centre
+        x0, top, x1, bottom = np.array(boxes, dtype=float).T
+        word_x = np.array([w.x_mid for w in page.words])[:, None]
+        word_y = np.array([w.y_mid for w in page.words])[:, None]
+        inside = (x0 <= word_x) & (word_x <= x1) & (top <= word_y) & (word_y <= bottom)
+        first = inside.argmax(axis=1)
+        for word, holds, i in zip(page.words, inside.any(axis=1), first, strict=True):
+            if holds:
+                placed[int(i)].append(word)
     cells = []
     for i, (x0, top, x1, bottom) in enumerate(boxes):
         col, col_end = index_of(x0, xs), index_of(x1, xs) - 1
