@@ -346,9 +346,11 @@ def results_to_markdown(results: dict[str, Any]) -> str:
         f"Median of {results['runs']} runs, each in a fresh process, the tools interleaved "
         f"in each round (load average {before:.1f} at the start, {after:.1f} at the end: "
         "the machine is shared). Seconds exclude the interpreter's start and imports "
-        "except on the command's row; the pipeline's runs are cold (new process, empty "
-        "OCR cache) with the warm rerun beside them. Cell accuracy is `tests/score.py`'s "
-        "exact printed-cell share.",
+        "except on the command's row; the in-process pipeline's runs are cold (new "
+        "process, empty OCR cache) with a warm rerun in the same process beside them; "
+        "the command reuses the OCR cache the in-process run filled (on a scan it is "
+        "warm, without the minute of OCR). Cell accuracy is `tests/score.py`'s exact "
+        "printed-cell share, against the plan's reference transcription.",
         "",
         "| plan | pages | tool | seconds | warm s | pages/s | peak MiB | cell accuracy "
         "| rows found |",
