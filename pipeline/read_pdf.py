@@ -11,16 +11,18 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
-from pdfminer.pdfdocument import PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import WordExtractor
 
-from pipeline.errors import InputError
+from pipeline.errors import EncryptedPdfError, InputError
 from pipeline.page import Page, Ruling, Word
 
 DEFAULT_X_TOLERANCE = 3.0
 DEFAULT_Y_TOLERANCE = 3.0
 DEFAULT_MIN_RULING_LENGTH = 3.0
+# a PDF's header must lie in its first KiB and its last %%EOF in its last KiB
+FILE_END_WINDOW = 1024
 
 
 @dataclass(frozen=True)
@@ -37,24 +39,58 @@ class ReadSettings:
 
 
 def open_pdf(path: Path, password: str = "") -> pdfplumber.PDF:
-    """Given a path, return an open pdfplumber PDF or raise InputError naming the file."""
+    """Given a path, return an open pdfplumber PDF with its page list read, or raise
+    InputError naming the file and what is wrong with it (EncryptedPdfError when it needs
+    a user password)."""
     name = path.name
     if not path.exists():
         raise InputError("file not found", file=str(path))
+    if not path.is_file():
+        raise InputError("not a file", file=str(path))
     try:
         pdf = pdfplumber.open(path, password=password)
+    except PdfminerException as error:  # pdfplumber wraps whatever pdfminer raised
+        raise pdfminer_error_to_input_error(error, path) from error
+    except OSError as error:
+        raise InputError(f"cannot open the file ({error.strerror})", file=name) from error
+    try:
         pages = pdf.pages
-    except PDFPasswordIncorrect as error:
-        raise InputError("the PDF is encrypted with a password", file=name) from error
-    except (PDFSyntaxError, Exception) as error:  # pdfminer raises many unrelated kinds
-        if isinstance(error, InputError):
-            raise
-        raise InputError(f"not a readable PDF ({type(error).__name__}: {error})",
-                         file=name) from error
+    except Exception as error:  # a damaged page tree fails here, after the header was read
+        pdf.stream.close()  # pdf.close() would walk the same broken page tree again
+        raise pdfminer_error_to_input_error(error, path) from error
     if not pages:
         pdf.close()
         raise InputError("the PDF has no pages", file=name)
     return pdf
+
+
+def pdfminer_error_to_input_error(error: Exception, path: Path) -> InputError:
+    """Given the error pdfplumber raised opening `path` and the file, return the
+    InputError telling the user what is wrong: a password, no PDF at all, a file cut
+    short, or damage pdfminer names."""
+    cause = error.args[0] if isinstance(error, PdfminerException) and error.args else error
+    name = path.name
+    if isinstance(cause, PDFPasswordIncorrect):
+        return EncryptedPdfError("the PDF is encrypted with a user password; piano cannot "
+                                 "open it without one (ask for an unprotected copy)", file=name)
+    if isinstance(cause, PDFEncryptionError):
+        return EncryptedPdfError(f"the PDF is encrypted in a way pdfminer cannot read "
+                                 f"({cause})", file=name)
+    detail = f"{type(cause).__name__}: {cause}" if str(cause) else type(cause).__name__
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        head = handle.read(FILE_END_WINDOW)
+        handle.seek(max(size - FILE_END_WINDOW, 0))
+        tail = handle.read()
+    if size == 0:
+        return InputError("the file is empty (0 bytes)", file=name)
+    if b"%PDF-" not in head:
+        return InputError(f"not a PDF: there is no %PDF- header in its first "
+                          f"{FILE_END_WINDOW} bytes", file=name)
+    if b"%%EOF" not in tail:
+        return InputError(f"the PDF is truncated: it does not end with %%EOF ({detail})",
+                          file=name)
+    return InputError(f"the PDF is damaged ({detail})", file=name)
 
 
 def chars_to_words(chars: list[dict[str, Any]], settings: ReadSettings,

@@ -17,10 +17,11 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from pipeline.cell_text import Line, cell_words_to_lines, lines_to_text, words_to_lines
-from pipeline.errors import ExtractionError
+from pipeline.errors import ExtractionError, TableHeaderError
 from pipeline.grid import Table
 from pipeline.header import (
     OBJECTIVE_FIELDS,
+    REQUIRED_FIELDS,
     HeaderMap,
     cells_to_header,
     fold,
@@ -33,6 +34,8 @@ IDENTITY_FIELDS = ("number", "dup_raw", "deadline_raw")
 DEFAULT_TITLE_MAX_GAP = 30.0  # points between a block title's bottom and its table's top
 DEFAULT_TITLE_ALIGN = 12.0  # a block title starts within this many points of the table
 DEFAULT_SAME_ASSIGNEE = 60.0  # rapidfuzz ratio above which two assignees are the same office
+# a table with fewer columns cannot hold a plan row; one without a header is left out
+PLAN_TABLE_MIN_COLUMNS = len(REQUIRED_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -192,7 +195,9 @@ def merge_rows(previous: LogicalRow, fragment: LogicalRow) -> None:
 def tables_to_plan(pages: Iterable[tuple[Page, list[Table]]], source: str,
                    settings: RowSettings | None = None) -> AssembledPlan:
     """Given each page with the tables found on it, in page order, return the plan's
-    logical rows, relevance table, outside text and findings."""
+    logical rows, relevance table, outside text and findings; raise TableHeaderError
+    when a plan table's columns cannot be named, ExtractionError when no table has a
+    plan header."""
     settings = settings or RowSettings()
     rows: list[LogicalRow] = []
     relevance: list[RelevanceRow] = []
@@ -218,7 +223,7 @@ def tables_to_plan(pages: Iterable[tuple[Page, list[Table]]], source: str,
             if found is not None:
                 missing = found.missing()
                 if missing:
-                    raise ExtractionError(
+                    raise TableHeaderError(
                         f"the table header has no column for {', '.join(missing)} "
                         f"(header: {' | '.join(t for t in first_texts.values() if t)})",
                         file=source, page=page.number)
@@ -229,6 +234,9 @@ def tables_to_plan(pages: Iterable[tuple[Page, list[Table]]], source: str,
                         raw_value=text, normalised_value=None, page=page.number,
                         message=f"column {text!r} names no known field; kept in `extra`"))
             elif header is None or len(first_texts) != n_cols:
+                if len(first_texts) >= PLAN_TABLE_MIN_COLUMNS:
+                    raise headerless_table_error(first_texts, n_cols if header else None,
+                                                 source, page.number)
                 findings.append(Finding(
                     field="table", rule="table_without_header", severity="warning",
                     raw_value=" | ".join(t for t in first_texts.values() if t)[:200],
@@ -261,6 +269,20 @@ def tables_to_plan(pages: Iterable[tuple[Page, list[Table]]], source: str,
         raise ExtractionError("no table with a plan header (n., Assegnatario, OGGETTO, "
                               "DESCRIZIONE, RISULTATO …) was found", file=source)
     return AssembledPlan(rows, relevance, outside_lines, findings)
+
+
+def headerless_table_error(first_texts: dict[int, str], header_columns: int | None,
+                           source: str, page: int) -> TableHeaderError:
+    """Given the first row of a plan-sized table that is no header, the column count of
+    the header read before (None when none was), the file and the page, return the
+    error saying why its columns cannot be named."""
+    if header_columns is None:
+        why = "no plan header was read before it"
+    else:
+        why = f"it has {len(first_texts)} columns where the last header had {header_columns}"
+    first = " | ".join(" ".join(t.split()) for t in first_texts.values() if t.strip())
+    return TableHeaderError(f"a table has no header row and {why}, so its columns cannot "
+                            "be named", file=source, page=page, value=first[:80])
 
 
 def relevance_rows(table: Table) -> list[RelevanceRow]:
