@@ -47,7 +47,7 @@ def run_stage(args: argparse.Namespace) -> None:
         piano stage validate build/desenzano-2021-11/normalise --out extracted/desenzano-2021-11
 
     `piano extract` runs the three in one process and writes the same files.
-    """
+    """  # noqa: E501 (the example's command lines are printed as they are typed)
     params = load_params(args.params)
     if args.step == "extract":
         settings = settings_from_params(ExtractSettings, params.get("extract"), args.params)
