@@ -6,8 +6,6 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,7 +23,8 @@ from pipeline.diff_schemas import (
     TargetDiffSchema,
     validate_frame,
 )
-from pipeline.errors import DiffInputError, OutputError, SettingsError
+from pipeline.errors import DiffInputError, SettingsError
+from pipeline.write import write_folder
 
 INPUT_FILES = ("objectives.parquet", "targets.parquet", "sector_weights.parquet")
 PARAMS_SECTION = "diff"
@@ -149,35 +148,11 @@ def plan_diff_to_folder(diff: PlanDiff, out: Path) -> None:
 
 
 def write_files_atomically(writers: dict[str, Callable[[Path], object]], out: Path) -> None:
-    """Given file name -> function writing that file at a path, write every file to a
-    temporary file in `out`, then rename them into place only after all were written.
-
-    On a failure the temporary files are removed, `out` is left as it was (removed again
-    if this call created it) and `OutputError` is raised. Renaming inside one folder is
-    atomic, so a reader never sees a half-written file.
+    """Given file name -> function writing that file at a path, write every file into
+    `out` all or nothing (`pipeline.write.write_folder`): on a failure `out` is left as it
+    was (removed again if this call created it) and a write error raises `OutputError`.
     """
-    created = not out.exists()
-    temporary: dict[str, Path] = {}
-    done = False
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        for name, write in writers.items():
-            handle, temp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
-            os.close(handle)
-            temporary[name] = Path(temp_name)
-            write(temporary[name])
-        for name, path in temporary.items():
-            os.replace(path, out / name)
-        done = True
-    except (OSError, pa.ArrowException) as error:
-        raise OutputError(f"cannot write output: {error}", file=str(out)) from None
-    finally:
-        # also on any other exception or an interrupt: no temporary file stays behind
-        if not done:
-            for path in temporary.values():
-                path.unlink(missing_ok=True)
-            if created and out.is_dir() and not any(out.iterdir()):
-                out.rmdir()
+    write_folder(out, writers)
 
 
 def plan_diff_to_summary(diff: PlanDiff, out: Path) -> str:

@@ -13,8 +13,6 @@ import csv
 import inspect
 import io
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -42,6 +40,7 @@ from pipeline.score_schemas import (
     TargetScoresSchema,
     validate_score_frame,
 )
+from pipeline.write import write_folder
 
 DEFAULT_EXTRACTED_ROOT = Path("extracted")
 DEFAULT_SCORED_ROOT = Path("scored")
@@ -298,25 +297,9 @@ def write_scores(scores: Scores, out: Path) -> None:
 
 
 def write_files_atomically(folder: Path, writers: dict[str, Callable[[Path], Any]]) -> None:
-    """Given a folder and a writer per file name, write each file to a temporary file in the
-    folder and rename them into place only once every one is written; on a failure while
-    writing, remove the temporary files so the folder keeps its old files."""
-    umask = os.umask(0)
-    os.umask(umask)
-    temporary: dict[str, Path] = {}
-    try:
-        for name, write in writers.items():
-            handle, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
-            os.close(handle)
-            temporary[name] = Path(temp_name)
-            write(temporary[name])
-            # mkstemp makes owner-only files; outputs get the mode any new file would get
-            os.chmod(temporary[name], 0o666 & ~umask)
-        for name, temp in temporary.items():
-            os.replace(temp, folder / name)
-    finally:
-        for temp in temporary.values():
-            temp.unlink(missing_ok=True)
+    """Given a folder and a writer per file name, write every file into the folder all or
+    nothing (`pipeline.write.write_folder`): on a failure the folder keeps its old files."""
+    write_folder(folder, writers)
 
 
 def scores_to_report(scores: Scores, out: Path) -> str:
