@@ -18,7 +18,7 @@ from pipeline.find_grid import GridChoice, page_to_tables
 from pipeline.grid import Table
 from pipeline.page import Page
 from pipeline.quality import Finding
-from pipeline.read_pdf import ReadSettings, pdf_to_pages
+from pipeline.read_pdf import ReadSettings, pdf_is_encrypted, pdf_to_pages
 from pipeline.rows import RowSettings, plan_to_frames, tables_to_plan
 
 
@@ -74,16 +74,42 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def page_to_findings(page: Page) -> list[Finding]:
+    """Given a page as read, return what is odd about it but was read anyway: a page
+    displayed turned (its /Rotate), read after turning it upright."""
+    if not page.rotation:
+        return []
+    return [Finding(
+        field="page", rule="page_rotated", severity="info", raw_value=str(page.rotation),
+        normalised_value="0", page=page.number,
+        message=f"page {page.number} is displayed turned by {page.rotation}°; its words and "
+                "rulings were turned upright before reading")]
+
+
+def pdf_to_findings(path: Path) -> list[Finding]:
+    """Given a PDF path, return what is odd about the file but did not stop the reading:
+    encryption that needs no password (owner restrictions only)."""
+    if not pdf_is_encrypted(path):
+        return []
+    return [Finding(
+        field="file", rule="pdf_encrypted", severity="info", raw_value=path.name,
+        normalised_value=None,
+        message="the PDF is encrypted with an empty user password (the owner restricts "
+                "printing or copying); it was read as usual")]
+
+
 def pdf_to_extraction(path: Path, settings: ExtractSettings | None = None) -> Extraction:
     """Given a plan PDF, return its Extraction; raise InputError for an unreadable file
     and ExtractionError for a PDF with no plan table."""
     settings = settings or ExtractSettings()
     choices: list[GridChoice] = []
+    page_findings: list[Finding] = []
 
     def pages_with_tables() -> Iterator[tuple[Page, list[Table]]]:
         for page in pdf_to_pages(path, settings.read):
             tables, choice = page_to_tables(page)
             choices.append(choice)
+            page_findings.extend(page_to_findings(page))
             yield page, tables
 
     plan = tables_to_plan(pages_with_tables(), path.name, settings.rows)
@@ -91,7 +117,8 @@ def pdf_to_extraction(path: Path, settings: ExtractSettings | None = None) -> Ex
     if rows.empty:
         raise ExtractionError("the plan tables hold no objective rows", file=path.name)
     info = lines_to_document_info([text for _, text in plan.outside_lines])
-    findings = [c.to_finding() for c in choices] + plan.findings
+    findings = pdf_to_findings(path) + [c.to_finding() for c in choices] + page_findings \
+        + plan.findings
     if relevance.empty:
         findings.append(Finding(
             field="relevance", rule="relevance_table_missing", severity="warning",

@@ -51,7 +51,9 @@ class Ruling:
 
 @dataclass
 class Page:
-    """One page: its 1-based number, size, words and rulings."""
+    """One page: its 1-based number, size, words and rulings. `rotation` is the clockwise
+    quarter turn (0, 90, 180, 270) the page as displayed was turned by to read its text
+    upright; size and coordinates are those of the upright page."""
 
     number: int
     width: float

@@ -5,13 +5,16 @@ the PDF file.
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFParser
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import WordExtractor
 
@@ -21,6 +24,8 @@ from pipeline.page import Page, Ruling, Word
 DEFAULT_X_TOLERANCE = 3.0
 DEFAULT_Y_TOLERANCE = 3.0
 DEFAULT_MIN_RULING_LENGTH = 3.0
+# points a ruling may lean off the horizontal or vertical (rounding in rotated drawing)
+AXIS_TOLERANCE = 0.5
 # a PDF's header must lie in its first KiB and its last %%EOF in its last KiB
 FILE_END_WINDOW = 1024
 
@@ -137,29 +142,39 @@ def split_at_rulings(chars: list[dict[str, Any]], verticals: list[Ruling]
 
 
 def edges_to_rulings(edges: list[dict[str, Any]], settings: ReadSettings) -> list[Ruling]:
-    """Given pdfplumber edges (from lines, rects and curves), return the straight
-    horizontal and vertical ones at least `min_ruling_length` long."""
+    """Given pdfplumber edges (from lines, rects and curves), return the horizontal and
+    vertical ones at least `min_ruling_length` long. The direction comes from the
+    geometry, within AXIS_TOLERANCE: pdfplumber calls a line horizontal only when its
+    ends have exactly the same y, which drawing through a rotation matrix rarely gives."""
     rulings = []
     for e in edges:
         x0, x1, top, bottom = float(e["x0"]), float(e["x1"]), float(e["top"]), float(e["bottom"])
-        if e["orientation"] == "h" and x1 - x0 >= settings.min_ruling_length:
-            rulings.append(Ruling(x0, top, x1, top))
-        elif e["orientation"] == "v" and bottom - top >= settings.min_ruling_length:
-            rulings.append(Ruling(x0, top, x0, bottom))
+        if bottom - top <= AXIS_TOLERANCE and x1 - x0 >= settings.min_ruling_length:
+            y = (top + bottom) / 2
+            rulings.append(Ruling(x0, y, x1, y))
+        elif x1 - x0 <= AXIS_TOLERANCE and bottom - top >= settings.min_ruling_length:
+            x = (x0 + x1) / 2
+            rulings.append(Ruling(x, top, x, bottom))
     return rulings
 
 
 def plumber_page_to_page(page: Any, settings: ReadSettings) -> Page:
-    """Given a pdfplumber page, return the page model (vector kind)."""
-    rulings = edges_to_rulings(page.edges, settings)
+    """Given a pdfplumber page, return the page model (vector kind), turned upright when
+    its text runs sideways or upside down as displayed (see `chars_to_turn`)."""
+    width, height = float(page.width), float(page.height)
+    chars, edges = page.chars, page.edges
+    turn = chars_to_turn(chars)
+    if turn:
+        chars, edges, (width, height) = turn_page_objects(chars, edges, turn, width, height)
+    rulings = edges_to_rulings(edges, settings)
     return Page(
         number=page.page_number,
-        width=float(page.width),
-        height=float(page.height),
-        words=chars_to_words(page.chars, settings, rulings),
+        width=width,
+        height=height,
+        words=chars_to_words(chars, settings, rulings),
         rulings=rulings,
         kind="vector",
-        rotation=int(page.rotation or 0),
+        rotation=turn,
     )
 
 
@@ -182,6 +197,13 @@ def pdf_to_pages(path: Path, settings: ReadSettings | None = None) -> Iterator[P
         pdf.close()
 
 
+def pdf_is_encrypted(path: Path) -> bool:
+    """Given a PDF that opens without a password, return True when it is encrypted all
+    the same (an empty user password, the owner's restrictions only)."""
+    with path.open("rb") as handle:  # the document alone: no page is parsed
+        return PDFDocument(PDFParser(handle)).encryption is not None
+
+
 def pdf_page_count(path: Path) -> int:
     """Given a PDF path, return its number of pages."""
     pdf = open_pdf(path)
@@ -189,3 +211,54 @@ def pdf_page_count(path: Path) -> int:
         return len(pdf.pages)
     finally:
         pdf.close()
+
+
+# A page's /Rotate turns its display, and pdfplumber gives coordinates as displayed: a
+# table drawn upright on a page marked /Rotate 90 comes out with its text running down
+# the page. The functions below find how the text runs and turn the page model back.
+
+
+def char_to_turn(char: dict[str, Any]) -> int:
+    """Given a pdfplumber char, return the clockwise quarter turn (0, 90, 180, 270) that
+    makes its baseline run left to right, from its text matrix (PDF y up)."""
+    a, b = float(char["matrix"][0]), float(char["matrix"][1])
+    return round(-math.degrees(math.atan2(b, a)) / 90) % 4 * 90
+
+
+def chars_to_turn(chars: list[dict[str, Any]]) -> int:
+    """Given a page's chars, return the quarter turn that brings most of them upright
+    (0 for a page without text)."""
+    votes = Counter(char_to_turn(c) for c in chars if not c["text"].isspace())
+    return votes.most_common(1)[0][0] if votes else 0
+
+
+def turn_box(x0: float, top: float, x1: float, bottom: float, turn: int, width: float,
+             height: float) -> tuple[float, float, float, float]:
+    """Given a box on a page of `width` × `height` as displayed, return the box on the
+    page turned clockwise by `turn` degrees (top-left origin on both)."""
+    if turn == 90:
+        return top, width - x1, bottom, width - x0
+    if turn == 180:
+        return width - x1, height - bottom, width - x0, height - top
+    if turn == 270:
+        return height - bottom, x0, height - top, x1
+    return x0, top, x1, bottom
+
+
+def turn_page_objects(chars: list[dict[str, Any]], edges: list[dict[str, Any]], turn: int,
+                      width: float, height: float
+                      ) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
+                                 tuple[float, float]]:
+    """Given a page's chars and edges as displayed, its size and a quarter turn, return
+    them turned (chars whose text now runs left to right marked upright) and the turned
+    page's width and height."""
+    def turned(obj: dict[str, Any]) -> dict[str, Any]:
+        x0, top, x1, bottom = turn_box(float(obj["x0"]), float(obj["top"]), float(obj["x1"]),
+                                       float(obj["bottom"]), turn, width, height)
+        return {**obj, "x0": x0, "top": top, "x1": x1, "bottom": bottom, "doctop": top}
+
+    new_chars = [{**turned(c), "upright": char_to_turn(c) == turn} for c in chars]
+    swap = {"h": "v", "v": "h"} if turn in (90, 270) else {"h": "h", "v": "v"}
+    new_edges = [{**turned(e), "orientation": swap[e["orientation"]]} for e in edges]
+    size = (height, width) if turn in (90, 270) else (width, height)
+    return new_chars, new_edges, size

@@ -111,7 +111,8 @@ def headerless_block_plan(path: Path) -> Path:
 def extra_column_plan(path: Path) -> Path:
     """A plan with a ninth column no field is known for ("NOTE")."""
     header = [*HEADER, "NOTE"]
-    widths = [w * 0.92 for w in WIDTHS] + [55.0]
+    widths = [w - 60.0 if h.startswith("DESCRIZIONE") else w
+              for h, w in zip(HEADER, WIDTHS, strict=True)] + [60.0]
     rows = [[*objective("1", "ISTRUZIONE"), ["Vedi allegato"]],
             [*objective("2", "ISTRUZIONE"), []]]
     return plan_pdf(path, [PageSpec([TableSpec(rows, header=header, widths=widths,
