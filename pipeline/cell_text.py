@@ -99,6 +99,30 @@ def join_wrapped(text: str, line: Line, next_text: str) -> str:
     return text + " " + next_text
 
 
+def join_next_line(text: str, line: Line, next_line: Line, next_text: str) -> str:
+    """Given the text so far, ending with `line`, the line after it and the text from that
+    line on, return them joined: by "\n" where `line` stops short, else as wrapped."""
+    if is_forced_break(line, next_line):
+        return text + "\n" + next_text
+    return join_wrapped(text, line, next_text)
+
+
+def line_to_join_start(line: Line) -> Line:
+    """Given the first line of a cell's part, return it reduced to what joining it to the
+    line before needs (`join_next_line`'s `next_line`): its first word."""
+    return Line(line.words[:1], line.right_limit)
+
+
+def line_to_join_end(line: Line) -> Line:
+    """Given the last line of a cell's part, return it reduced to what joining the line
+    after to it needs (`join_next_line`'s `line`): one word with the line's left edge,
+    top and height and the last word's text, right edge and trailing space."""
+    last = line.words[-1]
+    word = Word(last.text, line.x0, line.top, last.x1, line.top + line.height,
+                last.space_after)
+    return Line((word,), line.right_limit)
+
+
 def lines_to_text(lines: list[Line]) -> str:
     """Given a cell's lines in reading order, return the cell text: wrapped lines joined
     by one space (or nothing after a split hyphen), separately set lines by "\n"."""
@@ -106,8 +130,5 @@ def lines_to_text(lines: list[Line]) -> str:
         return ""
     text = lines[0].text
     for line, next_line in zip(lines, lines[1:], strict=False):
-        if is_forced_break(line, next_line):
-            text += "\n" + next_line.text
-        else:
-            text = join_wrapped(text, line, next_line.text)
+        text = join_next_line(text, line, next_line, next_line.text)
     return text

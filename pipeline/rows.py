@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 import pandas as pd
 from rapidfuzz import fuzz
 
-from pipeline.cell_text import Line, cell_words_to_lines, lines_to_text, words_to_lines
+from pipeline.cell_text import (
+    Line,
+    cell_words_to_lines,
+    join_next_line,
+    line_to_join_end,
+    line_to_join_start,
+    lines_to_text,
+    words_to_lines,
+)
 from pipeline.errors import ExtractionError, TableHeaderError
 from pipeline.grid import Table
 from pipeline.header import (
@@ -55,14 +63,39 @@ class RowSettings:
 
 @dataclass
 class CellPart:
-    """The part of one logical cell printed on one page: its box and lines."""
+    """The part of one logical cell printed on one page: its box, its text, and the ends
+    of its first and last lines that joining it to the parts on the pages before and
+    after needs (no other word is kept, so a long document's rows stay small)."""
 
     page: int
     x0: float
     top: float
     x1: float
     bottom: float
-    lines: list[Line]
+    text: str
+    first: Line | None
+    last: Line | None
+
+    @classmethod
+    def from_lines(cls, page: int, x0: float, top: float, x1: float, bottom: float,
+                   lines: list[Line]) -> CellPart:
+        """Given a cell's page, box and lines, return its part."""
+        if not lines:
+            return cls(page, x0, top, x1, bottom, "", None, None)
+        return cls(page, x0, top, x1, bottom, lines_to_text(lines),
+                   line_to_join_start(lines[0]), line_to_join_end(lines[-1]))
+
+
+def parts_to_text(parts: list[CellPart]) -> str:
+    """Given the parts of one logical cell in reading order, return its text, joined
+    across parts as if their lines were one cell's (see `lines_to_text`)."""
+    text, last = "", None
+    for part in parts:
+        if part.first is None:
+            continue
+        text = part.text if last is None else join_next_line(text, last, part.first, part.text)
+        last = part.last
+    return text
 
 
 @dataclass
@@ -81,10 +114,11 @@ class LogicalRow:
 
     def text(self, name: str) -> str:
         """Return the text of cell `name` over all its parts ("" when empty)."""
-        return lines_to_text([ln for part in self.cells.get(name, []) for ln in part.lines])
+        return parts_to_text(self.cells.get(name, []))
 
     def extra_text(self, name: str) -> str:
-        return lines_to_text([ln for part in self.extra.get(name, []) for ln in part.lines])
+        """Return the text of the unknown column `name` over all its parts."""
+        return parts_to_text(self.extra.get(name, []))
 
 
 @dataclass
@@ -171,8 +205,8 @@ def table_row_to_row(table: Table, row: int, header: HeaderMap, block: int,
     logical = LogicalRow(block=block, block_title=title,
                          confidence=table.row_confidence.get(row, 1.0))
     for cell in table.row_cells(row):
-        part = CellPart(table.page, cell.x0, cell.top, cell.x1, cell.bottom,
-                        cell_words_to_lines(cell.words, cell.x0, cell.x1))
+        part = CellPart.from_lines(table.page, cell.x0, cell.top, cell.x1, cell.bottom,
+                                   cell_words_to_lines(cell.words, cell.x0, cell.x1))
         name = header.fields.get(cell.col)
         if name is not None:
             logical.cells.setdefault(name, []).append(part)
