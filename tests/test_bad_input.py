@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from input_corpus import (
     zero_page_pdf,
 )
 
+from pipeline import errors
 from pipeline.cli import main
 from pipeline.errors import EncryptedPdfError
 
@@ -119,3 +121,27 @@ def test_command_line_prints_no_traceback_on_bad_input(tmp_path: Path, previous_
     assert result.stderr.startswith("piano: error: troncato.pdf: the PDF is truncated")
     assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
     assert folder_hashes(previous_output) == before
+
+
+def readme_exit_codes() -> dict[str, int]:
+    """Return error class → exit code from the README's exit-code table."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## When the input is bad", 1)[1].split("\n## ", 1)[0]
+    return {m[1]: int(m[0]) for m in re.findall(r"^\| (\d+) \| `(\w+)` \|", section, re.M)}
+
+
+def test_readme_lists_every_error_class_with_its_exit_code():
+    classes = {c.__name__: c.exit_code for c in vars(errors).values()
+               if isinstance(c, type) and issubclass(c, errors.PianoError)}
+    assert readme_exit_codes() == classes
+    codes = [c for name, c in classes.items() if name != "PianoError"]
+    assert len(codes) == len(set(codes)), "two failure kinds share an exit code"
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_readme_shows_each_bad_input_message_with_its_exit_code(case: str):
+    _, name, exit_code, message = BAD_INPUTS[case]
+    shown = re.sub(r"page \d+", "page N", message.replace(name, "FILE")).split(" (value:")[0]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").replace("\\|", "|")
+    rows = [line for line in readme.splitlines() if f"`{shown}" in line]
+    assert rows and rows[0].endswith(f"| {exit_code} |"), shown

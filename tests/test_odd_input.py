@@ -1,9 +1,11 @@
 """Odd but valid input extracts as usual, with a finding where the oddity is worth
 knowing: an encrypted PDF that needs no password, pages displayed turned (/Rotate), a
-column no field is known for, a long document."""
+column no field is known for, a long document. Each runs twice: rerunning on the same
+file leaves the output folder byte-identical."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -17,10 +19,20 @@ from pipeline.page import Page
 from pipeline.read_pdf import pdf_to_pages
 
 
+def folder_hashes(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.iterdir())}
+
+
 def extract(pdf: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    """Run `piano extract`; assert it succeeded silently; return the output folder."""
+    """Run `piano extract` twice; assert it succeeded silently and that the second run
+    left the folder byte-identical (a rerun on the same file changes nothing); return
+    the output folder."""
+    assert main(["extract", str(pdf), "--out", str(out)]) == 0
+    first = folder_hashes(out)
     assert main(["extract", str(pdf), "--out", str(out)]) == 0
     assert capsys.readouterr().err == ""
+    assert folder_hashes(out) == first
     return out
 
 
