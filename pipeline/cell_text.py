@@ -13,8 +13,12 @@ DEFAULT_LINE_TOLERANCE = 0.5  # fraction of the median word height
 DEFAULT_FIT_SLACK = 1.0  # points: a word "would have fitted" only beyond this margin
 SPACE_WIDTH_RATIO = 0.28  # a space is about this fraction of the font size
 
-# a word split by the renderer at its hyphen, or a dash set right before the next word
-_HYPHEN_END = re.compile(r"(^|[^\W\d_])-$")
+# a word split by the renderer at its hyphen, a dash set right before the next word, or
+# a sign after an opening bracket ("(-" + "10%")
+_HYPHEN_END = re.compile(r"(^|[^\W\d_]|[(\[])-$")
+# a weighted item's closing weight, and a line holding nothing but a date
+_WEIGHT_END = re.compile(r"\((?:peso\s*)?\d{1,3}(?:[.,]\d+)?\s*%\)[.;]?$", re.IGNORECASE)
+_LONE_DATE = re.compile(r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,5}$")
 _LOWER_START = re.compile(r"^[^\W\d_A-Z]")
 
 
@@ -85,6 +89,14 @@ def is_forced_break(line: Line, next_line: Line, slack: float = DEFAULT_FIT_SLAC
     return free > (first.x1 - first.x0) + space + slack
 
 
+def is_item_end(line: Line, next_line: Line) -> bool:
+    """Given two consecutive lines of a cell, return True when the first closes an item
+    whatever the line width says: it ends with a weight ("(Peso 50%)", "(60%)"), or one
+    of the two lines is a date alone (dates of separate items)."""
+    return bool(_WEIGHT_END.search(line.text) or _LONE_DATE.match(line.text)
+                or _LONE_DATE.match(next_line.text))
+
+
 def join_wrapped(text: str, line: Line, next_text: str) -> str:
     """Given the text so far, ending with a wrapped line, and the next line's text, return
     them joined by one space, or by nothing where the line ends in a hyphen with no space
@@ -101,31 +113,31 @@ def join_wrapped(text: str, line: Line, next_text: str) -> str:
 
 def join_next_line(text: str, line: Line, next_line: Line, next_text: str) -> str:
     """Given the text so far, ending with `line`, the line after it and the text from that
-    line on, return them joined: by "\n" where `line` stops short, else as wrapped."""
-    if is_forced_break(line, next_line):
+    line on, return them joined: by "\n" where `line` stops short or closes an item, else
+    as wrapped."""
+    if is_forced_break(line, next_line) or is_item_end(line, next_line):
         return text + "\n" + next_text
     return join_wrapped(text, line, next_text)
 
 
-def line_to_join_start(line: Line) -> Line:
-    """Given the first line of a cell's part, return it reduced to what joining it to the
-    line before needs (`join_next_line`'s `next_line`): its first word."""
-    return Line(line.words[:1], line.right_limit)
-
-
-def line_to_join_end(line: Line) -> Line:
-    """Given the last line of a cell's part, return it reduced to what joining the line
-    after to it needs (`join_next_line`'s `line`): one word with the line's left edge,
-    top and height and the last word's text, right edge and trailing space."""
-    last = line.words[-1]
-    word = Word(last.text, line.x0, line.top, last.x1, line.top + line.height,
-                last.space_after)
-    return Line((word,), line.right_limit)
+def line_to_summary(line: Line) -> Line:
+    """Given a line, return it with the words between its first and last merged into one
+    (their text, their extent, the tallest one's height): text, ends, right edge and
+    height stay, which is all `join_next_line` reads, with at most three words kept."""
+    words = line.words
+    if len(words) <= 3:
+        return line
+    inner = words[1:-1]
+    tallest = max(inner, key=lambda w: w.bottom - w.top)
+    middle = Word(" ".join(w.text for w in inner), inner[0].x0, tallest.top, inner[-1].x1,
+                  tallest.bottom, inner[-1].space_after)
+    return Line((words[0], middle, words[-1]), line.right_limit)
 
 
 def lines_to_text(lines: list[Line]) -> str:
     """Given a cell's lines in reading order, return the cell text: wrapped lines joined
-    by one space (or nothing after a split hyphen), separately set lines by "\n"."""
+    by one space (or nothing after a split hyphen), separately set lines and the ends of
+    items (`is_item_end`) by "\n"."""
     if not lines:
         return ""
     text = lines[0].text

@@ -19,8 +19,11 @@ from pipeline.errors import PianoError
 COMMAND_MODULES = [
     "pipeline.commands.extract",
     "pipeline.commands.stage",
+    "pipeline.commands.corrections",
     "pipeline.commands.score",
     "pipeline.commands.diff",
+    "pipeline.commands.review",
+    "pipeline.commands.docs",
 ]
 
 

@@ -56,7 +56,7 @@ class InputError(PianoError):
 class EncryptedPdfError(InputError):
     """The PDF is encrypted with a user password, so it cannot be opened without one."""
 
-    exit_code = 13
+    exit_code = 15
 
 
 class ExtractionError(PianoError):
@@ -69,7 +69,7 @@ class TableHeaderError(ExtractionError):
     """A plan table's columns cannot be named: its header lacks a required column, or a
     plan-sized table has no header row to read its columns from."""
 
-    exit_code = 14
+    exit_code = 16
 
 
 class RowError(PianoError):
@@ -124,3 +124,16 @@ class OutputError(PianoError):
     """An output file could not be written; the output folder is left as it was."""
 
     exit_code = 12
+
+
+class StaleDocsError(PianoError):
+    """A generated document in the repository differs from what the code generates."""
+
+    exit_code = 13
+
+
+class ReviewInputError(PianoError):
+    """`piano review` lacks its extracted folder or source PDF, or the PDF is not the one
+    the folder was extracted from."""
+
+    exit_code = 14

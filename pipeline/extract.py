@@ -1,21 +1,35 @@
 """The extract stage: a plan PDF → logical rows, cell boxes, relevance table and the
 document's identity. Pages are streamed one at a time; the grid finder is chosen per page
-and the choice is logged as a finding."""
+and the choice is logged as a finding.
+
+A scanned page takes three more steps: it is turned straight by the skew of its ruling
+lines, an image-only page gets its words by OCR, and the cells of its tables are read
+again with Tesseract one by one. OCR readings are cached on disk (`ocr.cache_dir`), and
+pages are worked on `ocr.workers` at a time (Tesseract runs as its own process, so
+threads keep every core busy)."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from dataclasses import dataclass, field, fields
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, fields, replace
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from pipeline.document import DocumentInfo, lines_to_document_info
-from pipeline.errors import ExtractionError
-from pipeline.find_grid import GridChoice, page_to_tables
+from pipeline.errors import ExtractionError, OcrUnavailableError
+from pipeline.find_grid import FINDERS, Finder, GridChoice, page_to_tables
 from pipeline.grid import Table
+from pipeline.grid_image import ImageGridSettings, page_to_image_tables, page_to_straight_page
+from pipeline.grid_text import TextSettings, page_to_text_tables
+from pipeline.ocr import OcrCache, OcrSettings
+from pipeline.ocr_cells import CellOcrSettings, page_to_read_tables
+from pipeline.ocr_page import page_to_ocr_page
 from pipeline.page import Page
 from pipeline.quality import Finding
 from pipeline.read_pdf import ReadSettings, pdf_is_encrypted, pdf_to_pages
@@ -38,16 +52,29 @@ class ExtractSettings:
     """Settings of the extract stage, one section per step (params.yaml `extract:`)."""
 
     read: ReadSettings = field(default_factory=ReadSettings)
+    text_grid: TextSettings = field(default_factory=TextSettings)
     rows: RowSettings = field(default_factory=RowSettings)
+    image_grid: ImageGridSettings = field(default_factory=ImageGridSettings)
+    ocr: OcrSettings = field(default_factory=OcrSettings)
+    cells: CellOcrSettings = field(default_factory=CellOcrSettings)
 
     @classmethod
     def from_params(cls, params: dict[str, Any] | None) -> ExtractSettings:
         params = params or {}
-        unknown = set(params) - {"read", "rows"}
+        sections = {f.name: f for f in fields(cls)}
+        unknown = set(params) - set(sections)
         if unknown:
             raise ValueError(f"extract: unknown section(s) {', '.join(sorted(unknown))}")
-        return cls(read=dataclass_from_params(ReadSettings, params.get("read")),
-                   rows=dataclass_from_params(RowSettings, params.get("rows")))
+        return cls(**{name: dataclass_from_params(type(getattr(cls(), name)), params.get(name))
+                      for name in sections})
+
+
+def settings_to_finders(settings: ExtractSettings) -> list[tuple[str, Finder]]:
+    """Given the extract settings, return find_grid's finders in their order, the text
+    and image finders with their settings."""
+    configured = {"text": partial(page_to_text_tables, settings=settings.text_grid),
+                  "image": partial(page_to_image_tables, settings=settings.image_grid)}
+    return [(name, configured.get(name, finder)) for name, finder in FINDERS]
 
 
 @dataclass
@@ -63,6 +90,7 @@ class Extraction:
     relevance: pd.DataFrame
     choices: list[GridChoice]
     findings: list[Finding]
+    ocr_runs: int = 0  # Tesseract calls made (0 when every reading came from the cache)
 
 
 def file_sha256(path: Path) -> str:
@@ -72,6 +100,45 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+def map_ahead(function: Callable[[Item], Result], items: Iterable[Item], workers: int
+              ) -> Iterator[Result]:
+    """Given a function, items and a number of workers, yield function(item) for each
+    item in order, working on at most `workers` items at once in threads (so memory stays
+    flat: items are taken from the iterator only as workers free up)."""
+    if workers <= 1:
+        yield from map(function, items)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: deque[Future[Result]] = deque()
+        for item in items:
+            pending.append(pool.submit(function, item))
+            if len(pending) >= workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def page_to_read_page(page: Page, settings: ExtractSettings, cache: OcrCache,
+                      finders: list[tuple[str, Finder]] | None = None
+                      ) -> tuple[Page, list[Table], GridChoice]:
+    """Given a page as read from the PDF, return it (straightened, and with OCR words when
+    it is image-only), its tables (a scan's cells read again from the picture) and the
+    grid finder's choice; a vector page only has its grid found."""
+    if page.image is None:
+        tables, choice = page_to_tables(page, finders)
+        return page, tables, choice
+    page = page_to_straight_page(page, settings.image_grid)
+    tables, choice = page_to_tables(page, finders)
+    page = page_to_ocr_page(page, tables, cache, settings.ocr)
+    tables = page_to_read_tables(page, tables, cache, settings.ocr, settings.cells,
+                                 settings.image_grid)
+    return page, tables, choice
 
 
 def page_to_findings(page: Page) -> list[Finding]:
@@ -98,16 +165,30 @@ def pdf_to_findings(path: Path) -> list[Finding]:
                 "printing or copying); it was read as usual")]
 
 
-def pdf_to_extraction(path: Path, settings: ExtractSettings | None = None) -> Extraction:
-    """Given a plan PDF, return its Extraction; raise InputError for an unreadable file
-    and ExtractionError for a PDF with no plan table."""
+def pdf_to_extraction(path: Path, settings: ExtractSettings | None = None,
+                      track: Callable[[Iterable[Page]], Iterable[Page]] | None = None
+                      ) -> Extraction:
+    """Given a plan PDF, return its Extraction; raise InputError for an unreadable file,
+    ExtractionError for a PDF with no plan table and OcrUnavailableError when a scanned
+    page needs OCR that is neither cached nor installed. `track`, if given, wraps the
+    stream of pages as they are read (a progress bar: `pipeline.progress.pdf_progress`;
+    with OCR workers it runs up to `ocr.workers` pages ahead of the work)."""
     settings = settings or ExtractSettings()
     choices: list[GridChoice] = []
     page_findings: list[Finding] = []
+    cache = OcrCache(Path(settings.ocr.cache_dir))
+    pages = pdf_to_pages(path, settings.read)
+    finders = settings_to_finders(settings)
+
+    def read(page: Page) -> tuple[Page, list[Table], GridChoice]:
+        try:
+            return page_to_read_page(page, settings, cache, finders)
+        except OcrUnavailableError as error:
+            raise replace(error, file=path.name, page=page.number) from error
 
     def pages_with_tables() -> Iterator[tuple[Page, list[Table]]]:
-        for page in pdf_to_pages(path, settings.read):
-            tables, choice = page_to_tables(page)
+        for page, tables, choice in map_ahead(read, track(pages) if track else pages,
+                                              settings.ocr.workers):
             choices.append(choice)
             page_findings.extend(page_to_findings(page))
             yield page, tables
@@ -125,4 +206,4 @@ def pdf_to_extraction(path: Path, settings: ExtractSettings | None = None) -> Ex
             raw_value=None, normalised_value=None,
             message="no 'Rilevanza degli obiettivi' table was found"))
     return Extraction(path.name, file_sha256(path), len(choices), info, rows, cells,
-                      relevance, choices, findings)
+                      relevance, choices, findings, ocr_runs=cache.misses)

@@ -11,14 +11,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.grid import Table
+from pipeline.grid_image import page_to_image_tables
 from pipeline.grid_ruled import page_to_ruled_tables
+from pipeline.grid_text import page_to_text_tables
 from pipeline.page import Page
 from pipeline.quality import Finding
 
 Finder = Callable[[Page], list[Table]]
 
+# the image finder comes before any finder that reads the layout of the words: a scan's
+# printed lines are better evidence than its OCR words (it finds nothing on vector pages)
 FINDERS: list[tuple[str, Finder]] = [
     ("ruled", page_to_ruled_tables),
+    ("image", page_to_image_tables),
+    # a usable ruled grid wins; words laid out by white space are the fallback
+    ("text", page_to_text_tables),
 ]
 
 

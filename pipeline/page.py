@@ -7,8 +7,13 @@ detected in the page image. Coordinates are PDF points, origin top-left (pdfplum
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
 
 PageKind = Literal["vector", "ocr_layer", "image_only"]
 
@@ -49,9 +54,28 @@ class Ruling:
         return "h" if (self.x1 - self.x0) >= (self.bottom - self.top) else "v"
 
 
+@dataclass(frozen=True)
+class PageImage:
+    """The picture of a scanned page: grey pixels (0 black … 255 white), how many pixels
+    make one PDF point, and the angle in degrees the pixels were turned by to straighten
+    the page (0.0 as scanned)."""
+
+    pixels: npt.NDArray[np.uint8]
+    scale: float
+    angle: float = 0.0
+
+    @cached_property
+    def sha256(self) -> str:
+        """The SHA-256 of the pixels and their shape: the key of every OCR cache entry."""
+        digest = hashlib.sha256(repr(self.pixels.shape).encode())
+        digest.update(np.ascontiguousarray(self.pixels).tobytes())
+        return digest.hexdigest()
+
+
 @dataclass
 class Page:
-    """One page: its 1-based number, size, words and rulings. `rotation` is the clockwise
+    """One page: its 1-based number, size, words and rulings; scanned pages (kind
+    `ocr_layer` or `image_only`) also carry their picture. `rotation` is the clockwise
     quarter turn (0, 90, 180, 270) the page as displayed was turned by to read its text
     upright; size and coordinates are those of the upright page."""
 
@@ -62,3 +86,4 @@ class Page:
     rulings: list[Ruling] = field(default_factory=list)
     kind: PageKind = "vector"
     rotation: int = 0
+    image: PageImage | None = None

@@ -1,6 +1,8 @@
 """Read a PDF into the page model with pdfplumber: words (with trailing-space flags) and
-ruling segments from vector paths. This is the only module of the extraction that opens
-the PDF file.
+ruling segments from vector paths, and the kind of each page. A scanned page (one picture
+covering the page, with or without an OCR text layer) also gets its picture, rendered
+with pypdfium2 at the scan's own resolution. This is the only module of the extraction
+that opens the PDF file.
 """
 
 from __future__ import annotations
@@ -12,18 +14,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pdfplumber
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFParser
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import WordExtractor
 
 from pipeline.errors import EncryptedPdfError, InputError
-from pipeline.page import Page, Ruling, Word
+from pipeline.page import Page, PageImage, PageKind, Ruling, Word
 
 DEFAULT_X_TOLERANCE = 3.0
 DEFAULT_Y_TOLERANCE = 3.0
 DEFAULT_MIN_RULING_LENGTH = 3.0
+DEFAULT_MIN_IMAGE_COVER = 0.8  # share of the page one picture covers on a scanned page
+DEFAULT_MIN_INVISIBLE_SHARE = 0.5  # share of invisible text that makes an OCR layer
+DEFAULT_MIN_SCAN_DPI = 150.0  # a scan's picture is rendered at its own resolution,
+DEFAULT_MAX_SCAN_DPI = 400.0  # kept within these bounds
 # points a ruling may lean off the horizontal or vertical (rounding in rotated drawing)
 AXIS_TOLERANCE = 0.5
 # a PDF's header must lie in its first KiB and its last %%EOF in its last KiB
@@ -37,10 +46,19 @@ class ReadSettings:
     x_tolerance: float = DEFAULT_X_TOLERANCE
     y_tolerance: float = DEFAULT_Y_TOLERANCE
     min_ruling_length: float = DEFAULT_MIN_RULING_LENGTH
+    min_image_cover: float = DEFAULT_MIN_IMAGE_COVER
+    min_invisible_share: float = DEFAULT_MIN_INVISIBLE_SHARE
+    min_scan_dpi: float = DEFAULT_MIN_SCAN_DPI
+    max_scan_dpi: float = DEFAULT_MAX_SCAN_DPI
 
     def __post_init__(self) -> None:
         if self.x_tolerance <= 0 or self.y_tolerance <= 0 or self.min_ruling_length < 0:
             raise ValueError("read settings: tolerances must be > 0 and lengths >= 0")
+        if not (0 < self.min_image_cover <= 1 and 0 <= self.min_invisible_share <= 1):
+            raise ValueError("read settings: min_image_cover must be in (0, 1] and "
+                             "min_invisible_share in [0, 1]")
+        if not 0 < self.min_scan_dpi <= self.max_scan_dpi:
+            raise ValueError("read settings: need 0 < min_scan_dpi <= max_scan_dpi")
 
 
 def open_pdf(path: Path, password: str = "") -> pdfplumber.PDF:
@@ -99,13 +117,14 @@ def pdfminer_error_to_input_error(error: Exception, path: Path) -> InputError:
 
 
 def chars_to_words(chars: list[dict[str, Any]], settings: ReadSettings,
-                   rulings: list[Ruling] | None = None) -> list[Word]:
+                   rulings: list[Ruling] | None = None, text_flow: bool = False) -> list[Word]:
     """Given pdfplumber chars in stream order (and the page's rulings), return words with
     their boxes and whether a space character follows each in the text layer; a word
-    that a vertical ruling crosses is split there (text of two cells set too close)."""
+    that a vertical ruling crosses is split there (text of two cells set too close).
+    With `text_flow` words follow the stream order instead of their positions."""
     extractor = WordExtractor(
         x_tolerance=settings.x_tolerance, y_tolerance=settings.y_tolerance,
-        keep_blank_chars=False, use_text_flow=False,
+        keep_blank_chars=False, use_text_flow=text_flow,
     )
     position = {id(c): i for i, c in enumerate(chars)}
     verticals = [r for r in rulings or [] if r.orientation == "v"]
@@ -158,35 +177,102 @@ def edges_to_rulings(edges: list[dict[str, Any]], settings: ReadSettings) -> lis
     return rulings
 
 
-def plumber_page_to_page(page: Any, settings: ReadSettings) -> Page:
-    """Given a pdfplumber page, return the page model (vector kind), turned upright when
-    its text runs sideways or upside down as displayed (see `chars_to_turn`)."""
+def images_to_cover(images: list[dict[str, Any]], width: float, height: float
+                    ) -> tuple[float, float]:
+    """Given pdfplumber images of a page and its size, return the share of the page the
+    largest one covers and that picture's resolution in dpi (0.0, 0.0 without one)."""
+    best = (0.0, 0.0)
+    for image in images:
+        x0, x1 = max(float(image["x0"]), 0.0), min(float(image["x1"]), width)
+        top, bottom = max(float(image["top"]), 0.0), min(float(image["bottom"]), height)
+        if x1 <= x0 or bottom <= top:
+            continue
+        cover = (x1 - x0) * (bottom - top) / (width * height)
+        dpi = 72.0 * float(image["srcsize"][0]) / (float(image["x1"]) - float(image["x0"]))
+        best = max(best, (cover, dpi))
+    return best
+
+
+def page_facts_to_kind(n_chars: int, image_cover: float, invisible_share: float,
+                       settings: ReadSettings) -> PageKind:
+    """Given how many characters a page's text layer holds, the share of the page its
+    largest picture covers and the share of its text drawn invisibly, return its kind: a
+    page-sized picture makes a scan, image-only without characters, with an OCR layer
+    when its text is invisible (as OCR engines write it); visible text over a page-sized
+    picture is a vector page on a background."""
+    if image_cover < settings.min_image_cover:
+        return "vector"
+    if not n_chars:
+        return "image_only"
+    return "ocr_layer" if invisible_share >= settings.min_invisible_share else "vector"
+
+
+def invisible_text_share(document: pdfium.PdfDocument, index: int) -> float:
+    """Given an open pypdfium2 document and a 0-based page index, return the share of the
+    page's text objects drawn invisibly (text render mode 3); 0.0 without text."""
+    modes = [pdfium_c.FPDFTextObj_GetTextRenderMode(obj.raw)
+             for obj in document[index].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT])]
+    if not modes:
+        return 0.0
+    return sum(m == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE for m in modes) / len(modes)
+
+
+def plumber_page_to_page(page: Any, settings: ReadSettings, kind: PageKind = "vector") -> Page:
+    """Given a pdfplumber page and its kind, return the page model (without picture). A
+    vector page whose text runs sideways or upside down as displayed is turned upright
+    (see `chars_to_turn`); a scan keeps the orientation its picture is rendered in."""
     width, height = float(page.width), float(page.height)
     chars, edges = page.chars, page.edges
-    turn = chars_to_turn(chars)
+    turn = chars_to_turn(chars) if kind == "vector" else 0
     if turn:
         chars, edges, (width, height) = turn_page_objects(chars, edges, turn, width, height)
     rulings = edges_to_rulings(edges, settings)
+    # an OCR engine writes its layer word by word in reading order, while the boxes of a
+    # tilted scan's neighbouring lines overlap: stream order keeps their letters apart
     return Page(
         number=page.page_number,
         width=width,
         height=height,
-        words=chars_to_words(chars, settings, rulings),
+        words=chars_to_words(chars, settings, rulings, text_flow=kind == "ocr_layer"),
         rulings=rulings,
-        kind="vector",
+        kind=kind,
         rotation=turn,
     )
 
 
+def render_page_image(document: pdfium.PdfDocument, index: int, dpi: float) -> PageImage:
+    """Given an open pypdfium2 document, a 0-based page index and a resolution, return the
+    page rendered in grey (an invisible OCR text layer is not drawn)."""
+    bitmap = document[index].render(scale=dpi / 72.0, grayscale=True)
+    pixels = np.array(bitmap.to_numpy(), dtype=np.uint8)
+    if pixels.ndim == 3:
+        pixels = pixels[:, :, 0]
+    return PageImage(pixels=pixels, scale=dpi / 72.0)
+
+
 def pdf_to_pages(path: Path, settings: ReadSettings | None = None) -> Iterator[Page]:
     """Given a PDF path, yield its pages one at a time, freeing each after use so memory
-    stays flat on long documents."""
+    stays flat on long documents; scanned pages come with their picture."""
     settings = settings or ReadSettings()
     pdf = open_pdf(path)
+    document: pdfium.PdfDocument | None = None
     try:
         for plumber_page in pdf.pages:
             try:
-                page = plumber_page_to_page(plumber_page, settings)
+                index = plumber_page.page_number - 1
+                cover, dpi = images_to_cover(plumber_page.images, float(plumber_page.width),
+                                             float(plumber_page.height))
+                invisible = 0.0
+                n_chars = len(plumber_page.chars)
+                if cover >= settings.min_image_cover and n_chars:
+                    document = document or pdfium.PdfDocument(path)
+                    invisible = invisible_text_share(document, index)
+                kind = page_facts_to_kind(n_chars, cover, invisible, settings)
+                page = plumber_page_to_page(plumber_page, settings, kind)
+                if kind != "vector":
+                    document = document or pdfium.PdfDocument(path)
+                    dpi = min(max(dpi, settings.min_scan_dpi), settings.max_scan_dpi)
+                    page.image = render_page_image(document, index, dpi)
             except Exception as error:  # pdfminer can fail on one damaged page
                 raise InputError(f"cannot read the page ({type(error).__name__}: {error})",
                                  file=path.name, page=plumber_page.page_number) from error
@@ -195,6 +281,8 @@ def pdf_to_pages(path: Path, settings: ReadSettings | None = None) -> Iterator[P
             yield page
     finally:
         pdf.close()
+        if document is not None:
+            document.close()
 
 
 def pdf_is_encrypted(path: Path) -> bool:

@@ -20,8 +20,7 @@ from pipeline.cell_text import (
     Line,
     cell_words_to_lines,
     join_next_line,
-    line_to_join_end,
-    line_to_join_start,
+    line_to_summary,
     lines_to_text,
     words_to_lines,
 )
@@ -39,11 +38,18 @@ from pipeline.page import Page, Word
 from pipeline.quality import Finding
 
 IDENTITY_FIELDS = ("number", "dup_raw", "deadline_raw")
+# cells that name an objective: a row printing either is no continuation
+OWNER_FIELDS = ("number", "assignee_raw")
+# cells written as sentences, which tell a continued text from a new one
+PROSE_FIELDS = ("subject", "description")
 DEFAULT_TITLE_MAX_GAP = 30.0  # points between a block title's bottom and its table's top
 DEFAULT_TITLE_ALIGN = 12.0  # a block title starts within this many points of the table
 DEFAULT_SAME_ASSIGNEE = 60.0  # rapidfuzz ratio above which two assignees are the same office
 # a table with fewer columns cannot hold a plan row; one without a header is left out
 PLAN_TABLE_MIN_COLUMNS = len(REQUIRED_FIELDS)
+DEFAULT_MIN_ROW_CONFIDENCE = 0.95  # a row read with less gets a finding in the quality log
+
+_LOWER_START = re.compile(r"^[^\W\d_A-Z]")
 
 
 @dataclass(frozen=True)
@@ -53,19 +59,23 @@ class RowSettings:
     title_max_gap: float = DEFAULT_TITLE_MAX_GAP
     title_align: float = DEFAULT_TITLE_ALIGN
     same_assignee: float = DEFAULT_SAME_ASSIGNEE
+    min_row_confidence: float = DEFAULT_MIN_ROW_CONFIDENCE
 
     def __post_init__(self) -> None:
         if self.title_max_gap < 0 or self.title_align < 0:
             raise ValueError("row settings: distances must be >= 0")
         if not 0 <= self.same_assignee <= 100:
             raise ValueError("row settings: same_assignee must be in [0, 100]")
+        if not 0 <= self.min_row_confidence <= 1:
+            raise ValueError("row settings: min_row_confidence must be in [0, 1]")
 
 
 @dataclass
 class CellPart:
-    """The part of one logical cell printed on one page: its box, its text, and the ends
-    of its first and last lines that joining it to the parts on the pages before and
-    after needs (no other word is kept, so a long document's rows stay small)."""
+    """The part of one logical cell printed on one page: its box, its text, and its first
+    and last lines in summary (`line_to_summary`), which is what joining it to the parts
+    on the pages before and after needs; no other word is kept, so a long document's
+    rows stay small."""
 
     page: int
     x0: float
@@ -83,7 +93,7 @@ class CellPart:
         if not lines:
             return cls(page, x0, top, x1, bottom, "", None, None)
         return cls(page, x0, top, x1, bottom, lines_to_text(lines),
-                   line_to_join_start(lines[0]), line_to_join_end(lines[-1]))
+                   line_to_summary(lines[0]), line_to_summary(lines[-1]))
 
 
 def parts_to_text(parts: list[CellPart]) -> str:
@@ -190,13 +200,29 @@ def starts_new_block(first: LogicalRow, previous: LogicalRow, settings: RowSetti
     return bool(a and b) and fuzz.ratio(a, b) < settings.same_assignee
 
 
+def continues_sentence(text: str, next_text: str) -> bool:
+    """Given a cell's text before a page break and the same cell's text after it, return
+    True when the second goes on with the first's sentence: it starts in lower case and
+    the first does not end with a full stop."""
+    text = text.rstrip()
+    return bool(text) and not text.endswith((".", "!", "?")) \
+        and bool(_LOWER_START.match(next_text.lstrip()))
+
+
 def is_continuation(fragment: LogicalRow, previous: LogicalRow) -> bool:
     """Given the first row of a page-top table and the last row of the previous page,
     return True when they are one row broken by the page: one of the two parts has none
-    of the short identity cells (n., DUP, deadline) that every objective prints once."""
+    of the short identity cells (n., DUP, deadline) that every objective prints once;
+    or, where a borderless table set some centred short cells on the second part, that
+    part has no n. and no assignee and its OGGETTO or DESCRIZIONE goes on with the
+    sentence the first part left open."""
     def bare(row: LogicalRow) -> bool:
         return not any(row.text(f).strip() for f in IDENTITY_FIELDS)
-    return bare(fragment) or bare(previous)
+    if bare(fragment) or bare(previous):
+        return True
+    if any(fragment.text(f).strip() for f in OWNER_FIELDS):
+        return False
+    return any(continues_sentence(previous.text(f), fragment.text(f)) for f in PROSE_FIELDS)
 
 
 def table_row_to_row(table: Table, row: int, header: HeaderMap, block: int,
@@ -302,6 +328,7 @@ def tables_to_plan(pages: Iterable[tuple[Page, list[Table]]], source: str,
     if header is None:
         raise ExtractionError("no table with a plan header (n., Assegnatario, OGGETTO, "
                               "DESCRIZIONE, RISULTATO …) was found", file=source)
+    findings += rows_to_doubt_findings(rows, settings.min_row_confidence)
     return AssembledPlan(rows, relevance, outside_lines, findings)
 
 
@@ -317,6 +344,26 @@ def headerless_table_error(first_texts: dict[int, str], header_columns: int | No
     first = " | ".join(" ".join(t.split()) for t in first_texts.values() if t.strip())
     return TableHeaderError(f"a table has no header row and {why}, so its columns cannot "
                             "be named", file=source, page=page, value=first[:80])
+
+
+def rows_to_doubt_findings(rows: list[LogicalRow], threshold: float) -> list[Finding]:
+    """Given the logical rows in document order and a confidence threshold, return one
+    warning per row the grid finder read with less confidence, naming its block and
+    row as the rows frame numbers them (`row_confidence` carries the value itself)."""
+    findings = []
+    seq_in_block: dict[int, int] = {}
+    for row in rows:
+        seq = seq_in_block[row.block] = seq_in_block.get(row.block, 0) + 1
+        if row.confidence < threshold:
+            number = row.text("number")
+            findings.append(Finding(
+                field="row", rule="low_row_confidence", severity="warning",
+                raw_value=f"{row.confidence:.3f}", normalised_value=None, page=row.pages[0],
+                message=f"block {row.block} row {seq} "
+                        f"({f'n. {number}' if number else 'no number'}): its words fell into "
+                        f"cells with confidence {row.confidence:.2f}, below "
+                        f"{threshold:.2f}; check the row against the PDF"))
+    return findings
 
 
 def relevance_rows(table: Table) -> list[RelevanceRow]:

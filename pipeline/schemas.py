@@ -41,6 +41,18 @@ STATUSES = ("active", "suspended", "postponed")
 SEVERITIES = ("info", "warning", "error")
 OPERATORS = (">", ">=", "<", "<=", "=")
 TARGET_SOURCE_FIELDS = ("expected_result", "indicator", "description")
+# the printed fields a cell box can belong to: pipeline/header.py's OBJECTIVE_FIELDS
+# (a test holds them together)
+CELL_FIELDS = (
+    "number",
+    "assignee_raw",
+    "dup_raw",
+    "subject",
+    "description",
+    "indicator",
+    "expected_result",
+    "deadline_raw",
+)
 RELEVANCE_TOTAL, RELEVANCE_TOLERANCE = 100.0, 0.01
 REVISION_PATTERN = r"^\d{4}-\d{2}$"
 OBJECTIVE_ID_PATTERN = r"^\d{2,}\.\d{2,}$"
@@ -122,6 +134,11 @@ class ObjectivesSchema(pa.DataFrameModel):
     weight_total: Series[pd.Float64Dtype] = pa.Field(
         nullable=True, ge=0, description="extra: sum of the targets' weights; null if none"
     )
+    corrected_fields: Series[str] = pa.Field(
+        required=False,
+        description="extra, only when the revision has a corrections file: the fields a hand "
+        "correction changed, comma-joined (`deadline,targets[2].weight_pct`); empty if none",
+    )
 
     class Config:
         strict = False
@@ -164,6 +181,11 @@ class TargetsSchema(pa.DataFrameModel):
     )
     source_field: Series[str] = pa.Field(
         isin=TARGET_SOURCE_FIELDS, description="extra: the cell the target was read from"
+    )
+    corrected_fields: Series[str] = pa.Field(
+        required=False,
+        description="extra, only when the revision has a corrections file: the target's "
+        "fields a hand correction changed, comma-joined (`weight_pct`); empty if none",
     )
 
     class Config:
@@ -215,11 +237,43 @@ class QualitySchema(pa.DataFrameModel):
         strict = False
 
 
+class CellsSchema(pa.DataFrameModel):
+    """cells.parquet: where each printed cell of an objective sits on its page, one row
+    per cell and page (a row broken across two pages has two boxes per field)."""
+
+    revision: Series[str] = revision_field()
+    objective_id: Series[str] = pa.Field(
+        str_matches=OBJECTIVE_ID_PATTERN, description="the objective the cell belongs to"
+    )
+    field: Series[str] = pa.Field(
+        isin=CELL_FIELDS,
+        description="the objectives column read from the cell (`subject`, `deadline_raw`...)",
+    )
+    page: Series[int] = pa.Field(ge=1, description="1-based page the box is on")
+    x0: Series[float] = pa.Field(ge=0, description="left edge, PDF points from the page's left")
+    top: Series[float] = pa.Field(ge=0, description="top edge, PDF points from the page's top")
+    x1: Series[float] = pa.Field(ge=0, description="right edge, PDF points from the page's left")
+    bottom: Series[float] = pa.Field(
+        ge=0, description="bottom edge, PDF points from the page's top"
+    )
+
+    class Config:
+        strict = False
+        unique = ["objective_id", "field", "page"]
+
+    @pa.dataframe_check
+    @classmethod
+    def boxes_not_inverted(cls, df: pd.DataFrame) -> Series[bool]:
+        """x1 is never left of x0, bottom never above top."""
+        return (df["x1"] >= df["x0"]) & (df["bottom"] >= df["top"])
+
+
 SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "objectives": ObjectivesSchema,
     "targets": TargetsSchema,
     "sector_weights": SectorWeightsSchema,
     "quality": QualitySchema,
+    "cells": CellsSchema,
 }
 
 
@@ -246,6 +300,10 @@ def failure_cases_to_lines(name: str, frame: pd.DataFrame, failures: pd.DataFram
     their position; a check on the whole table says so.
     """
     lines = []
+    # pandera reports a failing row of a table-wide check once per column: name it once
+    table_wide = failures["schema_context"] == "DataFrameSchema"
+    failures = failures.assign(column=failures["column"].where(~table_wide, None))
+    failures = failures.drop_duplicates(["schema_context", "column", "check", "index"])
     keys = ["schema_context", "column", "check"]
     for (context, column, check), cases in failures.groupby(keys, sort=False, dropna=False):
         check_text = str(check) if len(str(check)) <= 60 else str(check)[:57] + "..."
@@ -282,6 +340,8 @@ def row_label(frame: pd.DataFrame, index: object) -> str:
         label = f"row {row['objective_id']}"
         if "target_seq" in frame.columns:
             label += f"#{row['target_seq']}"
+        elif {"field", "page", "x0"} <= set(frame.columns):  # a cell box: which one
+            label += f" {row['field']} p{row['page']}"
         return label
     return f"row {index}"
 
@@ -292,7 +352,7 @@ def tables_to_reference_lines(tables: dict[str, pd.DataFrame]) -> list[str]:
         return []
     known = set(tables["objectives"]["objective_id"].dropna())
     lines = []
-    for name in ("targets", "quality"):
+    for name in ("targets", "quality", "cells"):
         frame = tables.get(name)
         if frame is None or "objective_id" not in frame:
             continue
@@ -305,9 +365,9 @@ def tables_to_reference_lines(tables: dict[str, pd.DataFrame]) -> list[str]:
 def validate_outputs(tables: dict[str, pd.DataFrame], source: str) -> None:
     """Given the output tables by name, validate each; raise `ValidationError` on failure.
 
-    Tables named in `SCHEMAS` are checked (other stages' tables, such as extraction's
-    `cells`, are theirs to check); the error message lists, per table and check, the
-    failing rows and cell values, plus objective_ids that name no objective.
+    Tables named in `SCHEMAS` are checked (a table of another stage is theirs to check);
+    the error message lists, per table and check, the failing rows and cell values, plus
+    objective_ids that name no objective.
     """
     lines: list[str] = []
     for name, frame in tables.items():

@@ -14,7 +14,7 @@ import re
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -52,6 +52,13 @@ def text_writer(text: str) -> Callable[[Path], None]:
     """Given text, return a function writing it as UTF-8."""
     def write(path: Path) -> None:
         path.write_text(text, encoding="utf-8")
+    return write
+
+
+def bytes_writer(data: bytes) -> Callable[[Path], None]:
+    """Given bytes (a PNG, say), return a function writing them as they are."""
+    def write(path: Path) -> None:
+        path.write_bytes(data)
     return write
 
 
@@ -109,7 +116,7 @@ def current_umask() -> int:
     return umask
 
 
-def write_folder(out_dir: Path, files: dict[str, Callable[[Path], Any]]) -> list[Path]:
+def write_folder(out_dir: Path, files: Mapping[str, Callable[[Path], object]]) -> list[Path]:
     """Given an output folder and file name → writer, write every file to a temporary
     name in the folder, then rename all into place; return the written paths.
 

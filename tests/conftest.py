@@ -17,6 +17,7 @@ sys.path.insert(0, str(TESTS))  # tests/score.py and tests/pdf_factory.py
 BUNDLED = {
     "desenzano-2021-07": "desenzano-2021-07",
     "desenzano-2021-11": "desenzano-2021-11",
+    "desenzano-2021-11-borderless": "desenzano-2021-11",
 }
 
 
@@ -46,3 +47,17 @@ def commands_on_this_branch():
 
     missing = [m for m in cli.COMMAND_MODULES if importlib.util.find_spec(m) is None]
     assert missing == [], f"command modules missing: {missing}"
+
+
+@pytest.fixture(scope="session")
+def review_report(extracted: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Run `piano review` on the extracted November plan; return the report folder."""
+    from pipeline.cli import main
+
+    folder = extracted["desenzano-2021-11"]
+    out = tmp_path_factory.mktemp("reports") / "desenzano-2021-11"
+    code = main(["review", folder.name, "--extracted-root", str(folder.parent),
+                 "--source", str(ROOT / "sources" / "desenzano-2021-11.pdf"),
+                 "--out", str(out)])
+    assert code == 0, "piano review failed on desenzano-2021-11"
+    return out

@@ -1,7 +1,8 @@
 """Draw small plan-like PDFs for tests with reportlab's canvas, so each test controls
 exactly what is printed: titles, ruled or borderless tables, a header on each page,
 cells top-aligned or vertically centred, a row broken across a page, the relevance
-table. Cell text is given as lists of printed lines."""
+table. Cell text is given as lists of printed lines; a header cell's lines are separated
+by "|"."""
 
 from __future__ import annotations
 
@@ -14,6 +15,11 @@ from reportlab.pdfgen.canvas import Canvas
 HEADER = ["n.", "Assegnatario obiettivo", "DUP", "OGGETTO",
           "DESCRIZIONE DEGLI OBIETTIVI ASSEGNATI", "INDICATORE PERFORMANCE",
           "RISULTATO ATTESO", "TEMPI STABILITI"]
+# the same header wrapped inside its cells, as a word processor sets it: without
+# borders, text running past a cell's side would join two columns
+WRAPPED_HEADER = ["n.", "Assegnatario|obiettivo", "DUP", "OGGETTO",
+                  "DESCRIZIONE DEGLI OBIETTIVI ASSEGNATI", "INDICATORE|PERFORMANCE",
+                  "RISULTATO ATTESO", "TEMPI|STABILITI"]
 WIDTHS = [22.0, 80.0, 40.0, 90.0, 250.0, 100.0, 120.0, 60.0]
 FONT, SIZE, LEADING, PAD = "Helvetica", 7.0, 8.5, 3.0
 
@@ -21,7 +27,9 @@ FONT, SIZE, LEADING, PAD = "Helvetica", 7.0, 8.5, 3.0
 @dataclass
 class TableSpec:
     """One table on one page: header (None: no header row), rows of cells, each cell a
-    list of printed lines; `open_bottom` leaves the last row without its closing rule."""
+    list of printed lines; `ruled=False` draws only a rule under the header, and
+    `header_rule=False` not even that; `pad` is the white space between a cell's text
+    and its sides."""
 
     rows: list[list[list[str]]]
     header: list[str] | None = field(default_factory=lambda: list(HEADER))
@@ -30,12 +38,18 @@ class TableSpec:
     valign: str = "middle"
     ruled: bool = True
     min_row_height: float = 0.0
+    pad: float = PAD
+    header_rule: bool = True
 
 
 @dataclass
 class PageSpec:
+    """One page: tables top to bottom, title lines above them, and a footer printed at
+    the bottom right (a page number)."""
+
     tables: list[TableSpec]
     lines_above: list[str] = field(default_factory=list)
+    footer: str | None = None
 
 
 def cells(*texts: str) -> list[list[str]]:
@@ -46,21 +60,21 @@ def cells(*texts: str) -> list[list[str]]:
 def draw_table(canvas: Canvas, spec: TableSpec, x: float, y: float) -> float:
     """Draw one table with its top-left corner at (x, y) (PDF y upwards); return the y
     under it."""
-    rows = ([[[h] for h in spec.header]] if spec.header else []) + spec.rows
+    rows = ([[h.split("|") for h in spec.header]] if spec.header else []) + spec.rows
     xs = [x]
     for w in spec.widths:
         xs.append(xs[-1] + w)
     top = y
     for index, row in enumerate(rows):
-        height = max(max((len(c) for c in row), default=1) * LEADING + 2 * PAD,
+        height = max(max((len(c) for c in row), default=1) * LEADING + 2 * spec.pad,
                      spec.min_row_height)
         for col, lines in enumerate(row):
             block = len(lines) * LEADING
-            start = top - PAD if spec.valign == "top" else top - (height - block) / 2
+            start = top - spec.pad if spec.valign == "top" else top - (height - block) / 2
             for k, line in enumerate(lines):
                 canvas.setFont(FONT, SIZE)
-                canvas.drawString(xs[col] + PAD, start - (k + 1) * LEADING + 2, line)
-        if spec.ruled or index == 1 and spec.header:
+                canvas.drawString(xs[col] + spec.pad, start - (k + 1) * LEADING + 2, line)
+        if spec.ruled or index == 1 and spec.header and spec.header_rule:
             canvas.line(xs[0], top, xs[-1], top)
         top -= height
     if spec.ruled:
@@ -86,6 +100,9 @@ def plan_pdf(path: Path, pages: list[PageSpec]) -> Path:
                 canvas.drawString(30, y - 12, table.title)
                 y -= 18
             y = draw_table(canvas, table, 30, y) - 14
+        if page.footer:
+            canvas.setFont(FONT, SIZE)
+            canvas.drawRightString(width - 30, 30, page.footer)
         canvas.showPage()
     canvas.save()
     return path

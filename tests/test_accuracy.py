@@ -49,3 +49,22 @@ def test_rows_keep_their_pages_and_cell_boxes(name: str, extracted: dict[str, Pa
     boxed = set(cells["objective_id"])
     assert set(objectives["objective_id"]) <= boxed
     assert ((cells["x0"] < cells["x1"]) & (cells["top"] < cells["bottom"])).all()
+
+
+@pytest.mark.parametrize("name", sorted(BUNDLED))
+def test_sub_target_weights_match_the_transcription(name: str, extracted: dict[str, Path]):
+    ref_json = reference(BUNDLED[name])
+    printed = [o for block in ref_json["blocks"] for o in block["objectives"]]
+    ref = score.reference_rows(ref_json)
+    objectives = pd.read_parquet(extracted[name] / "objectives.parquet")
+    targets = pd.read_parquet(extracted[name] / "targets.parquet")
+    wrong = []
+    for i, j, _ in score.pair_rows(ref, objectives):
+        objective_id = objectives.iloc[j]["objective_id"]
+        got = [float(w) for w in targets.loc[targets["objective_id"] == objective_id,
+                                              "weight_pct"].dropna()]
+        want = [float(w) for w in printed[i]["expected"]["weights"]]
+        if got != want:
+            wrong.append(f"{objective_id}: want {want} got {got}")
+    assert wrong == []
+    assert targets["weight_pct"].notna().sum() > 50

@@ -62,17 +62,17 @@ BAD_INPUTS: dict[str, tuple[Callable[[Path], Path], str, int, str]] = {
     "random_bytes": (random_bytes_pdf, "casuale.pdf", 2,
                      "casuale.pdf: not a PDF: there is no %PDF- header in its first 1024 "
                      "bytes"),
-    "user_password": (user_password_pdf, "protetto.pdf", 13,
+    "user_password": (user_password_pdf, "protetto.pdf", 15,
                       "protetto.pdf: the PDF is encrypted with a user password; piano "
                       "cannot open it without one (ask for an unprotected copy)"),
     "zero_pages": (zero_page_pdf, "vuoto.pdf", 2, "vuoto.pdf: the PDF has no pages"),
     "no_tables": (no_table_pdf, "lettera.pdf", 3,
                   "lettera.pdf: no table with a plan header (n., Assegnatario, OGGETTO, "
                   "DESCRIZIONE, RISULTATO …) was found"),
-    "missing_column": (missing_column_plan, "senza-risultato.pdf", 14,
+    "missing_column": (missing_column_plan, "senza-risultato.pdf", 16,
                        "senza-risultato.pdf, page 2: the table header has no column for "
                        "expected_result"),
-    "headerless_block": (headerless_block_plan, "senza-intestazione.pdf", 14,
+    "headerless_block": (headerless_block_plan, "senza-intestazione.pdf", 16,
                          "senza-intestazione.pdf, page 1: a table has no header row and no "
                          "plan header was read before it, so its columns cannot be named "
                          "(value: '1 | ISTRUZIONE | 4.1.0 | Oggetto 1"),

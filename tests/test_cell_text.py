@@ -66,3 +66,23 @@ def test_words_on_one_visual_line_are_ordered_left_to_right():
     lines = cell_words_to_lines(words, CELL_X0, CELL_X1)
     assert [w.text for w in lines[0].words] == ["uno", "due"]
     assert isinstance(lines[0], Line)
+
+
+def test_sign_after_an_opening_bracket_is_rejoined_with_its_number():
+    # "(-10%" broken by the renderer after its hyphen, with room left for a space
+    first = line_of(["aaaaaaaaaa", "(-"], 10, x0=140)  # ends at 190
+    second = line_of(["10%", "per"], 19)
+    assert text_of(first, second) == "aaaaaaaaaa (-10% per"
+
+
+def test_line_closing_a_weighted_item_ends_a_paragraph():
+    # "Atti" would not have fitted, but "(Peso 50%)" closes the first item
+    first = line_of(["aaaaaaaaaaaa", "(Peso", "50%)"], 10, x0=102)  # ends at 192
+    second = line_of(["Atti", "di", "gara"], 19)
+    assert text_of(first, second) == "aaaaaaaaaaaa (Peso 50%)\nAtti di gara"
+
+
+def test_dates_on_their_own_lines_are_separate_items():
+    first = line_of(["31/12/2021"], 10, x0=160)
+    second = line_of(["31/12/2021"], 19, x0=160)
+    assert text_of(first, second) == "31/12/2021\n31/12/2021"

@@ -11,8 +11,6 @@ import pytest
 from plan_frames import objective, plan, plan_to_folder
 
 from pipeline import cli
-from pipeline.commands import diff as diff_command
-from pipeline.errors import OutputError
 
 CONTRACT_COLUMNS = [
     "change",
@@ -142,37 +140,6 @@ def test_missing_input_file_exits_with_one_line_naming_it(folders, tmp_path, cap
     assert code == 10
     assert "new/targets.parquet: missing input file" in error
     assert not (tmp_path / "d").exists()
-
-
-def test_failed_write_leaves_the_output_folder_as_it_was(tmp_path):
-    out = tmp_path / "diff"
-    out.mkdir()
-    (out / "diff.parquet").write_text("previous run")
-
-    def fail(path: Path) -> None:
-        raise OSError("disk full")
-
-    with pytest.raises(OutputError, match="disk full"):
-        diff_command.write_files_atomically(
-            {"diff.parquet": lambda path: path.write_text("new run"), "diff.md": fail}, out
-        )
-
-    assert [p.name for p in out.iterdir()] == ["diff.parquet"]
-    assert (out / "diff.parquet").read_text() == "previous run"
-
-
-def test_unexpected_error_while_writing_leaves_no_temporary_file(tmp_path):
-    out = tmp_path / "new-folder"
-
-    def fail(path: Path) -> None:
-        raise ValueError("a bug in a writer")
-
-    with pytest.raises(ValueError):
-        diff_command.write_files_atomically(
-            {"diff.parquet": lambda path: path.write_text("x"), "diff.md": fail}, out
-        )
-
-    assert not out.exists()  # created by the call, removed again
 
 
 def test_diff_command_is_registered_with_an_example_in_its_help():

@@ -101,12 +101,14 @@ def test_rebuilt_rows_hold_every_word_of_the_pages_once(pages):
     assert rebuilt == printed
 
 
-WORD_TEXT = st.text(alphabet="abcXYZ-'.1", min_size=1, max_size=6)
+# hyphens, weights closing an item and dates alone exercise every way lines are joined
+WORD_TEXT = st.one_of(st.text(alphabet="abcXYZ-'.1", min_size=1, max_size=6),
+                      st.sampled_from(["-", "(Peso", "50%)", "(60%).", "31/12/2021"]))
 WORD = st.builds(lambda text, x0, width, top, height, space: Word(
     text, x0, top, x0 + width, top + height, space),
     WORD_TEXT, st.floats(0, 400), st.floats(1, 80), st.floats(0, 700), st.floats(4, 12),
     st.booleans())
-LINE = st.builds(Line, st.lists(WORD, min_size=1, max_size=4).map(tuple), st.floats(50, 600))
+LINE = st.builds(Line, st.lists(WORD, min_size=1, max_size=6).map(tuple), st.floats(50, 600))
 
 
 @PROPERTY

@@ -8,10 +8,12 @@ import pandas as pd
 import pytest
 
 from pipeline.errors import ValidationError
+from pipeline.header import OBJECTIVE_FIELDS
 from pipeline.quality import Finding, findings_to_frame
 from pipeline.registry import load_registry
 from pipeline.schemas import (
     ASSIGNEE_KEYS,
+    CELL_FIELDS,
     SCHEMAS,
     SECTOR_KEYS,
     TEXT_DTYPE,
@@ -188,8 +190,56 @@ def test_targets_of_an_unknown_objective_fail():
         validate_outputs({"objectives": objectives(), "targets": targets}, "p.pdf")
 
 
+def cells(**overrides):
+    frame = pd.DataFrame(
+        {
+            "revision": pd.array(["2021-11", "2021-11"], dtype="string"),
+            "objective_id": pd.array(["01.01", "01.01"], dtype="string"),
+            "field": pd.array(["number", "subject"], dtype="string"),
+            "page": [3, 3],
+            "x0": [40.0, 70.0],
+            "top": [100.0, 100.0],
+            "x1": [70.0, 160.0],
+            "bottom": [140.0, 140.0],
+        }
+    )
+    for column, values in overrides.items():
+        frame[column] = values
+    return frame
+
+
 def test_tables_of_other_stages_are_left_to_them_but_ours_are_still_checked():
-    cells = pd.DataFrame({"anything": [1]})
-    validate_outputs({"cells": cells, "sector_weights": sector_weights()}, "p.pdf")
+    rows = pd.DataFrame({"anything": [1]})
+    validate_outputs({"rows": rows, "sector_weights": sector_weights()}, "p.pdf")
     with pytest.raises(ValidationError, match="sector_weights"):
-        validate_outputs({"cells": cells, "sector_weights": sector_weights((1.0, 2.0))}, "p.pdf")
+        validate_outputs({"rows": rows, "sector_weights": sector_weights((1.0, 2.0))}, "p.pdf")
+
+
+def test_cell_fields_are_the_printed_fields_of_the_header():
+    assert list(CELL_FIELDS) == OBJECTIVE_FIELDS
+
+
+def test_valid_cells_pass():
+    validate_outputs({"objectives": objectives(), "cells": cells()}, "p.pdf")
+
+
+def test_inverted_cell_box_fails_naming_the_cell():
+    with pytest.raises(ValidationError) as raised:
+        validate_outputs({"cells": cells(x1=[30.0, 160.0])}, "p.pdf")
+    assert "cells: table failed boxes_not_inverted at row 01.01 number p3" in str(raised.value)
+
+
+def test_cell_of_an_unknown_field_or_objective_fails():
+    with pytest.raises(ValidationError, match="column field"):
+        validate_outputs({"cells": cells(field=["number", "oggetto"])}, "p.pdf")
+    with pytest.raises(ValidationError, match=r"cells: objective_id not in objectives.*09.09"):
+        validate_outputs(
+            {"objectives": objectives(), "cells": cells(objective_id=["01.01", "09.09"])},
+            "p.pdf",
+        )
+
+
+def test_a_row_failing_a_table_check_is_named_once_not_once_per_column():
+    with pytest.raises(ValidationError) as raised:
+        validate_outputs({"objectives": objectives(page_last=[3, 2])}, "p.pdf")
+    assert str(raised.value).count("row 01.02") == 1

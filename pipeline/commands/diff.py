@@ -144,14 +144,6 @@ def plan_diff_to_folder(diff: PlanDiff, out: Path) -> None:
         "pairs.parquet": lambda path: diff.pairs.to_parquet(path, index=False),
         "diff.md": lambda path: path.write_text(markdown, encoding="utf-8"),
     }
-    write_files_atomically(writers, out)
-
-
-def write_files_atomically(writers: dict[str, Callable[[Path], object]], out: Path) -> None:
-    """Given file name -> function writing that file at a path, write every file into
-    `out` all or nothing (`pipeline.write.write_folder`): on a failure `out` is left as it
-    was (removed again if this call created it) and a write error raises `OutputError`.
-    """
     write_folder(out, writers)
 
 

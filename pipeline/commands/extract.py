@@ -9,11 +9,13 @@ from typing import Any
 import pandas as pd
 
 from pipeline import __version__
+from pipeline.corrections_io import correct_tables, corrections_dir_or_default
 from pipeline.document import is_revision
 from pipeline.errors import ExtractionError, InputError
 from pipeline.extract import Extraction, ExtractSettings, pdf_to_extraction
 from pipeline.normalise import NormalisedPlan, NormaliseSettings, normalise_plan
 from pipeline.params import load_params
+from pipeline.progress import pdf_progress
 from pipeline.quality import findings_to_frame
 from pipeline.schemas import validate_outputs
 from pipeline.stage_io import tables_to_folder
@@ -28,6 +30,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--revision", help="YYYY-MM; read from the title when not given")
     parser.add_argument("--params", type=Path, default=Path("params.yaml"),
                         help="settings file (default: params.yaml, if present)")
+    parser.add_argument("--corrections-dir", type=Path,
+                        help="hand corrections, <revision>.yaml (default: corrections, if "
+                             "present)")
     parser.set_defaults(func=run_extract)
 
 
@@ -39,15 +44,20 @@ def run_extract(args: argparse.Namespace) -> None:
 
     Writes objectives.parquet, targets.parquet, sector_weights.parquet, quality.parquet,
     cells.parquet and document.json into --out; a failed run leaves --out as it was.
-    The DVC pipeline runs the same steps as separate stages (`piano stage --help`).
+    Hand corrections in corrections/<revision>.yaml are applied before validation
+    (`piano corrections --help`). The DVC pipeline runs the same steps as separate
+    stages (`piano stage --help`).
     """
     params = load_params(args.params)
     if args.revision is not None and not is_revision(args.revision):
         raise InputError("--revision must read YYYY-MM", value=args.revision)
+    corrections_dir = corrections_dir_or_default(args.corrections_dir)
     extraction = pdf_to_extraction(args.source, settings_from_params(
-        ExtractSettings, params.get("extract"), args.params))
+        ExtractSettings, params.get("extract"), args.params),
+        track=pdf_progress(args.source, f"extract {args.source.name}"))
     tables, document = extraction_to_tables(extraction, args.revision, settings_from_params(
         NormaliseSettings, params.get("normalise"), args.params))
+    tables, document = correct_tables(tables, document, corrections_dir)
     validate_outputs(tables, extraction.source)
     tables_to_folder(tables, document, args.out)
 

@@ -13,7 +13,6 @@ import csv
 import inspect
 import io
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -269,7 +268,7 @@ def write_template(folder: Path, out: Path, example: bool, params: Path | None) 
         frame = score_targets_to_template(score_targets)
     text = (EXAMPLE_COMMENT if example else "") + frame.to_csv(index=False, lineterminator="\n")
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_files_atomically(out.parent, {out.name: lambda path: path.write_text(text, "utf-8")})
+    write_folder(out.parent, {out.name: lambda path: path.write_text(text, "utf-8")})
     print(f"wrote {out}: {len(frame)} sub-targets")
 
 
@@ -279,7 +278,7 @@ def write_scores(scores: Scores, out: Path) -> None:
     summary = json.dumps(scores_to_summary(scores), indent=2, ensure_ascii=False) + "\n"
     figure = sector_scores_to_figure(scores.sector_scores, scores.split)
     out.mkdir(parents=True, exist_ok=True)
-    write_files_atomically(
+    write_folder(
         out,
         {
             "target_scores.parquet": lambda p: scores.target_scores.to_parquet(p, index=False),
@@ -294,12 +293,6 @@ def write_scores(scores: Scores, out: Path) -> None:
             "score_chart.png": lambda p: figure.savefig(p, format="png", dpi=CHART_DPI),
         },
     )
-
-
-def write_files_atomically(folder: Path, writers: dict[str, Callable[[Path], Any]]) -> None:
-    """Given a folder and a writer per file name, write every file into the folder all or
-    nothing (`pipeline.write.write_folder`): on a failure the folder keeps its old files."""
-    write_folder(folder, writers)
 
 
 def scores_to_report(scores: Scores, out: Path) -> str:
