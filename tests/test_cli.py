@@ -47,3 +47,13 @@ def test_failed_run_leaves_previous_output_untouched(
     assert main(["extract", str(pdf), "--out", str(out)]) != 0
     assert (out / "objectives.parquet").read_bytes() == b"previous good output"
     assert sorted(p.name for p in out.iterdir()) == ["objectives.parquet"]
+
+
+def test_bad_settings_name_the_params_file_with_the_settings_exit_code(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    params = tmp_path / "params.yaml"
+    params.write_text("extract:\n  read:\n    x_tolerance: -1\n", encoding="utf-8")
+    pdf = text_pdf(tmp_path / "plan.pdf", ["Nessuna tabella."])
+    code = main(["extract", str(pdf), "--out", str(tmp_path / "o"), "--params", str(params)])
+    assert code == 11
+    assert "params.yaml" in capsys.readouterr().err
