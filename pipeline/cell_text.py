@@ -111,6 +111,29 @@ def join_wrapped(text: str, line: Line, next_text: str) -> str:
     return text + " " + next_text
 
 
+def join_next_line(text: str, line: Line, next_line: Line, next_text: str) -> str:
+    """Given the text so far, ending with `line`, the line after it and the text from that
+    line on, return them joined: by "\n" where `line` stops short or closes an item, else
+    as wrapped."""
+    if is_forced_break(line, next_line) or is_item_end(line, next_line):
+        return text + "\n" + next_text
+    return join_wrapped(text, line, next_text)
+
+
+def line_to_summary(line: Line) -> Line:
+    """Given a line, return it with the words between its first and last merged into one
+    (their text, their extent, the tallest one's height): text, ends, right edge and
+    height stay, which is all `join_next_line` reads, with at most three words kept."""
+    words = line.words
+    if len(words) <= 3:
+        return line
+    inner = words[1:-1]
+    tallest = max(inner, key=lambda w: w.bottom - w.top)
+    middle = Word(" ".join(w.text for w in inner), inner[0].x0, tallest.top, inner[-1].x1,
+                  tallest.bottom, inner[-1].space_after)
+    return Line((words[0], middle, words[-1]), line.right_limit)
+
+
 def lines_to_text(lines: list[Line]) -> str:
     """Given a cell's lines in reading order, return the cell text: wrapped lines joined
     by one space (or nothing after a split hyphen), separately set lines and the ends of
@@ -119,8 +142,5 @@ def lines_to_text(lines: list[Line]) -> str:
         return ""
     text = lines[0].text
     for line, next_line in zip(lines, lines[1:], strict=False):
-        if is_forced_break(line, next_line) or is_item_end(line, next_line):
-            text += "\n" + next_line.text
-        else:
-            text = join_wrapped(text, line, next_line.text)
+        text = join_next_line(text, line, next_line, next_line.text)
     return text

@@ -75,7 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"piano: error: {error.one_line()}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
-        print("piano: interrupted; outputs left as they were", file=sys.stderr)
+        # an interrupt during the final renames is held until all are done, so the
+        # folder holds either the previous run's files or this run's, never a mix
+        print("piano: interrupted; no output file was left half written", file=sys.stderr)
         return 130
     return 0
 

@@ -47,15 +47,29 @@ class PianoError(Exception):
 
 
 class InputError(PianoError):
-    """The input file cannot be read as a PDF (missing, truncated, encrypted, empty)."""
+    """The input file cannot be read as a PDF (missing, not a PDF, damaged or truncated,
+    no pages), or a command-line value is malformed."""
 
     exit_code = 2
+
+
+class EncryptedPdfError(InputError):
+    """The PDF is encrypted with a user password, so it cannot be opened without one."""
+
+    exit_code = 15
 
 
 class ExtractionError(PianoError):
     """The PDF is readable but holds no plan table that can be extracted."""
 
     exit_code = 3
+
+
+class TableHeaderError(ExtractionError):
+    """A plan table's columns cannot be named: its header lacks a required column, or a
+    plan-sized table has no header row to read its columns from."""
+
+    exit_code = 16
 
 
 class RowError(PianoError):

@@ -32,7 +32,7 @@ from pipeline.ocr_cells import CellOcrSettings, page_to_read_tables
 from pipeline.ocr_page import page_to_ocr_page
 from pipeline.page import Page
 from pipeline.quality import Finding
-from pipeline.read_pdf import ReadSettings, pdf_to_pages
+from pipeline.read_pdf import ReadSettings, pdf_is_encrypted, pdf_to_pages
 from pipeline.rows import RowSettings, plan_to_frames, tables_to_plan
 from pipeline.timing import StageTimings
 
@@ -153,6 +153,30 @@ def page_to_read_page(page: Page, settings: ExtractSettings, cache: OcrCache,
     return page, tables, choice
 
 
+def page_to_findings(page: Page) -> list[Finding]:
+    """Given a page as read, return what is odd about it but was read anyway: a page
+    displayed turned (its /Rotate), read after turning it upright."""
+    if not page.rotation:
+        return []
+    return [Finding(
+        field="page", rule="page_rotated", severity="info", raw_value=str(page.rotation),
+        normalised_value="0", page=page.number,
+        message=f"page {page.number} is displayed turned by {page.rotation}°; its words and "
+                "rulings were turned upright before reading")]
+
+
+def pdf_to_findings(path: Path) -> list[Finding]:
+    """Given a PDF path, return what is odd about the file but did not stop the reading:
+    encryption that needs no password (owner restrictions only)."""
+    if not pdf_is_encrypted(path):
+        return []
+    return [Finding(
+        field="file", rule="pdf_encrypted", severity="info", raw_value=path.name,
+        normalised_value=None,
+        message="the PDF is encrypted with an empty user password (the owner restricts "
+                "printing or copying); it was read as usual")]
+
+
 def pdf_to_extraction(path: Path, settings: ExtractSettings | None = None,
                       track: Callable[[Iterable[Page]], Iterable[Page]] | None = None,
                       timings: StageTimings | None = None) -> Extraction:
@@ -167,6 +191,7 @@ def pdf_to_extraction(path: Path, settings: ExtractSettings | None = None,
     settings = settings or ExtractSettings()
     timings = timings if timings is not None else StageTimings()
     choices: list[GridChoice] = []
+    page_findings: list[Finding] = []
     cache = OcrCache(Path(settings.ocr.cache_dir))
     pages = pdf_to_pages(path, settings.read)
     finders = settings_to_finders(settings)
@@ -197,6 +222,7 @@ def pdf_to_extraction(path: Path, settings: ExtractSettings | None = None,
                 return
             page, tables, choice = item
             choices.append(choice)
+            page_findings.extend(page_to_findings(page))
             yield page, tables
 
     with timings.stage("rows"):
@@ -206,7 +232,9 @@ def pdf_to_extraction(path: Path, settings: ExtractSettings | None = None,
         raise ExtractionError("the plan tables hold no objective rows", file=path.name)
     with timings.stage("rows"):
         info = lines_to_document_info([text for _, text in plan.outside_lines])
-    findings = [c.to_finding() for c in choices] + plan.findings
+    with timings.stage("read"):
+        findings = pdf_to_findings(path) + [c.to_finding() for c in choices] \
+            + page_findings + plan.findings
     if relevance.empty:
         findings.append(Finding(
             field="relevance", rule="relevance_table_missing", severity="warning",

@@ -75,7 +75,9 @@ class PageImage:
 @dataclass
 class Page:
     """One page: its 1-based number, size, words and rulings; scanned pages (kind
-    `ocr_layer` or `image_only`) also carry their picture."""
+    `ocr_layer` or `image_only`) also carry their picture. `rotation` is the clockwise
+    quarter turn (0, 90, 180, 270) the page as displayed was turned by to read its text
+    upright; size and coordinates are those of the upright page."""
 
     number: int
     width: float

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import math
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,11 +25,12 @@ import numpy as np
 import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfminer.pdfdocument import PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFParser
+from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import WordExtractor
 
-from pipeline.errors import InputError
+from pipeline.errors import EncryptedPdfError, InputError
 from pipeline.page import Page, PageImage, PageKind, Ruling, Word
 
 DEFAULT_X_TOLERANCE = 3.0
@@ -44,7 +46,10 @@ ENGINES = ("pdfium", "pdfplumber")
 # ending in "-" about 0.04 short of it (its bounds exclude the hyphen's side bearing)
 HYPHEN_SPACE_SLACK = 0.02
 LINE_END_HYPHEN = 0x02  # what PDFium reports for a "-" it takes to split a word at a line end
-STRAIGHT_TOLERANCE = 0.01  # points: PDFium's float coordinates of a straight segment's ends
+# points a ruling may lean off the horizontal or vertical (rounding in rotated drawing)
+AXIS_TOLERANCE = 0.5
+# a PDF's header must lie in its first KiB and its last %%EOF in its last KiB
+FILE_END_WINDOW = 1024
 
 
 @dataclass(frozen=True)
@@ -73,24 +78,58 @@ class ReadSettings:
 
 
 def open_pdf(path: Path, password: str = "") -> pdfplumber.PDF:
-    """Given a path, return an open pdfplumber PDF or raise InputError naming the file."""
+    """Given a path, return an open pdfplumber PDF with its page list read, or raise
+    InputError naming the file and what is wrong with it (EncryptedPdfError when it needs
+    a user password)."""
     name = path.name
     if not path.exists():
         raise InputError("file not found", file=str(path))
+    if not path.is_file():
+        raise InputError("not a file", file=str(path))
     try:
         pdf = pdfplumber.open(path, password=password)
+    except PdfminerException as error:  # pdfplumber wraps whatever pdfminer raised
+        raise pdfminer_error_to_input_error(error, path) from error
+    except OSError as error:
+        raise InputError(f"cannot open the file ({error.strerror})", file=name) from error
+    try:
         pages = pdf.pages
-    except PDFPasswordIncorrect as error:
-        raise InputError("the PDF is encrypted with a password", file=name) from error
-    except (PDFSyntaxError, Exception) as error:  # pdfminer raises many unrelated kinds
-        if isinstance(error, InputError):
-            raise
-        raise InputError(f"not a readable PDF ({type(error).__name__}: {error})",
-                         file=name) from error
+    except Exception as error:  # a damaged page tree fails here, after the header was read
+        pdf.stream.close()  # pdf.close() would walk the same broken page tree again
+        raise pdfminer_error_to_input_error(error, path) from error
     if not pages:
         pdf.close()
         raise InputError("the PDF has no pages", file=name)
     return pdf
+
+
+def pdfminer_error_to_input_error(error: Exception, path: Path) -> InputError:
+    """Given the error pdfplumber raised opening `path` and the file, return the
+    InputError telling the user what is wrong: a password, no PDF at all, a file cut
+    short, or damage pdfminer names."""
+    cause = error.args[0] if isinstance(error, PdfminerException) and error.args else error
+    name = path.name
+    if isinstance(cause, PDFPasswordIncorrect):
+        return EncryptedPdfError("the PDF is encrypted with a user password; piano cannot "
+                                 "open it without one (ask for an unprotected copy)", file=name)
+    if isinstance(cause, PDFEncryptionError):
+        return EncryptedPdfError(f"the PDF is encrypted in a way pdfminer cannot read "
+                                 f"({cause})", file=name)
+    detail = f"{type(cause).__name__}: {cause}" if str(cause) else type(cause).__name__
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        head = handle.read(FILE_END_WINDOW)
+        handle.seek(max(size - FILE_END_WINDOW, 0))
+        tail = handle.read()
+    if size == 0:
+        return InputError("the file is empty (0 bytes)", file=name)
+    if b"%PDF-" not in head:
+        return InputError(f"not a PDF: there is no %PDF- header in its first "
+                          f"{FILE_END_WINDOW} bytes", file=name)
+    if b"%%EOF" not in tail:
+        return InputError(f"the PDF is truncated: it does not end with %%EOF ({detail})",
+                          file=name)
+    return InputError(f"the PDF is damaged ({detail})", file=name)
 
 
 def chars_to_words(chars: list[dict[str, Any]], settings: ReadSettings,
@@ -142,15 +181,19 @@ def split_at_rulings(chars: list[dict[str, Any]], verticals: list[Ruling]
 
 
 def edges_to_rulings(edges: list[dict[str, Any]], settings: ReadSettings) -> list[Ruling]:
-    """Given pdfplumber edges (from lines, rects and curves), return the straight
-    horizontal and vertical ones at least `min_ruling_length` long."""
+    """Given pdfplumber edges (from lines, rects and curves), return the horizontal and
+    vertical ones at least `min_ruling_length` long. The direction comes from the
+    geometry, within AXIS_TOLERANCE: pdfplumber calls a line horizontal only when its
+    ends have exactly the same y, which drawing through a rotation matrix rarely gives."""
     rulings = []
     for e in edges:
         x0, x1, top, bottom = float(e["x0"]), float(e["x1"]), float(e["top"]), float(e["bottom"])
-        if e["orientation"] == "h" and x1 - x0 >= settings.min_ruling_length:
-            rulings.append(Ruling(x0, top, x1, top))
-        elif e["orientation"] == "v" and bottom - top >= settings.min_ruling_length:
-            rulings.append(Ruling(x0, top, x0, bottom))
+        if bottom - top <= AXIS_TOLERANCE and x1 - x0 >= settings.min_ruling_length:
+            y = (top + bottom) / 2
+            rulings.append(Ruling(x0, y, x1, y))
+        elif x1 - x0 <= AXIS_TOLERANCE and bottom - top >= settings.min_ruling_length:
+            x = (x0 + x1) / 2
+            rulings.append(Ruling(x, top, x, bottom))
     return rulings
 
 
@@ -195,18 +238,25 @@ def invisible_text_share(document: pdfium.PdfDocument, index: int) -> float:
 
 
 def plumber_page_to_page(page: Any, settings: ReadSettings, kind: PageKind = "vector") -> Page:
-    """Given a pdfplumber page and its kind, return the page model (without picture)."""
-    rulings = edges_to_rulings(page.edges, settings)
+    """Given a pdfplumber page and its kind, return the page model (without picture). A
+    vector page whose text runs sideways or upside down as displayed is turned upright
+    (see `chars_to_turn`); a scan keeps the orientation its picture is rendered in."""
+    width, height = float(page.width), float(page.height)
+    chars, edges = page.chars, page.edges
+    turn = chars_to_turn(chars) if kind == "vector" else 0
+    if turn:
+        chars, edges, (width, height) = turn_page_objects(chars, edges, turn, width, height)
+    rulings = edges_to_rulings(edges, settings)
     # an OCR engine writes its layer word by word in reading order, while the boxes of a
     # tilted scan's neighbouring lines overlap: stream order keeps their letters apart
     return Page(
         number=page.page_number,
-        width=float(page.width),
-        height=float(page.height),
-        words=chars_to_words(page.chars, settings, rulings, text_flow=kind == "ocr_layer"),
+        width=width,
+        height=height,
+        words=chars_to_words(chars, settings, rulings, text_flow=kind == "ocr_layer"),
         rulings=rulings,
         kind=kind,
-        rotation=int(page.rotation or 0),
+        rotation=turn,
     )
 
 
@@ -295,15 +345,18 @@ def segments_to_rulings(segments: list[tuple[float, float, float, float]], top_y
                         left_x: float, settings: ReadSettings) -> list[Ruling]:
     """Given straight segments in PDF user space, the page's top and left, return the
     horizontal and vertical ones at least `min_ruling_length` long, in page points from
-    the top-left (as pdfplumber's edges from the same paths)."""
+    the top-left, as `edges_to_rulings` makes them from pdfplumber's edges of the same
+    paths."""
     rulings = []
     for x0, y0, x1, y1 in segments:
         left, right = sorted((x0 - left_x, x1 - left_x))
         top, bottom = sorted((top_y - y0, top_y - y1))
-        if abs(y1 - y0) <= STRAIGHT_TOLERANCE and right - left >= settings.min_ruling_length:
-            rulings.append(Ruling(left, top, right, top))
-        elif abs(x1 - x0) <= STRAIGHT_TOLERANCE and bottom - top >= settings.min_ruling_length:
-            rulings.append(Ruling(left, top, left, bottom))
+        if bottom - top <= AXIS_TOLERANCE and right - left >= settings.min_ruling_length:
+            y = (top + bottom) / 2
+            rulings.append(Ruling(left, y, right, y))
+        elif right - left <= AXIS_TOLERANCE and bottom - top >= settings.min_ruling_length:
+            x = (left + right) / 2
+            rulings.append(Ruling(x, top, x, bottom))
     return rulings
 
 
@@ -372,7 +425,8 @@ def pdfium_page_to_page(document: pdfium.PdfDocument, index: int, settings: Read
                     matrix, (left_x, bottom_y, right_x, top_y)) >= settings.min_image_cover:
                 return None
         chars = pdfium_page_to_chars(page, top_y, left_x)
-        if not chars:
+        # text set sideways: the pdfplumber reader turns such a page upright
+        if not chars or not all(c["upright"] for c in chars if not c["text"].isspace()):
             return None
         rulings = segments_to_rulings(segments, top_y, left_x, settings)
         return Page(number=index + 1, width=width, height=height,
@@ -382,16 +436,19 @@ def pdfium_page_to_page(document: pdfium.PdfDocument, index: int, settings: Read
         page.close()
 
 
-def open_pdfium(path: Path) -> pdfium.PdfDocument:
-    """Given a path, return an open pypdfium2 document or raise InputError naming it."""
-    if not path.exists():
-        raise InputError("file not found", file=str(path))
+def open_pdfium(path: Path) -> pdfium.PdfDocument | None:
+    """Given a path, return it open in pypdfium2 with at least one page, or None when
+    PDFium cannot open it (the pdfplumber reader then says what is wrong with it)."""
+    if not path.is_file():
+        return None
     try:
-        return pdfium.PdfDocument(path)
-    except pdfium.PdfiumError as error:
-        if "password" in str(error).lower():
-            raise InputError("the PDF is encrypted with a password", file=path.name) from error
-        raise InputError(f"not a readable PDF (PdfiumError: {error})", file=path.name) from error
+        document = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError:
+        return None
+    if not len(document):
+        document.close()
+        return None
+    return document
 
 
 def pdf_to_pages(path: Path, settings: ReadSettings | None = None) -> Iterator[Page]:
@@ -403,10 +460,11 @@ def pdf_to_pages(path: Path, settings: ReadSettings | None = None) -> Iterator[P
         yield from plumber_pdf_to_pages(path, settings)
         return
     document = open_pdfium(path)
+    if document is None:
+        yield from plumber_pdf_to_pages(path, settings)
+        return
     plumber: pdfplumber.PDF | None = None
     try:
-        if not len(document):
-            raise InputError("the PDF has no pages", file=path.name)
         for index in range(len(document)):
             try:
                 page = pdfium_page_to_page(document, index, settings)
@@ -470,6 +528,13 @@ def plumber_pdf_to_pages(path: Path, settings: ReadSettings) -> Iterator[Page]:
             document.close()
 
 
+def pdf_is_encrypted(path: Path) -> bool:
+    """Given a PDF that opens without a password, return True when it is encrypted all
+    the same (an empty user password, the owner's restrictions only)."""
+    with path.open("rb") as handle:  # the document alone: no page is parsed
+        return PDFDocument(PDFParser(handle)).encryption is not None
+
+
 def pdf_page_count(path: Path) -> int:
     """Given a PDF path, return its number of pages."""
     pdf = open_pdf(path)
@@ -477,3 +542,54 @@ def pdf_page_count(path: Path) -> int:
         return len(pdf.pages)
     finally:
         pdf.close()
+
+
+# A page's /Rotate turns its display, and pdfplumber gives coordinates as displayed: a
+# table drawn upright on a page marked /Rotate 90 comes out with its text running down
+# the page. The functions below find how the text runs and turn the page model back.
+
+
+def char_to_turn(char: dict[str, Any]) -> int:
+    """Given a pdfplumber char, return the clockwise quarter turn (0, 90, 180, 270) that
+    makes its baseline run left to right, from its text matrix (PDF y up)."""
+    a, b = float(char["matrix"][0]), float(char["matrix"][1])
+    return round(-math.degrees(math.atan2(b, a)) / 90) % 4 * 90
+
+
+def chars_to_turn(chars: list[dict[str, Any]]) -> int:
+    """Given a page's chars, return the quarter turn that brings most of them upright
+    (0 for a page without text)."""
+    votes = Counter(char_to_turn(c) for c in chars if not c["text"].isspace())
+    return votes.most_common(1)[0][0] if votes else 0
+
+
+def turn_box(x0: float, top: float, x1: float, bottom: float, turn: int, width: float,
+             height: float) -> tuple[float, float, float, float]:
+    """Given a box on a page of `width` × `height` as displayed, return the box on the
+    page turned clockwise by `turn` degrees (top-left origin on both)."""
+    if turn == 90:
+        return top, width - x1, bottom, width - x0
+    if turn == 180:
+        return width - x1, height - bottom, width - x0, height - top
+    if turn == 270:
+        return height - bottom, x0, height - top, x1
+    return x0, top, x1, bottom
+
+
+def turn_page_objects(chars: list[dict[str, Any]], edges: list[dict[str, Any]], turn: int,
+                      width: float, height: float
+                      ) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
+                                 tuple[float, float]]:
+    """Given a page's chars and edges as displayed, its size and a quarter turn, return
+    them turned (chars whose text now runs left to right marked upright) and the turned
+    page's width and height."""
+    def turned(obj: dict[str, Any]) -> dict[str, Any]:
+        x0, top, x1, bottom = turn_box(float(obj["x0"]), float(obj["top"]), float(obj["x1"]),
+                                       float(obj["bottom"]), turn, width, height)
+        return {**obj, "x0": x0, "top": top, "x1": x1, "bottom": bottom, "doctop": top}
+
+    new_chars = [{**turned(c), "upright": char_to_turn(c) == turn} for c in chars]
+    swap = {"h": "v", "v": "h"} if turn in (90, 270) else {"h": "h", "v": "v"}
+    new_edges = [{**turned(e), "orientation": swap[e["orientation"]]} for e in edges]
+    size = (height, width) if turn in (90, 270) else (width, height)
+    return new_chars, new_edges, size

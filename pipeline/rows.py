@@ -16,11 +16,19 @@ from dataclasses import dataclass, field
 import pandas as pd
 from rapidfuzz import fuzz
 
-from pipeline.cell_text import Line, cell_words_to_lines, lines_to_text, words_to_lines
-from pipeline.errors import ExtractionError
+from pipeline.cell_text import (
+    Line,
+    cell_words_to_lines,
+    join_next_line,
+    line_to_summary,
+    lines_to_text,
+    words_to_lines,
+)
+from pipeline.errors import ExtractionError, TableHeaderError
 from pipeline.grid import Table
 from pipeline.header import (
     OBJECTIVE_FIELDS,
+    REQUIRED_FIELDS,
     HeaderMap,
     cells_to_header,
     fold,
@@ -37,6 +45,8 @@ PROSE_FIELDS = ("subject", "description")
 DEFAULT_TITLE_MAX_GAP = 30.0  # points between a block title's bottom and its table's top
 DEFAULT_TITLE_ALIGN = 12.0  # a block title starts within this many points of the table
 DEFAULT_SAME_ASSIGNEE = 60.0  # rapidfuzz ratio above which two assignees are the same office
+# a table with fewer columns cannot hold a plan row; one without a header is left out
+PLAN_TABLE_MIN_COLUMNS = len(REQUIRED_FIELDS)
 DEFAULT_MIN_ROW_CONFIDENCE = 0.95  # a row read with less gets a finding in the quality log
 
 _LOWER_START = re.compile(r"^[^\W\d_A-Z]")
@@ -62,14 +72,40 @@ class RowSettings:
 
 @dataclass
 class CellPart:
-    """The part of one logical cell printed on one page: its box and lines."""
+    """The part of one logical cell printed on one page: its box, its text, and its first
+    and last lines in summary (`line_to_summary`), which is what joining it to the parts
+    on the pages before and after needs; no other word is kept, so a long document's
+    rows stay small."""
 
     page: int
     x0: float
     top: float
     x1: float
     bottom: float
-    lines: list[Line]
+    text: str
+    first: Line | None
+    last: Line | None
+
+    @classmethod
+    def from_lines(cls, page: int, x0: float, top: float, x1: float, bottom: float,
+                   lines: list[Line]) -> CellPart:
+        """Given a cell's page, box and lines, return its part."""
+        if not lines:
+            return cls(page, x0, top, x1, bottom, "", None, None)
+        return cls(page, x0, top, x1, bottom, lines_to_text(lines),
+                   line_to_summary(lines[0]), line_to_summary(lines[-1]))
+
+
+def parts_to_text(parts: list[CellPart]) -> str:
+    """Given the parts of one logical cell in reading order, return its text, joined
+    across parts as if their lines were one cell's (see `lines_to_text`)."""
+    text, last = "", None
+    for part in parts:
+        if part.first is None:
+            continue
+        text = part.text if last is None else join_next_line(text, last, part.first, part.text)
+        last = part.last
+    return text
 
 
 @dataclass
@@ -88,10 +124,11 @@ class LogicalRow:
 
     def text(self, name: str) -> str:
         """Return the text of cell `name` over all its parts ("" when empty)."""
-        return lines_to_text([ln for part in self.cells.get(name, []) for ln in part.lines])
+        return parts_to_text(self.cells.get(name, []))
 
     def extra_text(self, name: str) -> str:
-        return lines_to_text([ln for part in self.extra.get(name, []) for ln in part.lines])
+        """Return the text of the unknown column `name` over all its parts."""
+        return parts_to_text(self.extra.get(name, []))
 
 
 @dataclass
@@ -194,8 +231,8 @@ def table_row_to_row(table: Table, row: int, header: HeaderMap, block: int,
     logical = LogicalRow(block=block, block_title=title,
                          confidence=table.row_confidence.get(row, 1.0))
     for cell in table.row_cells(row):
-        part = CellPart(table.page, cell.x0, cell.top, cell.x1, cell.bottom,
-                        cell_words_to_lines(cell.words, cell.x0, cell.x1))
+        part = CellPart.from_lines(table.page, cell.x0, cell.top, cell.x1, cell.bottom,
+                                   cell_words_to_lines(cell.words, cell.x0, cell.x1))
         name = header.fields.get(cell.col)
         if name is not None:
             logical.cells.setdefault(name, []).append(part)
@@ -218,7 +255,9 @@ def merge_rows(previous: LogicalRow, fragment: LogicalRow) -> None:
 def tables_to_plan(pages: Iterable[tuple[Page, list[Table]]], source: str,
                    settings: RowSettings | None = None) -> AssembledPlan:
     """Given each page with the tables found on it, in page order, return the plan's
-    logical rows, relevance table, outside text and findings."""
+    logical rows, relevance table, outside text and findings; raise TableHeaderError
+    when a plan table's columns cannot be named, ExtractionError when no table has a
+    plan header."""
     settings = settings or RowSettings()
     rows: list[LogicalRow] = []
     relevance: list[RelevanceRow] = []
@@ -244,7 +283,7 @@ def tables_to_plan(pages: Iterable[tuple[Page, list[Table]]], source: str,
             if found is not None:
                 missing = found.missing()
                 if missing:
-                    raise ExtractionError(
+                    raise TableHeaderError(
                         f"the table header has no column for {', '.join(missing)} "
                         f"(header: {' | '.join(t for t in first_texts.values() if t)})",
                         file=source, page=page.number)
@@ -255,6 +294,9 @@ def tables_to_plan(pages: Iterable[tuple[Page, list[Table]]], source: str,
                         raw_value=text, normalised_value=None, page=page.number,
                         message=f"column {text!r} names no known field; kept in `extra`"))
             elif header is None or len(first_texts) != n_cols:
+                if len(first_texts) >= PLAN_TABLE_MIN_COLUMNS:
+                    raise headerless_table_error(first_texts, n_cols if header else None,
+                                                 source, page.number)
                 findings.append(Finding(
                     field="table", rule="table_without_header", severity="warning",
                     raw_value=" | ".join(t for t in first_texts.values() if t)[:200],
@@ -288,6 +330,20 @@ def tables_to_plan(pages: Iterable[tuple[Page, list[Table]]], source: str,
                               "DESCRIZIONE, RISULTATO …) was found", file=source)
     findings += rows_to_doubt_findings(rows, settings.min_row_confidence)
     return AssembledPlan(rows, relevance, outside_lines, findings)
+
+
+def headerless_table_error(first_texts: dict[int, str], header_columns: int | None,
+                           source: str, page: int) -> TableHeaderError:
+    """Given the first row of a plan-sized table that is no header, the column count of
+    the header read before (None when none was), the file and the page, return the
+    error saying why its columns cannot be named."""
+    if header_columns is None:
+        why = "no plan header was read before it"
+    else:
+        why = f"it has {len(first_texts)} columns where the last header had {header_columns}"
+    first = " | ".join(" ".join(t.split()) for t in first_texts.values() if t.strip())
+    return TableHeaderError(f"a table has no header row and {why}, so its columns cannot "
+                            "be named", file=source, page=page, value=first[:80])
 
 
 def rows_to_doubt_findings(rows: list[LogicalRow], threshold: float) -> list[Finding]:

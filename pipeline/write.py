@@ -1,14 +1,23 @@
 """Write an output folder so that a failed run never leaves a half-written file in place
 of a good one: every file goes to a temporary name in the same folder first and is
-renamed into place only once all of them are written."""
+renamed into place only once all of them are written.
+
+Temporary files are named `.<file>.<pid>.<random>.tmp`. A run that fails or is
+interrupted (Ctrl-C) removes its own; one killed outright (SIGKILL, a power cut) cannot,
+so the next run writing into the folder removes those whose process is gone."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import signal
 import tempfile
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import pandas as pd
@@ -16,6 +25,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.errors import OutputError
+
+# `.<file>.<pid>.<random>.tmp`, as write_folder names its temporary files
+TEMP_NAME = re.compile(r"^\..+\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.tmp$")
+# signals held back while files are renamed into place, then delivered
+DEFERRED_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def frame_to_parquet_bytes_writer(frame: pd.DataFrame) -> Callable[[Path], None]:
@@ -48,36 +62,90 @@ def bytes_writer(data: bytes) -> Callable[[Path], None]:
     return write
 
 
+def process_is_alive(pid: int) -> bool:
+    """Given a process id, return True when a process with that id exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def sweep_stale_temps(out_dir: Path) -> list[Path]:
+    """Given an output folder, remove the temporary files a killed run of write_folder
+    left behind (their process is gone) and return them; other runs' files stay."""
+    swept = []
+    for path in out_dir.iterdir():
+        match = TEMP_NAME.match(path.name)
+        if match and path.is_file() and not process_is_alive(int(match["pid"])):
+            path.unlink(missing_ok=True)
+            swept.append(path)
+    return swept
+
+
+@contextmanager
+def signals_deferred(signals: tuple[signal.Signals, ...] = DEFERRED_SIGNALS
+                     ) -> Iterator[None]:
+    """Hold the given signals back while the block runs and deliver them after it, so
+    that Ctrl-C cannot stop a set of renames halfway. Signal handlers can only be set
+    from the main thread; elsewhere the block runs unguarded."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def hold(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+
+    previous = {s: signal.signal(s, hold) for s in signals}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, signal.SIG_DFL if handler is None else handler)
+        for signum in dict.fromkeys(received):
+            signal.raise_signal(signum)
+
+
+def current_umask() -> int:
+    """Return the process's umask (reading it means setting it, so it is set back)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
 def write_folder(out_dir: Path, files: Mapping[str, Callable[[Path], object]]) -> list[Path]:
     """Given an output folder and file name → writer, write every file to a temporary
     name in the folder, then rename all into place; return the written paths.
 
     On any failure or interrupt the temporary files are removed and the folder is left
-    as it was (removed again if this call created it and it is empty); an OS or Arrow
-    error while writing becomes `OutputError` naming the folder. Renaming inside one
-    folder is atomic, so a reader never sees a half-written file.
-    """
+    as it was (removed again if this call created it); a failure to write raises
+    OutputError. Files get the mode a new file would get (mkstemp's are owner-only).
+    Temporary files of killed runs are swept first."""
     created = not out_dir.exists()
-    umask = os.umask(0)
-    os.umask(umask)
     temps: dict[str, Path] = {}
-    done = False
+    committed = False
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
+        sweep_stale_temps(out_dir)
+        mode = 0o666 & ~current_umask()
         for name, write in files.items():
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.{os.getpid()}.", suffix=".tmp",
+                                            dir=out_dir)
             os.close(fd)
             temps[name] = Path(tmp_name)
             write(temps[name])
-            # mkstemp makes owner-only files; outputs get the mode any new file would get
-            os.chmod(temps[name], 0o666 & ~umask)
-        for name, tmp in temps.items():
-            os.replace(tmp, out_dir / name)
-        done = True
+            os.chmod(temps[name], mode)
+        with signals_deferred():
+            for name, tmp in temps.items():
+                os.replace(tmp, out_dir / name)
+            committed = True
     except (OSError, pa.ArrowException) as error:
         raise OutputError(f"cannot write output: {error}", file=str(out_dir)) from error
     finally:
-        if not done:
+        if not committed:
             for tmp in temps.values():
                 tmp.unlink(missing_ok=True)
             if created and out_dir.is_dir() and not any(out_dir.iterdir()):

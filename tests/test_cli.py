@@ -66,3 +66,13 @@ def test_help_still_lists_every_command(capsys: pytest.CaptureFixture[str]):
         main(["--help"])
     listed = capsys.readouterr().out
     assert all(f"    {m.rsplit('.', 1)[-1]}" in listed for m in COMMAND_MODULES)
+
+
+def test_bad_settings_name_the_params_file_with_the_settings_exit_code(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    params = tmp_path / "params.yaml"
+    params.write_text("extract:\n  read:\n    x_tolerance: -1\n", encoding="utf-8")
+    pdf = text_pdf(tmp_path / "plan.pdf", ["Nessuna tabella."])
+    code = main(["extract", str(pdf), "--out", str(tmp_path / "o"), "--params", str(params)])
+    assert code == 11
+    assert "params.yaml" in capsys.readouterr().err

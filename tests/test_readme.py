@@ -20,7 +20,8 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 def indented_blocks(section: str) -> list[str]:
     """Return the indented code blocks of a README section."""
     body = README.split(f"## {section}", 1)[1].split("\n## ", 1)[0]
-    blocks, current = [], []
+    blocks: list[str] = []
+    current: list[str] = []
     for line in body.splitlines():
         if line.startswith("    ") or (current and not line.strip()):
             current.append(line)

@@ -11,7 +11,7 @@ import pandas as pd
 from pipeline import __version__
 from pipeline.corrections_io import correct_tables, corrections_dir_or_default
 from pipeline.document import is_revision
-from pipeline.errors import ExtractionError, InputError
+from pipeline.errors import ExtractionError, InputError, SettingsError
 from pipeline.extract import Extraction, ExtractSettings, pdf_to_extraction
 from pipeline.normalise import NormalisedPlan, NormaliseSettings, normalise_plan
 from pipeline.params import load_params
@@ -84,11 +84,11 @@ def pdf_to_folder(source: Path, out: Path, extract: ExtractSettings | None = Non
 
 def settings_from_params(cls: Any, section: dict[str, Any] | None, path: Path) -> Any:
     """Given a settings class and its params.yaml section, return the settings, or raise
-    InputError naming the params file when a key or value is wrong."""
+    SettingsError naming the params file when a key or value is wrong."""
     try:
         return cls.from_params(section)
     except (TypeError, ValueError) as error:
-        raise InputError(f"bad settings: {error}", file=str(path)) from error
+        raise SettingsError(f"bad settings: {error}", file=str(path)) from error
 
 
 def extraction_to_tables(extraction: Extraction, revision: str | None,
