@@ -121,21 +121,13 @@ def run_process(command: list[str], cwd: Path = ROOT) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024
 
 
-def reader_has_ocr() -> bool:
-    """Return True when the pipeline's extract settings have an OCR section (a cache)."""
-    from pipeline.extract import ExtractSettings
-
-    return "ocr" in ExtractSettings.__dataclass_fields__
-
-
 def cli_params(params_path: Path, ocr_cache: Path, out: Path) -> Path:
-    """Given params.yaml, write a copy to `out` with the OCR cache moved to `ocr_cache`
-    (when the reader has one), so the command leaves the project's cache alone."""
+    """Given params.yaml, write a copy to `out` with the OCR cache moved to `ocr_cache`,
+    so the command leaves the project's cache alone."""
     params = yaml.safe_load(params_path.read_text(encoding="utf-8")) or {}
-    if reader_has_ocr():
-        extract = params.setdefault("extract", {}) or {}
-        extract["ocr"] = {**(extract.get("ocr") or {}), "cache_dir": str(ocr_cache)}
-        params["extract"] = extract
+    extract = params.get("extract") or {}
+    extract["ocr"] = {**(extract.get("ocr") or {}), "cache_dir": str(ocr_cache)}
+    params["extract"] = extract
     out.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
     return out
 
@@ -153,7 +145,7 @@ def measure_once(tool: str, plan: Plan, work: Path, round_: int, params_path: Pa
 
 
 def run_tool(tool: str, plan: Plan, work: Path, round_: int,
-                       params_path: Path) -> dict[str, Any]:
+             params_path: Path) -> dict[str, Any]:
     """Given a tool, a plan, a scratch folder and the round, run the tool in a fresh
     process and return what it cost, with `out`, the folder of its rows."""
     out = work / plan.name / f"{tool}-{round_}"
@@ -178,7 +170,7 @@ def run_tool(tool: str, plan: Plan, work: Path, round_: int,
     _, process_peak = run_process(command)
     result = json.loads(result_path.read_text(encoding="utf-8"))
     result.setdefault("peak_mib", process_peak)
-    if tool == "pipeline" and reader_has_ocr():
+    if tool == "pipeline":
         # the command's runs reuse a cache this run filled
         target = work / plan.name / "ocr-cache-cli"
         if cache.exists() and not target.exists():
@@ -405,6 +397,7 @@ def readme_with_section(readme: str, markdown: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the comparison as the command line asks; print the Markdown; return 0."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=DEFAULT_RUNS,
                         help=f"rounds; each figure is their median (default {DEFAULT_RUNS})")

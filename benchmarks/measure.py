@@ -58,7 +58,7 @@ def pipeline_settings(params_path: Path | None, ocr_cache: Path | None,
 
     params = load_params(params_path)
     extract = dict(params.get("extract") or {})
-    if ocr_cache is not None and "ocr" in ExtractSettings.__dataclass_fields__:
+    if ocr_cache is not None:
         extract["ocr"] = {**(extract.get("ocr") or {}), "cache_dir": str(ocr_cache)}
     if engine is not None:
         extract["read"] = {**(extract.get("read") or {}), "engine": engine}
@@ -110,6 +110,7 @@ def measure(tool: str, pdf: Path, out: Path, params: Path | None = None,
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Measure one tool on one PDF as the command line asks; write the JSON; return 0."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tool", choices=TOOLS)
     parser.add_argument("pdf", type=Path)

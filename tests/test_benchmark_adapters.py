@@ -89,7 +89,7 @@ def test_every_plan_of_params_is_benchmarked_with_its_reference():
 
 def test_a_copy_of_a_plan_shares_its_reference(tmp_path: Path):
     (tmp_path / "comune-2021-11.json").write_text("{}")
-    assert name_to_reference("comune-2021-11-scan", tmp_path).name == "comune-2021-11.json"
+    assert name_to_reference("comune-2021-11-scan", tmp_path) == tmp_path / "comune-2021-11.json"
     assert name_to_reference("altro-2020", tmp_path) is None
 
 
