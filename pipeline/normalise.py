@@ -31,6 +31,7 @@ import pandas as pd
 from pipeline.deadlines import deadline_texts_to_context_year, text_to_deadline
 from pipeline.dup import bundled_missioni_programmi, known_mission_programmes, text_to_dup_code
 from pipeline.errors import NormalisationError
+from pipeline.header import OBJECTIVE_FIELDS
 from pipeline.quality import Finding
 from pipeline.registry import (
     DEFAULT_MIN_LABEL_MARGIN,
@@ -70,16 +71,8 @@ ROW_COLUMNS = [
     "expected_result",
     "deadline_raw",
 ]
-TEXT_COLUMNS = [
-    "number",
-    "assignee_raw",
-    "dup_raw",
-    "subject",
-    "description",
-    "indicator",
-    "expected_result",
-    "deadline_raw",
-]
+# the printed cells of a row, in printed order
+TEXT_COLUMNS = list(OBJECTIVE_FIELDS)
 OBJECTIVE_COLUMNS = [
     "revision",
     "objective_id",

@@ -17,6 +17,7 @@ from pandera.errors import SchemaErrors
 from pandera.typing.pandas import Series
 
 from pipeline.errors import ValidationError
+from pipeline.header import OBJECTIVE_FIELDS
 
 SECTOR_KEYS = (
     "istruzione",
@@ -41,18 +42,8 @@ STATUSES = ("active", "suspended", "postponed")
 SEVERITIES = ("info", "warning", "error")
 OPERATORS = (">", ">=", "<", "<=", "=")
 TARGET_SOURCE_FIELDS = ("expected_result", "indicator", "description")
-# the printed fields a cell box can belong to: pipeline/header.py's OBJECTIVE_FIELDS
-# (a test holds them together)
-CELL_FIELDS = (
-    "number",
-    "assignee_raw",
-    "dup_raw",
-    "subject",
-    "description",
-    "indicator",
-    "expected_result",
-    "deadline_raw",
-)
+# the printed fields a cell box can belong to
+CELL_FIELDS = tuple(OBJECTIVE_FIELDS)
 RELEVANCE_TOTAL, RELEVANCE_TOLERANCE = 100.0, 0.01
 REVISION_PATTERN = r"^\d{4}-\d{2}$"
 OBJECTIVE_ID_PATTERN = r"^\d{2,}\.\d{2,}$"
