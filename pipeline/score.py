@@ -27,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline import targets as targets_module
 from pipeline.errors import ScoreInputError, ValidationError
 from pipeline.quality import Finding
 
@@ -58,16 +59,8 @@ OBJECTIVE_COLUMNS = [
 ]
 # objective text searched for a lateness rule, after the target's own text
 OBJECTIVE_RULE_COLUMNS = ["expected_result", "indicator", "description", "subject"]
-TARGET_COLUMNS = [
-    "revision",
-    "objective_id",
-    "target_seq",
-    "text",
-    "weight_pct",
-    "operator",
-    "value",
-    "unit",
-]
+# the columns of targets.parquet the model reads (the producer's, less its provenance)
+TARGET_COLUMNS = [c for c in targets_module.TARGET_COLUMNS if c != "source_field"]
 SECTOR_WEIGHT_COLUMNS = ["revision", "sector", "label_raw", "relevance_pct"]
 
 SCORE_TARGET_COLUMNS = [
