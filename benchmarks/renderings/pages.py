@@ -34,8 +34,7 @@ FURNITURE_PT = 45.0
 LOOKAHEAD_PAGES = 2
 # characters a piece is first looked for by: enough to tell two cells apart
 ANCHOR = 12
-# how many characters a piece may run into the next cell, and how many pages a cell spans
-OVERRUN = 12
+# how many pages one cell may span
 # the shortest start of a cell looked for at the foot of a page
 MIN_ANCHOR = 4
 MAX_PIECES = 4
@@ -141,9 +140,9 @@ def _pieces(
 ) -> Iterator[list[tuple[int, int]]]:
     """Yield, best first, the ways (lists of (position, length)) `wanted` can be printed:
     the first piece on the first of `pages` holding an unclaimed occurrence, each further
-    one on the page after the piece before it. The piece that agrees longest may run a
-    few characters into the next cell (its text happens to go on the same way), so
-    shorter ones follow."""
+    one on the page after the piece before it. The piece that agrees longest may run
+    into the next cell (whose text happens to go on the same way), so each shorter
+    length follows."""
     if depth > MAX_PIECES:
         return
     for number in pages:
@@ -160,7 +159,7 @@ def _pieces(
         if not best and not tails:
             continue
         for at, length in best + tails[:3]:
-            for size in range(length, max(length - OVERRUN, 0), -1):
+            for size in range(length, 0, -1):
                 if size == len(wanted):
                     yield [(at, size)]
                     continue
