@@ -110,18 +110,40 @@ def smoke_settings() -> list[RenderSettings]:
         "one_per_page": False,
     }
     return [
-        RenderSettings(producer="chromium", ruled=True, serif=False, font="Carlito",
-                       valign="top", **shared),
-        RenderSettings(producer="weasyprint", ruled=False, serif=True, font="Liberation Serif",
-                       valign="middle", **shared),
-        RenderSettings(producer="writer", ruled=True, serif=True, font="Caladea",
-                       valign="top", **shared),
-        RenderSettings(producer="calc", ruled=True, serif=False, font="Liberation Sans",
-                       valign="middle", **shared),
-        RenderSettings(producer="reportlab", ruled=False, serif=False, font="Carlito",
-                       valign="top", **shared),
-        RenderSettings(producer="ghostscript", ruled=True, serif=True, font="Liberation Serif",
-                       valign="top", source="writer", **shared),
+        RenderSettings(
+            producer="chromium", ruled=True, serif=False, font="Carlito", valign="top", **shared
+        ),
+        RenderSettings(
+            producer="weasyprint",
+            ruled=False,
+            serif=True,
+            font="Liberation Serif",
+            valign="middle",
+            **shared,
+        ),
+        RenderSettings(
+            producer="writer", ruled=True, serif=True, font="Caladea", valign="top", **shared
+        ),
+        RenderSettings(
+            producer="calc",
+            ruled=True,
+            serif=False,
+            font="Liberation Sans",
+            valign="middle",
+            **shared,
+        ),
+        RenderSettings(
+            producer="reportlab", ruled=False, serif=False, font="Carlito", valign="top", **shared
+        ),
+        RenderSettings(
+            producer="ghostscript",
+            ruled=True,
+            serif=True,
+            font="Liberation Serif",
+            valign="top",
+            source="writer",
+            **shared,
+        ),
     ]
 
 

@@ -12,7 +12,6 @@ from benchmarks.renderings.matrix import RenderSettings
 from benchmarks.renderings.plan import Block, Plan
 
 
-
 def plan_to_html(plan: Plan, settings: RenderSettings) -> str:
     """Given a plan and its settings, return the whole HTML document."""
     parts = ["<!doctype html>", '<html lang="it"><head><meta charset="utf-8">']
@@ -92,9 +91,7 @@ tr {{ break-inside: auto; }}
 """
 
 
-def block_to_html(
-    block: Block, settings: RenderSettings, widths: list[float], first: bool
-) -> str:
+def block_to_html(block: Block, settings: RenderSettings, widths: list[float], first: bool) -> str:
     """Given one sector block, return its heading (if any) and table."""
     classes = "block new-page" if settings.one_per_page and not first else "block"
     parts = [f'<div class="{classes}">']

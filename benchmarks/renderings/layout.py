@@ -5,9 +5,8 @@ not fit row heights themselves."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import subprocess
+from collections.abc import Sequence
 from functools import cache
 
 from reportlab.pdfbase import pdfmetrics

@@ -61,8 +61,7 @@ def _fold(text: str) -> str:
     # Ghostscript re-distilling a ligature mapped to two letters writes each letter's
     # byte as the high byte of a UTF-16 unit: "fi" becomes U+6600 U+6900
     text = "".join(
-        chr(ord(c) >> 8) if ord(c) & 0xFF == 0 and 0x21 <= ord(c) >> 8 < 0x7F else c
-        for c in text
+        chr(ord(c) >> 8) if ord(c) & 0xFF == 0 and 0x21 <= ord(c) >> 8 < 0x7F else c for c in text
     )
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
@@ -150,12 +149,16 @@ def _pieces(
         found = stream.candidates(wanted, number, full)
         best = sorted(found, key=lambda c: (-c[1], c[0]))[:3]
         # a cell whose part on this page is shorter than the anchor: the page's last text
-        tails = [
-            c
-            for size in range(full - 1, MIN_ANCHOR - 1, -1)
-            for c in stream.candidates(wanted, number, size)
-            if c[1] == size
-        ] if short else []
+        tails = (
+            [
+                c
+                for size in range(full - 1, MIN_ANCHOR - 1, -1)
+                for c in stream.candidates(wanted, number, size)
+                if c[1] == size
+            ]
+            if short
+            else []
+        )
         if not best and not tails:
             continue
         for at, length in best + tails[:3]:

@@ -160,51 +160,98 @@ def _styles(regular: str, bold: str, settings: RenderSettings) -> dict[str, Para
             "head", fontName=bold, fontSize=size, leading=leading, alignment=TA_CENTER
         ),
         "title": ParagraphStyle(
-            "title", fontName=bold, fontSize=size + 2, leading=(size + 2) * 1.25,
+            "title",
+            fontName=bold,
+            fontSize=size + 2,
+            leading=(size + 2) * 1.25,
             alignment=TA_CENTER,
         ),
         "sector": ParagraphStyle(
-            "sector", fontName=bold, fontSize=size + 1, leading=(size + 1) * 1.2,
-            spaceBefore=5 * mm, spaceAfter=1.5 * mm,
+            "sector",
+            fontName=bold,
+            fontSize=size + 1,
+            leading=(size + 1) * 1.2,
+            spaceBefore=5 * mm,
+            spaceAfter=1.5 * mm,
         ),
         "cover": ParagraphStyle(
-            "cover", fontName=regular, fontSize=14, leading=18, alignment=TA_CENTER,
+            "cover",
+            fontName=regular,
+            fontSize=14,
+            leading=18,
+            alignment=TA_CENTER,
             spaceAfter=4 * mm,
         ),
         "cover_town": ParagraphStyle(
-            "cover_town", fontName=bold, fontSize=20, leading=24, alignment=TA_CENTER,
+            "cover_town",
+            fontName=bold,
+            fontSize=20,
+            leading=24,
+            alignment=TA_CENTER,
             spaceAfter=4 * mm,
         ),
         "cover_title": ParagraphStyle(
-            "cover_title", fontName=bold, fontSize=24, leading=29, alignment=TA_CENTER,
-            spaceBefore=25 * mm, spaceAfter=4 * mm,
+            "cover_title",
+            fontName=bold,
+            fontSize=24,
+            leading=29,
+            alignment=TA_CENTER,
+            spaceBefore=25 * mm,
+            spaceAfter=4 * mm,
         ),
         "prose_heading": ParagraphStyle(
             "prose_heading", fontName=bold, fontSize=14, leading=17, spaceAfter=6 * mm
         ),
         # left-aligned: justification stretches space glyphs, and these runs have none
         "prose": ParagraphStyle(
-            "prose", fontName=regular, fontSize=11, leading=16.5, spaceAfter=4 * mm,
+            "prose",
+            fontName=regular,
+            fontSize=11,
+            leading=16.5,
+            spaceAfter=4 * mm,
             alignment=TA_LEFT,
         ),
-        "rel": ParagraphStyle("rel", fontName=regular, fontSize=size + 1, leading=(size + 1) * 1.3,
-                              spaceAfter=3 * mm),
+        "rel": ParagraphStyle(
+            "rel", fontName=regular, fontSize=size + 1, leading=(size + 1) * 1.3, spaceAfter=3 * mm
+        ),
         "rel_heading": ParagraphStyle(
-            "rel_heading", fontName=bold, fontSize=size + 3, leading=(size + 3) * 1.2,
-            spaceBefore=6 * mm, spaceAfter=3 * mm, keepWithNext=1,
+            "rel_heading",
+            fontName=bold,
+            fontSize=size + 3,
+            leading=(size + 3) * 1.2,
+            spaceBefore=6 * mm,
+            spaceAfter=3 * mm,
+            keepWithNext=1,
         ),
         "rel_caption": ParagraphStyle(
-            "rel_caption", fontName=bold, fontSize=size + 1, leading=(size + 1) * 1.3,
-            spaceBefore=4 * mm, spaceAfter=2 * mm, keepWithNext=1,
+            "rel_caption",
+            fontName=bold,
+            fontSize=size + 1,
+            leading=(size + 1) * 1.3,
+            spaceBefore=4 * mm,
+            spaceAfter=2 * mm,
+            keepWithNext=1,
         ),
-        "rel_cell": ParagraphStyle("rel_cell", fontName=regular, fontSize=size + 1,
-                                   leading=(size + 1) * 1.2),
-        "rel_pct": ParagraphStyle("rel_pct", fontName=regular, fontSize=size + 1,
-                                  leading=(size + 1) * 1.2, alignment=TA_RIGHT),
-        "rel_total": ParagraphStyle("rel_total", fontName=bold, fontSize=size + 1,
-                                    leading=(size + 1) * 1.2),
-        "rel_total_pct": ParagraphStyle("rel_total_pct", fontName=bold, fontSize=size + 1,
-                                        leading=(size + 1) * 1.2, alignment=TA_RIGHT),
+        "rel_cell": ParagraphStyle(
+            "rel_cell", fontName=regular, fontSize=size + 1, leading=(size + 1) * 1.2
+        ),
+        "rel_pct": ParagraphStyle(
+            "rel_pct",
+            fontName=regular,
+            fontSize=size + 1,
+            leading=(size + 1) * 1.2,
+            alignment=TA_RIGHT,
+        ),
+        "rel_total": ParagraphStyle(
+            "rel_total", fontName=bold, fontSize=size + 1, leading=(size + 1) * 1.2
+        ),
+        "rel_total_pct": ParagraphStyle(
+            "rel_total_pct",
+            fontName=bold,
+            fontSize=size + 1,
+            leading=(size + 1) * 1.2,
+            alignment=TA_RIGHT,
+        ),
     }
 
 
@@ -269,14 +316,20 @@ def _relevance(
     ]
     label, value = rel.total
     data.append(
-        [Paragraph(escape(label), styles["rel_total"]),
-         Paragraph(escape(value), styles["rel_total_pct"])]
+        [
+            Paragraph(escape(label), styles["rel_total"]),
+            Paragraph(escape(value), styles["rel_total_pct"]),
+        ]
     )
     commands: list[tuple[Any, ...]] = [("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
     if settings.ruled:
         commands.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
     flowables.append(
-        Table(data, colWidths=[usable * 0.42, usable * 0.18], hAlign="LEFT",
-              style=TableStyle(commands))
+        Table(
+            data,
+            colWidths=[usable * 0.42, usable * 0.18],
+            hAlign="LEFT",
+            style=TableStyle(commands),
+        )
     )
     return flowables

@@ -133,8 +133,12 @@ def reference_to_revision(base: dict[str, Any]) -> ConstructedRevision:
     for sector, pct in (("istruzione", "5%"), ("cultura", "5%")):
         entry = next(r for r in new["relevance"]["rows"] if r["sector"] == sector)
         weight_changes.append(
-            {"change": "modified", "sector": sector, "old_pct": _pct(entry["value"]),
-             "new_pct": _pct(pct)}
+            {
+                "change": "modified",
+                "sector": sector,
+                "old_pct": _pct(entry["value"]),
+                "new_pct": _pct(pct),
+            }
         )
         edits.append(Edit("relevance", 0, None, f"{entry['label']} {entry['value']} -> {pct}"))
         entry["value"] = pct
@@ -142,17 +146,24 @@ def reference_to_revision(base: dict[str, Any]) -> ConstructedRevision:
     # the revision label, in the title and in the description header
     new["document"].update(revision=REVISION, revision_label=REVISION_LABEL)
     for block in new["blocks"]:
-        block["header"] = [re.sub(r"(novembre|luglio) 2021", "dicembre 2021", h)
-                           for h in block["header"]]
+        block["header"] = [
+            re.sub(r"(novembre|luglio) 2021", "dicembre 2021", h) for h in block["header"]
+        ]
         for seq, objective in enumerate(block["objectives"], start=1):
             objective["seq"] = seq
     edits.append(Edit("revision", 0, None, f"({REVISION_LABEL})"))
 
     changes = transcriptions_to_changes(base, new)
     targets = [
-        {"change": "modified", "sector": "istruzione", "old_objective_id": "01.01",
-         "new_objective_id": "01.01", "field": "weight_pct", "old_value": "50",
-         "new_value": "70"}
+        {
+            "change": "modified",
+            "sector": "istruzione",
+            "old_objective_id": "01.01",
+            "new_objective_id": "01.01",
+            "field": "weight_pct",
+            "old_value": "50",
+            "new_value": "70",
+        }
     ]
     _strip_identities(new)
     return ConstructedRevision(new, edits, changes, weight_changes, targets)

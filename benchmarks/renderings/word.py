@@ -86,8 +86,7 @@ def plan_to_docx(plan: Plan, settings: RenderSettings, path: Path) -> None:
         run.font.size = Pt(settings.size + 2)
     usable = Emu(int((width - Mm(left) - Mm(right)) * 0.999))
     widths = [
-        Pt(w)
-        for w in blocks_to_column_widths(plan.blocks, settings.font, settings.size, usable.pt)
+        Pt(w) for w in blocks_to_column_widths(plan.blocks, settings.font, settings.size, usable.pt)
     ]
     for index, block in enumerate(plan.blocks):
         _add_block(document, block, settings, widths, first=index == 0)
@@ -235,8 +234,9 @@ def _fill_cell(
 ) -> None:
     cell.width = width
     cell.vertical_alignment = (
-        WD_CELL_VERTICAL_ALIGNMENT.TOP if settings.valign == "top" else
-        WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        WD_CELL_VERTICAL_ALIGNMENT.TOP
+        if settings.valign == "top"
+        else WD_CELL_VERTICAL_ALIGNMENT.CENTER
     )
     first = cell.paragraphs[0]
     for index, text in enumerate(paragraphs or [""]):
