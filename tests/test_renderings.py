@@ -16,10 +16,14 @@ from benchmarks.renderings.matrix import PRODUCERS
 from benchmarks.renderings_bench import evaluate_all
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
 @pytest.fixture(scope="module")
-def results(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], dict[str, Any]]:
-    """Render and evaluate the smoke set; return (producer, base|revised) → result."""
-    out: Path = tmp_path_factory.mktemp("renderings")
+def results() -> dict[tuple[str, str], dict[str, Any]]:
+    """Render (cached in build/, like the benchmark) and evaluate the smoke set; return
+    (producer, base|revised) → result."""
+    out = ROOT / "build" / "renderings-smoke"
     renderings = smoke_renderings()
     evaluated = evaluate_all(renderings, out)
     return {(r["producer"], "revised" if "diff_ok" in r else "base"): r for r in evaluated}
