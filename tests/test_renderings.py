@@ -15,7 +15,6 @@ from benchmarks.renderings.generate import smoke_renderings
 from benchmarks.renderings.matrix import PRODUCERS
 from benchmarks.renderings_bench import evaluate_all
 
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
