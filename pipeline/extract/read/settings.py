@@ -8,6 +8,9 @@ from pipeline.core.settings import Settings, setting
 
 DEFAULT_X_TOLERANCE = 3.0
 DEFAULT_Y_TOLERANCE = 3.0
+# × font size: a wider gap between two letters is a word space (spaces are 0.22–0.33 em
+# wide in text fonts, kerning and tracking stay under 0.1 em)
+DEFAULT_WORD_GAP = 0.15
 DEFAULT_MIN_RULING_LENGTH = 3.0
 DEFAULT_MIN_IMAGE_COVER = 0.8  # share of the page one picture covers on a scanned page
 DEFAULT_MIN_INVISIBLE_SHARE = 0.5  # share of invisible text that makes an OCR layer
@@ -23,6 +26,7 @@ class ReadSettings(Settings):
 
     x_tolerance: float = setting(DEFAULT_X_TOLERANCE, above=0)
     y_tolerance: float = setting(DEFAULT_Y_TOLERANCE, above=0)
+    word_gap: float = setting(DEFAULT_WORD_GAP, above=0, high=1)
     min_ruling_length: float = setting(DEFAULT_MIN_RULING_LENGTH, low=0)
     min_image_cover: float = setting(DEFAULT_MIN_IMAGE_COVER, above=0, high=1)
     min_invisible_share: float = setting(DEFAULT_MIN_INVISIBLE_SHARE, low=0, high=1)
