@@ -35,7 +35,12 @@ from pipeline.extract.grid.image import (
 )
 from pipeline.extract.grid.model import Table
 from pipeline.extract.grid.ruled import RuledSettings, page_to_ruled_tables
-from pipeline.extract.grid.text import TextSettings, page_to_text_tables
+from pipeline.extract.grid.text import (
+    TextSettings,
+    page_to_continued_table,
+    page_to_margin_keys,
+    page_to_text_tables,
+)
 from pipeline.extract.header import HeaderSettings
 from pipeline.extract.ocr.cells import CellOcrSettings, page_to_read_tables
 from pipeline.extract.ocr.page import page_to_ocr_page
@@ -221,7 +226,29 @@ def pdf_to_extraction(
                 return
             yield page
 
+    def tables_with_continuation(
+        page: Page,
+        tables: list[Table],
+        choice: GridChoice,
+        previous: Table | None,
+        running: set[tuple[str, int]],
+    ) -> tuple[list[Table], GridChoice]:
+        # a borderless table printed its header once: the page goes on with its rows
+        if previous is None or any(t.finder != "text" for t in tables):
+            return tables, choice
+        limit = min((t.top for t in tables), default=float("inf"))
+        with timings.stage("grid"):
+            continued = page_to_continued_table(
+                page, previous, limit, running, settings.text_grid, settings.header
+            )
+        if continued is None:
+            return tables, choice
+        reason = f"{choice.reason}; a borderless table goes on from page {page.number - 1}"
+        return [continued, *tables], GridChoice(page.number, "text", len(tables) + 1, reason)
+
     def pages_with_tables() -> Iterator[tuple[Page, list[Table]]]:
+        previous: Table | None = None  # the last table read, which a page may go on with
+        running: set[tuple[str, int]] = set()  # lines in the margins of pages read
         # a vector page's grid is found in this thread; scanned pages go to the workers
         done = map_ahead(
             read, timed_pages(), settings.ocr.workers, inline=lambda page: page.image is None
@@ -232,8 +259,12 @@ def pdf_to_extraction(
             if item is None:
                 return
             page, tables, choice = item
+            tables, choice = tables_with_continuation(page, tables, choice, previous, running)
             choices.append(choice)
             page_findings.extend(page_to_findings(page))
+            if tables:
+                previous = max(tables, key=lambda t: t.top)
+            running |= page_to_margin_keys(page)
             yield page, tables
 
     with timings.stage("rows"):
