@@ -102,7 +102,8 @@ def run_extract(pdf: Path, out: Path, engine: str, work: Path) -> dict[str, Any]
 
 
 def _none(value: Any) -> Any:
-    return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
+    """Given a cell of a frame, return None for any kind of missing value (None, NaN, NA)."""
+    return None if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)) else value
 
 
 def check_manifest(
@@ -340,7 +341,7 @@ def results_to_summary(results: list[dict[str, Any]]) -> str:
         and r["pages_ok"] == 1
         and r["ids_ok"] == 1
         and r["document_ok"]
-        and r["readers_agree"]
+        and r.get("readers_agree", True)
         and r.get("diff_ok", True)
     ]
     diffs = [r for r in results if "diff_ok" in r]
