@@ -51,8 +51,9 @@ class Line:
         return max(w.bottom - w.top for w in self.words)
 
 
-def words_to_lines(words: list[Word] | tuple[Word, ...], tolerance: float = DEFAULT_LINE_TOLERANCE
-                   ) -> list[list[Word]]:
+def words_to_lines(
+    words: list[Word] | tuple[Word, ...], tolerance: float = DEFAULT_LINE_TOLERANCE
+) -> list[list[Word]]:
     """Given the words of one cell, return them grouped into visual lines (top to bottom,
     each left to right): a word joins a line when its vertical middle lies within
     `tolerance` × word height of the line's middle."""
@@ -93,8 +94,11 @@ def is_item_end(line: Line, next_line: Line) -> bool:
     """Given two consecutive lines of a cell, return True when the first closes an item
     whatever the line width says: it ends with a weight ("(Peso 50%)", "(60%)"), or one
     of the two lines is a date alone (dates of separate items)."""
-    return bool(_WEIGHT_END.search(line.text) or _LONE_DATE.match(line.text)
-                or _LONE_DATE.match(next_line.text))
+    return bool(
+        _WEIGHT_END.search(line.text)
+        or _LONE_DATE.match(line.text)
+        or _LONE_DATE.match(next_line.text)
+    )
 
 
 def join_wrapped(text: str, line: Line, next_text: str) -> str:
@@ -129,8 +133,14 @@ def line_to_summary(line: Line) -> Line:
         return line
     inner = words[1:-1]
     tallest = max(inner, key=lambda w: w.bottom - w.top)
-    middle = Word(" ".join(w.text for w in inner), inner[0].x0, tallest.top, inner[-1].x1,
-                  tallest.bottom, inner[-1].space_after)
+    middle = Word(
+        " ".join(w.text for w in inner),
+        inner[0].x0,
+        tallest.top,
+        inner[-1].x1,
+        tallest.bottom,
+        inner[-1].space_after,
+    )
     return Line((words[0], middle, words[-1]), line.right_limit)
 
 

@@ -49,9 +49,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         description="Turn municipal performance plans (PDF) into validated Parquet.",
     )
     parser.add_argument("--version", action="version", version=f"piano {__version__}")
-    parser.add_argument(
-        "--debug", action="store_true", help="show the full traceback on errors"
-    )
+    parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules = [m for m in COMMAND_MODULES if command_name(m) == command] or COMMAND_MODULES
     for name in modules:

@@ -99,8 +99,9 @@ def values_equal(spec: FieldSpec, a: Value, b: Value) -> bool:
     return a == b
 
 
-def correction_to_row(tables: dict[str, pd.DataFrame], correction: Correction
-                      ) -> tuple[int | None, str]:
+def correction_to_row(
+    tables: dict[str, pd.DataFrame], correction: Correction
+) -> tuple[int | None, str]:
     """Given the tables and an entry, return the row index of the corrected cell in its
     table, or None and why the entry's objective (or target) cannot be found."""
     objectives = tables["objectives"]
@@ -109,13 +110,16 @@ def correction_to_row(tables: dict[str, pd.DataFrame], correction: Correction
     if len(found) == 0:
         return None, f"objective {oid} does not exist"
     row = objectives.loc[found[0]]
-    number, subject = value_to_text(cell_to_value(row["number"])), value_to_text(
-        cell_to_value(row["subject"]))
-    if squash(correction.number) != squash(number) or squash(correction.subject) != squash(
-            subject):
-        return None, (f"objective {oid} now reads n. {number!r} {squash(subject)[:60]!r}, "
-                      f"not n. {correction.number!r} {squash(correction.subject)[:60]!r}: "
-                      "the rows moved; find the objective and update the entry")
+    number, subject = (
+        value_to_text(cell_to_value(row["number"])),
+        value_to_text(cell_to_value(row["subject"])),
+    )
+    if squash(correction.number) != squash(number) or squash(correction.subject) != squash(subject):
+        return None, (
+            f"objective {oid} now reads n. {number!r} {squash(subject)[:60]!r}, "
+            f"not n. {correction.number!r} {squash(correction.subject)[:60]!r}: "
+            "the rows moved; find the objective and update the entry"
+        )
     if correction.spec.table == "objectives":
         return int(found[0]), ""
     targets = tables["targets"]
@@ -125,13 +129,14 @@ def correction_to_row(tables: dict[str, pd.DataFrame], correction: Correction
         return None, f"objective {oid} has no target {seq}"
     text = value_to_text(cell_to_value(targets.loc[hits[0], "text"]))
     if squash(text) != squash(correction.target_text):
-        return None, (f"target {seq} of {oid} now reads {squash(text)[:60]!r}, not "
-                      f"{squash(correction.target_text)[:60]!r}: update the entry")
+        return None, (
+            f"target {seq} of {oid} now reads {squash(text)[:60]!r}, not "
+            f"{squash(correction.target_text)[:60]!r}: update the entry"
+        )
     return int(hits[0]), ""
 
 
-def correction_to_check(tables: dict[str, pd.DataFrame], correction: Correction
-                        ) -> CorrectionCheck:
+def correction_to_check(tables: dict[str, pd.DataFrame], correction: Correction) -> CorrectionCheck:
     """Given the (uncorrected) tables and an entry, return whether it applies."""
     row, why = correction_to_row(tables, correction)
     if row is None:
@@ -139,20 +144,29 @@ def correction_to_check(tables: dict[str, pd.DataFrame], correction: Correction
     spec = correction.spec
     current = cell_to_value(tables[spec.table].at[row, correction.field])
     if values_equal(spec, current, correction.old):
-        return CorrectionCheck(correction, "applied", current,
-                               f"{show(correction.old)} → {show(correction.new)}")
+        return CorrectionCheck(
+            correction, "applied", current, f"{show(correction.old)} → {show(correction.new)}"
+        )
     if values_equal(spec, current, correction.new):
-        return CorrectionCheck(correction, "already_equal", current,
-                               f"the pipeline already gives {show(correction.new)}; "
-                               "delete the entry")
+        return CorrectionCheck(
+            correction,
+            "already_equal",
+            current,
+            f"the pipeline already gives {show(correction.new)}; delete the entry",
+        )
     hint = ""
     if spec.kind == "text" and squash(value_to_text(current)) == squash(
-            value_to_text(correction.old)):
+        value_to_text(correction.old)
+    ):
         hint = " (they differ only in spaces or line breaks)"
-    return CorrectionCheck(correction, "stale", current,
-                           f"the entry replaces {show(correction.old)} but the pipeline now "
-                           f"gives {show(current)}{hint}; check the page and update or "
-                           "delete the entry")
+    return CorrectionCheck(
+        correction,
+        "stale",
+        current,
+        f"the entry replaces {show(correction.old)} but the pipeline now "
+        f"gives {show(current)}{hint}; check the page and update or "
+        "delete the entry",
+    )
 
 
 def show(value: Value) -> str:
@@ -163,16 +177,26 @@ def show(value: Value) -> str:
     return repr(text) if isinstance(value, str) else text
 
 
-def corrections_to_checks(tables: dict[str, pd.DataFrame], corrections: Iterable[Correction]
-                          ) -> list[CorrectionCheck]:
+def corrections_to_checks(
+    tables: dict[str, pd.DataFrame], corrections: Iterable[Correction]
+) -> list[CorrectionCheck]:
     """Given the (uncorrected) tables and entries, return every entry's check, in order."""
     return [correction_to_check(tables, c) for c in corrections]
 
 
-def tables_to_new_correction(tables: dict[str, pd.DataFrame], objective_id: str, field: str,
-                             new: Value, *, target_seq: int | None, reason: str, by: str,
-                             date: dt.date, file: str, source: str | None = None
-                             ) -> Correction:
+def tables_to_new_correction(
+    tables: dict[str, pd.DataFrame],
+    objective_id: str,
+    field: str,
+    new: Value,
+    *,
+    target_seq: int | None,
+    reason: str,
+    by: str,
+    date: dt.date,
+    file: str,
+    source: str | None = None,
+) -> Correction:
     """Given the (uncorrected) tables and what an analyst wants corrected, return the
     entry that does it: `old` is the value the column holds now, `number`, `subject`
     (and `target_text`) how the objective reads now. Raises `CorrectionError` when the
@@ -180,9 +204,12 @@ def tables_to_new_correction(tables: dict[str, pd.DataFrame], objective_id: str,
     or missing for a target's, or the column already holds `new`."""
     spec = CORRECTABLE_FIELDS[field]
     if (spec.table == "targets") != (target_seq is not None):
-        raise CorrectionError("a target's field (text, weight_pct, operator, value, unit) "
-                              "needs target_seq, and only a target's field takes one",
-                              row=objective_id, field=field)
+        raise CorrectionError(
+            "a target's field (text, weight_pct, operator, value, unit) "
+            "needs target_seq, and only a target's field takes one",
+            row=objective_id,
+            field=field,
+        )
     objectives = tables["objectives"]
     rows = objectives.index[objectives["objective_id"] == objective_id]
     if len(rows) == 0:
@@ -190,37 +217,65 @@ def tables_to_new_correction(tables: dict[str, pd.DataFrame], objective_id: str,
     row, target_text = int(rows[0]), None
     if target_seq is not None:
         targets = tables["targets"]
-        hits = targets.index[(targets["objective_id"] == objective_id)
-                             & (targets["target_seq"] == target_seq)]
+        hits = targets.index[
+            (targets["objective_id"] == objective_id) & (targets["target_seq"] == target_seq)
+        ]
         if len(hits) == 0:
-            raise CorrectionError(f"objective {objective_id} has no target {target_seq}",
-                                  row=objective_id, field=field)
-        row, target_text = int(hits[0]), value_to_text(cell_to_value(targets.at[hits[0],
-                                                                              "text"]))
+            raise CorrectionError(
+                f"objective {objective_id} has no target {target_seq}",
+                row=objective_id,
+                field=field,
+            )
+        row, target_text = int(hits[0]), value_to_text(cell_to_value(targets.at[hits[0], "text"]))
     old = cell_to_value(tables[spec.table].at[row, field])
     if values_equal(spec, old, new):
-        raise CorrectionError(f"the pipeline already gives {show(new)}: nothing to correct",
-                              row=objective_id, field=field)
+        raise CorrectionError(
+            f"the pipeline already gives {show(new)}: nothing to correct",
+            row=objective_id,
+            field=field,
+        )
     return Correction(
-        file=file, line=0, objective_id=objective_id,
+        file=file,
+        line=0,
+        objective_id=objective_id,
         number=value_to_text(cell_to_value(objectives.at[rows[0], "number"])),
         subject=value_to_text(cell_to_value(objectives.at[rows[0], "subject"])) or "",
-        field=field, old=old, new=new, reason=reason.strip(), by=by.strip(), date=date,
-        target_seq=target_seq, target_text=target_text, source=source)
+        field=field,
+        old=old,
+        new=new,
+        reason=reason.strip(),
+        by=by.strip(),
+        date=date,
+        target_seq=target_seq,
+        target_text=target_text,
+        source=source,
+    )
 
 
 def check_to_error(check: CorrectionCheck, others: int = 0) -> CorrectionError:
     """Given a check that does not apply, return the error that stops the run, naming
     the entry's file, line, objective and field (and how many more do not apply)."""
     c = check.correction
-    more = (f" ({others} more entr{'y' if others == 1 else 'ies'} not applicable; "
-            "see `piano corrections check`)") if others else ""
-    return CorrectionError(f"correction not applicable ({check.state}): {check.detail}{more}",
-                           file=c.file, line=c.line, row=c.objective_id, field=c.field_label)
+    more = (
+        (
+            f" ({others} more entr{'y' if others == 1 else 'ies'} not applicable; "
+            "see `piano corrections check`)"
+        )
+        if others
+        else ""
+    )
+    return CorrectionError(
+        f"correction not applicable ({check.state}): {check.detail}{more}",
+        file=c.file,
+        line=c.line,
+        row=c.objective_id,
+        field=c.field_label,
+    )
 
 
-def apply_corrections(tables: dict[str, pd.DataFrame], corrections: list[Correction]
-                      ) -> dict[str, pd.DataFrame]:
+def apply_corrections(
+    tables: dict[str, pd.DataFrame], corrections: list[Correction]
+) -> dict[str, pd.DataFrame]:
     """Given the normalised tables (objectives, targets, quality, ...) and the entries
     for this plan, return the tables with every entry applied, `corrected_fields` on
     objectives and targets and one `manual_correction` row per entry in quality.
@@ -242,18 +297,18 @@ def apply_corrections(tables: dict[str, pd.DataFrame], corrections: list[Correct
         row, _ = correction_to_row(tables, correction)
         assert row is not None  # checked above
         frame = result[correction.spec.table]
-        frame[correction.field] = series_with_value(frame[correction.field], row,
-                                                    correction.new)
+        frame[correction.field] = series_with_value(frame[correction.field], row, correction.new)
         rows.append(row)
     result["objectives"] = objectives_with_corrected_fields(result["objectives"], corrections)
     result["targets"] = targets_with_corrected_fields(result["targets"], corrections, rows)
     result["objectives"] = objectives_with_derived_columns(
-        result["objectives"], result["targets"],
-        [(c.objective_id, c.field) for c in corrections])
+        result["objectives"], result["targets"], [(c.objective_id, c.field) for c in corrections]
+    )
     revision = str(tables["objectives"]["revision"].iloc[0])
     findings = corrections_to_findings(tables["objectives"], corrections)
-    result["quality"] = pd.concat([tables["quality"], findings_to_frame(findings, revision)],
-                                  ignore_index=True)
+    result["quality"] = pd.concat(
+        [tables["quality"], findings_to_frame(findings, revision)], ignore_index=True
+    )
     return result
 
 
@@ -265,8 +320,9 @@ def series_with_value(series: pd.Series, row: int, value: Value) -> pd.Series:
     return values.astype(series.dtype)
 
 
-def objectives_with_corrected_fields(objectives: pd.DataFrame,
-                                     corrections: list[Correction]) -> pd.DataFrame:
+def objectives_with_corrected_fields(
+    objectives: pd.DataFrame, corrections: list[Correction]
+) -> pd.DataFrame:
     """Given objectives and the applied entries, return objectives with
     `corrected_fields`: the corrected fields of each objective and of its targets
     (`targets[N].field`), comma-joined in file order; "" when none."""
@@ -276,12 +332,14 @@ def objectives_with_corrected_fields(objectives: pd.DataFrame,
     result = objectives.copy()
     result[CORRECTED_FIELDS] = pd.array(
         [",".join(labels.get(oid, [])) for oid in objectives["objective_id"]],
-        dtype=objectives["objective_id"].dtype)
+        dtype=objectives["objective_id"].dtype,
+    )
     return result
 
 
-def targets_with_corrected_fields(targets: pd.DataFrame, corrections: list[Correction],
-                                  rows: list[int]) -> pd.DataFrame:
+def targets_with_corrected_fields(
+    targets: pd.DataFrame, corrections: list[Correction], rows: list[int]
+) -> pd.DataFrame:
     """Given targets, the applied entries and each entry's row, return targets with
     `corrected_fields`: each target's corrected fields comma-joined; "" when none."""
     labels: dict[int, list[str]] = {}
@@ -291,12 +349,14 @@ def targets_with_corrected_fields(targets: pd.DataFrame, corrections: list[Corre
     result = targets.copy()
     result[CORRECTED_FIELDS] = pd.array(
         [",".join(labels.get(int(i), [])) for i in targets.index],
-        dtype=targets["objective_id"].dtype)
+        dtype=targets["objective_id"].dtype,
+    )
     return result
 
 
-def objectives_with_derived_columns(objectives: pd.DataFrame, targets: pd.DataFrame,
-                                    changed: Iterable[tuple[str, str]]) -> pd.DataFrame:
+def objectives_with_derived_columns(
+    objectives: pd.DataFrame, targets: pd.DataFrame, changed: Iterable[tuple[str, str]]
+) -> pd.DataFrame:
     """Given objectives, their targets and the (objective_id, field) pairs whose value
     changed, return objectives whose weight_total (after a weight changed) and
     dup_programme_name (after a DUP code changed) agree with the values they hold."""
@@ -306,20 +366,22 @@ def objectives_with_derived_columns(objectives: pd.DataFrame, targets: pd.DataFr
         result = objectives_with_target_totals(result, targets)
     dup_ids = {oid for oid, field in changed if field in ("dup_mission", "dup_programme")}
     if dup_ids and "dup_programme_name" in result:
-        names = bundled_missioni_programmi().set_index(["mission", "programme"])[
-            "programme_name"]
+        names = bundled_missioni_programmi().set_index(["mission", "programme"])["programme_name"]
         result = result.copy()
         column = result["dup_programme_name"].copy()
         for i in result.index[result["objective_id"].isin(dup_ids)]:
-            key = (cell_to_value(result.at[i, "dup_mission"]),
-                   cell_to_value(result.at[i, "dup_programme"]))
+            key = (
+                cell_to_value(result.at[i, "dup_mission"]),
+                cell_to_value(result.at[i, "dup_programme"]),
+            )
             column = series_with_value(column, int(i), names.get(key))
         result["dup_programme_name"] = column
     return result
 
 
-def corrections_to_findings(objectives: pd.DataFrame, corrections: list[Correction]
-                            ) -> list[Finding]:
+def corrections_to_findings(
+    objectives: pd.DataFrame, corrections: list[Correction]
+) -> list[Finding]:
     """Given the objectives (for their first page) and the applied entries, return one
     `manual_correction` info finding per entry: replaced and new value, reason, who,
     when and where the entry is."""
@@ -327,11 +389,22 @@ def corrections_to_findings(objectives: pd.DataFrame, corrections: list[Correcti
     findings = []
     for c in corrections:
         page = pages.get(c.objective_id)
-        message = (f"hand correction by {c.by} on {c.date.isoformat()} ({c.file} line "
-                   f"{c.line}): {c.reason}")
-        findings.append(Finding(c.field_label, RULE, "info", value_to_text(c.old),
-                                value_to_text(c.new), message, c.objective_id,
-                                None if page is None else int(page)))
+        message = (
+            f"hand correction by {c.by} on {c.date.isoformat()} ({c.file} line "
+            f"{c.line}): {c.reason}"
+        )
+        findings.append(
+            Finding(
+                c.field_label,
+                RULE,
+                "info",
+                value_to_text(c.old),
+                value_to_text(c.new),
+                message,
+                c.objective_id,
+                None if page is None else int(page),
+            )
+        )
     return findings
 
 
@@ -339,7 +412,7 @@ def field_label_to_address(label: str) -> tuple[str, int | None]:
     """Given a corrected field's label (`deadline`, `targets[2].weight_pct`), return the
     field and the target_seq (None for an objective's field)."""
     if label.startswith("targets[") and "]." in label:
-        seq, field = label[len("targets["):].split("].", 1)
+        seq, field = label[len("targets[") :].split("].", 1)
         return field, int(seq)
     return label, None
 
@@ -368,14 +441,19 @@ def tables_without_corrections(tables: dict[str, pd.DataFrame]) -> dict[str, pd.
         changed.append((str(record["objective_id"]), field))
     for name in ("objectives", "targets"):
         result[name] = result[name].drop(columns=[CORRECTED_FIELDS], errors="ignore")
-    result["objectives"] = objectives_with_derived_columns(result["objectives"],
-                                                           result["targets"], changed)
+    result["objectives"] = objectives_with_derived_columns(
+        result["objectives"], result["targets"], changed
+    )
     result["quality"] = quality[~mask].reset_index(drop=True)
     return result
 
 
-def document_with_corrections(document: dict[str, Any], tables: dict[str, pd.DataFrame],
-                              file: str, corrections: list[Correction]) -> dict[str, Any]:
+def document_with_corrections(
+    document: dict[str, Any],
+    tables: dict[str, pd.DataFrame],
+    file: str,
+    corrections: list[Correction],
+) -> dict[str, Any]:
     """Given document.json's content, the corrected tables, the corrections file and the
     applied entries, return document.json with its findings counts brought up to date
     and `corrections`: the file and how many entries were applied."""
@@ -383,6 +461,10 @@ def document_with_corrections(document: dict[str, Any], tables: dict[str, pd.Dat
     counts = dict(document.get("counts", {}))
     counts["findings"] = int(len(quality))
     counts["findings_by_severity"] = {
-        s: int((quality["severity"] == s).sum()) for s in ("info", "warning", "error")}
-    return {**document, "counts": counts,
-            "corrections": {"file": file, "applied": len(corrections)}}
+        s: int((quality["severity"] == s).sum()) for s in ("info", "warning", "error")
+    }
+    return {
+        **document,
+        "counts": counts,
+        "corrections": {"file": file, "applied": len(corrections)},
+    }

@@ -82,13 +82,24 @@ CORRECTABLE_FIELDS: dict[str, FieldSpec] = {
     "unit": FieldSpec("targets", "text", nullable=True),
 }
 
-REQUIRED_KEYS = ("objective_id", "number", "subject", "field", "old", "new", "reason", "by",
-                 "date")
+REQUIRED_KEYS = ("objective_id", "number", "subject", "field", "old", "new", "reason", "by", "date")
 TARGET_KEYS = ("target_seq", "target_text")
 OPTIONAL_KEYS = ("source",)
 # the order `correction_to_yaml_text` writes an entry's keys in
-KEY_ORDER = ("objective_id", "number", "subject", "target_seq", "target_text", "source",
-             "field", "old", "new", "reason", "by", "date")
+KEY_ORDER = (
+    "objective_id",
+    "number",
+    "subject",
+    "target_seq",
+    "target_text",
+    "source",
+    "field",
+    "old",
+    "new",
+    "reason",
+    "by",
+    "date",
+)
 
 
 @dataclass(frozen=True)
@@ -194,8 +205,7 @@ def value_type_problem(spec: FieldSpec, value: Any) -> str | None:
         return "must be a whole number"
     if spec.kind == "float" and (isinstance(value, bool) or not isinstance(value, int | float)):
         return "must be a number"
-    if spec.kind == "date" and (isinstance(value, dt.datetime)
-                                or not isinstance(value, dt.date)):
+    if spec.kind == "date" and (isinstance(value, dt.datetime) or not isinstance(value, dt.date)):
         return "must be a date written YYYY-MM-DD, unquoted"
     return None
 
@@ -236,14 +246,18 @@ def yaml_text_to_corrections(text: str, file: str) -> list[Correction]:
     if document is None:
         return []
     if not isinstance(document, CommentedSeq):
-        raise CorrectionError("a corrections file holds a list of entries (`- objective_id:"
-                              " ...`)", file=file, line=1)
+        raise CorrectionError(
+            "a corrections file holds a list of entries (`- objective_id: ...`)", file=file, line=1
+        )
     corrections = []
     for index, item in enumerate(document):
         line = document.lc.item(index)[0] + 1
         if not isinstance(item, CommentedMap):
-            raise CorrectionError("an entry is a mapping of keys (objective_id, field, old, "
-                                  "new, ...)", file=file, line=line)
+            raise CorrectionError(
+                "an entry is a mapping of keys (objective_id, field, old, new, ...)",
+                file=file,
+                line=line,
+            )
         corrections.append(mapping_to_correction(item, file, line))
     check_no_duplicates(corrections)
     return corrections
@@ -265,12 +279,18 @@ def yaml_error_to_correction_error(error: YAMLError, file: str) -> CorrectionErr
 def mapping_to_correction(item: CommentedMap, file: str, line: int) -> Correction:
     """Given one entry as ruamel loaded it and its line, return the Correction; raise
     `CorrectionError` at the line of the offending key."""
+
     def key_line(key: str) -> int:
         return int(item.lc.key(key)[0]) + 1 if key in item else line
 
     def fail(message: str, key: str, value: Any = None) -> CorrectionError:
-        return CorrectionError(message, file=file, line=key_line(key), field=key,
-                               value=None if value is None else str(value))
+        return CorrectionError(
+            message,
+            file=file,
+            line=key_line(key),
+            field=key,
+            value=None if value is None else str(value),
+        )
 
     known = (*REQUIRED_KEYS, *TARGET_KEYS, *OPTIONAL_KEYS)
     for key in item:
@@ -279,8 +299,9 @@ def mapping_to_correction(item: CommentedMap, file: str, line: int) -> Correctio
     values = {k: yaml_value_to_value(v) for k, v in item.items()}
     field = values.get("field")
     if not isinstance(field, str) or field not in CORRECTABLE_FIELDS:
-        raise fail(f"unknown field; correctable fields: {sorted(CORRECTABLE_FIELDS)}",
-                   "field", field)
+        raise fail(
+            f"unknown field; correctable fields: {sorted(CORRECTABLE_FIELDS)}", "field", field
+        )
     spec = CORRECTABLE_FIELDS[field]
     required = [*REQUIRED_KEYS, *(TARGET_KEYS if spec.table == "targets" else ())]
     missing = [k for k in required if k not in item]
@@ -289,27 +310,37 @@ def mapping_to_correction(item: CommentedMap, file: str, line: int) -> Correctio
     if spec.table == "objectives":
         for key in TARGET_KEYS:
             if key in item:
-                raise fail(f"{field!r} is an objective's field; {key} is for target fields",
-                           key)
-    text_keys = {"subject": False, "number": True, "reason": False, "by": False,
-                 "target_text": False, "source": True}
+                raise fail(f"{field!r} is an objective's field; {key} is for target fields", key)
+    text_keys = {
+        "subject": False,
+        "number": True,
+        "reason": False,
+        "by": False,
+        "target_text": False,
+        "source": True,
+    }
     for key, nullable in text_keys.items():
-        if key in values and (values[key] is None and not nullable
-                              or values[key] is not None and not isinstance(values[key], str)):
-            raise fail(f"{key} must be text" + ("" if not nullable else " or null"), key,
-                       values[key])
+        if key in values and (
+            values[key] is None
+            and not nullable
+            or values[key] is not None
+            and not isinstance(values[key], str)
+        ):
+            raise fail(
+                f"{key} must be text" + ("" if not nullable else " or null"), key, values[key]
+            )
     for key in ("reason", "by"):
         if not values[key].strip():
             raise fail(f"{key} may not be empty", key)
     objective_id = values["objective_id"]
     if not isinstance(objective_id, str) or not re.match(OBJECTIVE_ID_PATTERN, objective_id):
-        raise fail("objective_id must be quoted text like '06.10'", "objective_id",
-                   objective_id)
-    if "target_seq" in values and (isinstance(values["target_seq"], bool)
-                                   or not isinstance(values["target_seq"], int)
-                                   or values["target_seq"] < 1):
-        raise fail("target_seq must be a whole number from 1", "target_seq",
-                   values["target_seq"])
+        raise fail("objective_id must be quoted text like '06.10'", "objective_id", objective_id)
+    if "target_seq" in values and (
+        isinstance(values["target_seq"], bool)
+        or not isinstance(values["target_seq"], int)
+        or values["target_seq"] < 1
+    ):
+        raise fail("target_seq must be a whole number from 1", "target_seq", values["target_seq"])
     if isinstance(values["date"], dt.datetime) or not isinstance(values["date"], dt.date):
         raise fail("date must be a date written YYYY-MM-DD, unquoted", "date", values["date"])
     for key in ("old", "new"):
@@ -322,10 +353,19 @@ def mapping_to_correction(item: CommentedMap, file: str, line: int) -> Correctio
     if old == new:
         raise fail("new equals old: nothing to correct", "new", new)
     return Correction(
-        file=file, line=line, objective_id=objective_id, number=values["number"],
-        subject=values["subject"], field=field, old=old, new=new,
-        reason=values["reason"].strip(), by=values["by"].strip(), date=values["date"],
-        target_seq=values.get("target_seq"), target_text=values.get("target_text"),
+        file=file,
+        line=line,
+        objective_id=objective_id,
+        number=values["number"],
+        subject=values["subject"],
+        field=field,
+        old=old,
+        new=new,
+        reason=values["reason"].strip(),
+        by=values["by"].strip(),
+        date=values["date"],
+        target_seq=values.get("target_seq"),
+        target_text=values.get("target_text"),
         source=values.get("source"),
     )
 
@@ -340,8 +380,11 @@ def check_no_duplicates(corrections: Iterable[Correction]) -> None:
             raise CorrectionError(
                 f"a second entry for {correction.objective_id} {correction.field_label} "
                 f"(the first is at line {first.line}); merge them into one",
-                file=correction.file, line=correction.line, row=correction.objective_id,
-                field=correction.field)
+                file=correction.file,
+                line=correction.line,
+                row=correction.objective_id,
+                field=correction.field,
+            )
 
 
 def correction_to_mapping(correction: Correction) -> CommentedMap:
@@ -371,8 +414,12 @@ def correction_to_yaml_text(correction: Correction) -> str:
         read = yaml_text_to_corrections(text, correction.file)
         if len(read) == 1 and same_values(read[0], correction):
             return text
-    raise CorrectionError("the entry does not read back as written", file=correction.file,
-                          row=correction.objective_id, field=correction.field)
+    raise CorrectionError(
+        "the entry does not read back as written",
+        file=correction.file,
+        row=correction.objective_id,
+        field=correction.field,
+    )
 
 
 def same_values(a: Correction, b: Correction) -> bool:

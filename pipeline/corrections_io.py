@@ -46,8 +46,9 @@ def read_corrections_file(path: Path) -> list[Correction]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise CorrectionError(f"cannot read the corrections file: {error}",
-                              file=str(path)) from error
+        raise CorrectionError(
+            f"cannot read the corrections file: {error}", file=str(path)
+        ) from error
     return yaml_text_to_corrections(text, str(path))
 
 
@@ -60,14 +61,17 @@ def corrections_dir_to_files(folder: Path) -> dict[str, Path]:
             continue
         revision = file_name_to_revision(path.name)
         if revision is None:
-            raise CorrectionError("a corrections file is named after its plan revision, "
-                                  "e.g. 2021-11.yaml", file=str(path))
+            raise CorrectionError(
+                "a corrections file is named after its plan revision, e.g. 2021-11.yaml",
+                file=str(path),
+            )
         files[revision] = path
     return files
 
 
-def revision_to_corrections(folder: Path | None, revision: str
-                            ) -> tuple[Path | None, list[Correction]]:
+def revision_to_corrections(
+    folder: Path | None, revision: str
+) -> tuple[Path | None, list[Correction]]:
     """Given a corrections folder (or None) and a revision, return its file and entries;
     (None, []) when the revision has no file."""
     if folder is None:
@@ -78,8 +82,9 @@ def revision_to_corrections(folder: Path | None, revision: str
     return path, read_corrections_file(path)
 
 
-def correct_tables(tables: dict[str, pd.DataFrame], document: dict[str, Any],
-                   folder: Path | None) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+def correct_tables(
+    tables: dict[str, pd.DataFrame], document: dict[str, Any], folder: Path | None
+) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     """Given the normalised tables, document.json's content and the corrections folder,
     return both with the revision's corrections for this source applied; unchanged when
     the revision has no corrections file."""
@@ -106,8 +111,7 @@ def root_to_plan_folders(root: Path) -> list[PlanFolder]:
     (final outputs: `extracted/<plan>`), return each plan's folder holding the tables
     before correction, or after it when that is all there is."""
     if not root.is_dir():
-        raise InputError("no such folder; run `dvc repro` or `piano extract` first",
-                         file=str(root))
+        raise InputError("no such folder; run `dvc repro` or `piano extract` first", file=str(root))
     plans = []
     for path in sorted(p for p in root.iterdir() if p.is_dir()):
         if (path / "normalise" / "document.json").exists():
@@ -122,12 +126,12 @@ def name_to_plan_folder(root: Path, name: str) -> PlanFolder:
     for plan in root_to_plan_folders(root):
         if plan.name == name:
             return plan
-    raise InputError(f"no plan {name!r} under {root}; run `dvc repro` or `piano extract` "
-                     "first", file=str(root))
+    raise InputError(
+        f"no plan {name!r} under {root}; run `dvc repro` or `piano extract` first", file=str(root)
+    )
 
 
-def plan_to_uncorrected_tables(plan: PlanFolder
-                               ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+def plan_to_uncorrected_tables(plan: PlanFolder) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     """Given a plan folder, return its tables as the correction stage reads them (the
     corrections recorded in its quality table undone) and its document.json."""
     tables, document = folder_to_tables(plan.path, ("objectives", "targets", "quality"))
@@ -138,15 +142,19 @@ def append_correction(path: Path, correction: Correction) -> Correction:
     """Given a corrections file (existing or not) and an entry, append the entry to the
     file, leaving its text, comments included, as it was; return the entry as read back
     from the file (with its line). Nothing is written if the result does not read back."""
-    header = (f"# Hand corrections of plan revision {path.stem}; the format is in "
-              "README.md beside this file.\n")
+    header = (
+        f"# Hand corrections of plan revision {path.stem}; the format is in "
+        "README.md beside this file.\n"
+    )
     before = path.read_text(encoding="utf-8") if path.exists() else header
     if before and not before.endswith("\n"):
         before += "\n"
     text = before + ("\n" if before.strip() else "") + correction_to_yaml_text(correction)
     entries = yaml_text_to_corrections(text, str(path))
     if not entries or entries[-1].key != correction.key:
-        raise CorrectionError("the file does not end in a list of entries; the entry cannot "
-                              "be appended", file=str(path))
+        raise CorrectionError(
+            "the file does not end in a list of entries; the entry cannot be appended",
+            file=str(path),
+        )
     write_folder(path.parent, {path.name: text_writer(text)})
     return entries[-1]

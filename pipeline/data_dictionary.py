@@ -120,13 +120,15 @@ def model_to_data_dictionary(model: type[pa.DataFrameModel]) -> pd.DataFrame:
         checks = [check_to_text(c) for c in column.checks]
         if column.unique:
             checks.insert(0, "unique")
-        rows.append({
-            "column": name,
-            "type": dtype_to_type_name(column.dtype),
-            "nullable": bool(column.nullable),
-            "checks": "; ".join(checks),
-            "description": column.description or "",
-        })
+        rows.append(
+            {
+                "column": name,
+                "type": dtype_to_type_name(column.dtype),
+                "nullable": bool(column.nullable),
+                "checks": "; ".join(checks),
+                "description": column.description or "",
+            }
+        )
     return pd.DataFrame(rows, columns=["column", "type", "nullable", "checks", "description"])
 
 
@@ -154,12 +156,20 @@ def model_to_markdown(file_name: str, model: type[pa.DataFrameModel]) -> str:
     doc = inspect.getdoc(model) or ""
     summary = " ".join(doc.split(":", 1)[-1].split()) if doc.startswith(file_name) else doc
     summary = summary[:1].upper() + summary[1:]
-    lines = [f"### {file_name}", "", summary, "",
-             "| column | type | checks | meaning |", "| --- | --- | --- | --- |"]
+    lines = [
+        f"### {file_name}",
+        "",
+        summary,
+        "",
+        "| column | type | checks | meaning |",
+        "| --- | --- | --- | --- |",
+    ]
     for row in model_to_data_dictionary(model).itertuples(index=False):
         kind = f"{row.type}, nullable" if row.nullable else str(row.type)
-        lines.append(f"| `{row.column}` | {kind} | {cell_to_markdown(str(row.checks))} | "
-                     f"{cell_to_markdown(str(row.description))} |")
+        lines.append(
+            f"| `{row.column}` | {kind} | {cell_to_markdown(str(row.checks))} | "
+            f"{cell_to_markdown(str(row.description))} |"
+        )
     table_checks = model_to_table_checks(model)
     if table_checks:
         lines += ["", "Table rules:", ""] + [f"- {c}" for c in table_checks]

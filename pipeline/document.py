@@ -9,12 +9,23 @@ from dataclasses import dataclass
 from pipeline.header import fold
 
 MONTHS = {
-    "gennaio": 1, "febbraio": 2, "marzo": 3, "aprile": 4, "maggio": 5, "giugno": 6,
-    "luglio": 7, "agosto": 8, "settembre": 9, "ottobre": 10, "novembre": 11, "dicembre": 12,
+    "gennaio": 1,
+    "febbraio": 2,
+    "marzo": 3,
+    "aprile": 4,
+    "maggio": 5,
+    "giugno": 6,
+    "luglio": 7,
+    "agosto": 8,
+    "settembre": 9,
+    "ottobre": 10,
+    "novembre": 11,
+    "dicembre": 12,
 }
 _REVISION = re.compile(
     r"\(?\s*(aggiornamento|aggiornato a|revisione|variazione)\s+(?:di\s+|al\s+|del\s+)?"
-    r"(" + "|".join(MONTHS) + r")\s+(\d{4})\s*\)?")
+    r"(" + "|".join(MONTHS) + r")\s+(\d{4})\s*\)?"
+)
 _MUNICIPALITY = re.compile(r"\bcomune\s+di\s+([^()]+?)\s*(\(|$)")
 _SMALL_WORDS = {"di", "del", "della", "dei", "degli", "delle", "da", "sul", "sulla", "in", "e"}
 _REVISION_ARG = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
@@ -38,8 +49,7 @@ def lines_to_document_info(lines: list[str]) -> DocumentInfo:
     for line in lines:
         folded = fold(line)
         if municipality is None and (m := _MUNICIPALITY.search(folded)):
-            name = " ".join(w if w in _SMALL_WORDS else w.capitalize()
-                            for w in m.group(1).split())
+            name = " ".join(w if w in _SMALL_WORDS else w.capitalize() for w in m.group(1).split())
             municipality = f"Comune di {name}"
         if revision is None and (m := _REVISION.search(folded)):
             year = int(m.group(3))

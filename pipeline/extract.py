@@ -66,15 +66,21 @@ class ExtractSettings:
         unknown = set(params) - set(sections)
         if unknown:
             raise ValueError(f"extract: unknown section(s) {', '.join(sorted(unknown))}")
-        return cls(**{name: dataclass_from_params(type(getattr(cls(), name)), params.get(name))
-                      for name in sections})
+        return cls(
+            **{
+                name: dataclass_from_params(type(getattr(cls(), name)), params.get(name))
+                for name in sections
+            }
+        )
 
 
 def settings_to_finders(settings: ExtractSettings) -> list[tuple[str, Finder]]:
     """Given the extract settings, return find_grid's finders in their order, the text
     and image finders with their settings."""
-    configured = {"text": partial(page_to_text_tables, settings=settings.text_grid),
-                  "image": partial(page_to_image_tables, settings=settings.image_grid)}
+    configured = {
+        "text": partial(page_to_text_tables, settings=settings.text_grid),
+        "image": partial(page_to_image_tables, settings=settings.image_grid),
+    }
     return [(name, configured.get(name, finder)) for name, finder in FINDERS]
 
 
@@ -107,8 +113,12 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 
-def map_ahead(function: Callable[[Item], Result], items: Iterable[Item], workers: int,
-              inline: Callable[[Item], bool] | None = None) -> Iterator[Result]:
+def map_ahead(
+    function: Callable[[Item], Result],
+    items: Iterable[Item],
+    workers: int,
+    inline: Callable[[Item], bool] | None = None,
+) -> Iterator[Result]:
     """Given a function, items and a number of workers, yield function(item) for each
     item in order, working on at most `workers` items at once in threads (so memory stays
     flat: items are taken from the iterator only as workers free up). An item `inline`
@@ -130,10 +140,13 @@ def map_ahead(function: Callable[[Item], Result], items: Iterable[Item], workers
             yield pending.popleft().result()
 
 
-def page_to_read_page(page: Page, settings: ExtractSettings, cache: OcrCache,
-                      finders: list[tuple[str, Finder]] | None = None,
-                      timings: StageTimings | None = None
-                      ) -> tuple[Page, list[Table], GridChoice]:
+def page_to_read_page(
+    page: Page,
+    settings: ExtractSettings,
+    cache: OcrCache,
+    finders: list[tuple[str, Finder]] | None = None,
+    timings: StageTimings | None = None,
+) -> tuple[Page, list[Table], GridChoice]:
     """Given a page as read from the PDF, return it (straightened, and with OCR words when
     it is image-only), its tables (a scan's cells read again from the picture) and the
     grid finder's choice; a vector page only has its grid found. `timings`, if given,
@@ -148,8 +161,9 @@ def page_to_read_page(page: Page, settings: ExtractSettings, cache: OcrCache,
         tables, choice = page_to_tables(page, finders)
     with timings.stage("ocr"):
         page = page_to_ocr_page(page, tables, cache, settings.ocr)
-        tables = page_to_read_tables(page, tables, cache, settings.ocr, settings.cells,
-                                     settings.image_grid)
+        tables = page_to_read_tables(
+            page, tables, cache, settings.ocr, settings.cells, settings.image_grid
+        )
     return page, tables, choice
 
 
@@ -158,11 +172,18 @@ def page_to_findings(page: Page) -> list[Finding]:
     displayed turned (its /Rotate), read after turning it upright."""
     if not page.rotation:
         return []
-    return [Finding(
-        field="page", rule="page_rotated", severity="info", raw_value=str(page.rotation),
-        normalised_value="0", page=page.number,
-        message=f"page {page.number} is displayed turned by {page.rotation}°; its words and "
-                "rulings were turned upright before reading")]
+    return [
+        Finding(
+            field="page",
+            rule="page_rotated",
+            severity="info",
+            raw_value=str(page.rotation),
+            normalised_value="0",
+            page=page.number,
+            message=f"page {page.number} is displayed turned by {page.rotation}°; its words and "
+            "rulings were turned upright before reading",
+        )
+    ]
 
 
 def pdf_to_findings(path: Path) -> list[Finding]:
@@ -170,16 +191,25 @@ def pdf_to_findings(path: Path) -> list[Finding]:
     encryption that needs no password (owner restrictions only)."""
     if not pdf_is_encrypted(path):
         return []
-    return [Finding(
-        field="file", rule="pdf_encrypted", severity="info", raw_value=path.name,
-        normalised_value=None,
-        message="the PDF is encrypted with an empty user password (the owner restricts "
-                "printing or copying); it was read as usual")]
+    return [
+        Finding(
+            field="file",
+            rule="pdf_encrypted",
+            severity="info",
+            raw_value=path.name,
+            normalised_value=None,
+            message="the PDF is encrypted with an empty user password (the owner restricts "
+            "printing or copying); it was read as usual",
+        )
+    ]
 
 
-def pdf_to_extraction(path: Path, settings: ExtractSettings | None = None,
-                      track: Callable[[Iterable[Page]], Iterable[Page]] | None = None,
-                      timings: StageTimings | None = None) -> Extraction:
+def pdf_to_extraction(
+    path: Path,
+    settings: ExtractSettings | None = None,
+    track: Callable[[Iterable[Page]], Iterable[Page]] | None = None,
+    timings: StageTimings | None = None,
+) -> Extraction:
     """Given a plan PDF, return its Extraction; raise InputError for an unreadable file,
     ExtractionError for a PDF with no plan table and OcrUnavailableError when a scanned
     page needs OCR that is neither cached nor installed. `track`, if given, wraps the
@@ -213,8 +243,9 @@ def pdf_to_extraction(path: Path, settings: ExtractSettings | None = None,
 
     def pages_with_tables() -> Iterator[tuple[Page, list[Table]]]:
         # a vector page's grid is found in this thread; scanned pages go to the workers
-        done = map_ahead(read, timed_pages(), settings.ocr.workers,
-                         inline=lambda page: page.image is None)
+        done = map_ahead(
+            read, timed_pages(), settings.ocr.workers, inline=lambda page: page.image is None
+        )
         while True:
             with timings.stage("ocr_wait"):
                 item = next(done, None)
@@ -233,14 +264,34 @@ def pdf_to_extraction(path: Path, settings: ExtractSettings | None = None,
     with timings.stage("rows"):
         info = lines_to_document_info([text for _, text in plan.outside_lines])
     with timings.stage("read"):
-        findings = pdf_to_findings(path) + [c.to_finding() for c in choices] \
-            + page_findings + plan.findings
+        findings = (
+            pdf_to_findings(path)
+            + [c.to_finding() for c in choices]
+            + page_findings
+            + plan.findings
+        )
     if relevance.empty:
-        findings.append(Finding(
-            field="relevance", rule="relevance_table_missing", severity="warning",
-            raw_value=None, normalised_value=None,
-            message="no 'Rilevanza degli obiettivi' table was found"))
+        findings.append(
+            Finding(
+                field="relevance",
+                rule="relevance_table_missing",
+                severity="warning",
+                raw_value=None,
+                normalised_value=None,
+                message="no 'Rilevanza degli obiettivi' table was found",
+            )
+        )
     with timings.stage("read"):
         sha256 = file_sha256(path)
-    return Extraction(path.name, sha256, len(choices), info, rows, cells,
-                      relevance, choices, findings, ocr_runs=cache.misses)
+    return Extraction(
+        path.name,
+        sha256,
+        len(choices),
+        info,
+        rows,
+        cells,
+        relevance,
+        choices,
+        findings,
+        ocr_runs=cache.misses,
+    )

@@ -39,13 +39,20 @@ class GridChoice:
     reason: str
 
     def to_finding(self) -> Finding:
-        return Finding(field="page", rule="grid_finder", severity="info",
-                       raw_value=None, normalised_value=self.finder, page=self.page,
-                       message=self.reason)
+        return Finding(
+            field="page",
+            rule="grid_finder",
+            severity="info",
+            raw_value=None,
+            normalised_value=self.finder,
+            page=self.page,
+            message=self.reason,
+        )
 
 
-def page_to_tables(page: Page, finders: list[tuple[str, Finder]] | None = None
-                   ) -> tuple[list[Table], GridChoice]:
+def page_to_tables(
+    page: Page, finders: list[tuple[str, Finder]] | None = None
+) -> tuple[list[Table], GridChoice]:
     """Given a page, return its tables from the first finder that finds any, and the
     choice made."""
     tried: list[str] = []
@@ -53,11 +60,11 @@ def page_to_tables(page: Page, finders: list[tuple[str, Finder]] | None = None
         tables = finder(page)
         if tables:
             rows = sum(t.n_rows for t in tables)
-            reason = (f"page {page.number}: {name} grid, {len(tables)} table(s), "
-                      f"{rows} printed rows")
+            reason = f"page {page.number}: {name} grid, {len(tables)} table(s), {rows} printed rows"
             if tried:
                 reason += f" ({', '.join(tried)} found none)"
             return tables, GridChoice(page.number, name, len(tables), reason)
         tried.append(name)
-    return [], GridChoice(page.number, None, 0,
-                          f"page {page.number}: no table found ({', '.join(tried)} tried)")
+    return [], GridChoice(
+        page.number, None, 0, f"page {page.number}: no table found ({', '.join(tried)} tried)"
+    )

@@ -70,8 +70,12 @@ def index_of(value: float, edges: list[float]) -> int:
     return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
 
 
-def boxes_to_table(boxes: list[tuple[float, float, float, float]], page: Page, finder: str,
-                   tolerance: float = DEFAULT_CLUSTER_TOLERANCE) -> Table:
+def boxes_to_table(
+    boxes: list[tuple[float, float, float, float]],
+    page: Page,
+    finder: str,
+    tolerance: float = DEFAULT_CLUSTER_TOLERANCE,
+) -> Table:
     """Given cell boxes (x0, top, x1, bottom) of one table and its page, return the Table
     with row/column indices and each word placed in the cell holding its centre."""
     xs = cluster_values([b[0] for b in boxes] + [b[2] for b in boxes], tolerance)
@@ -90,17 +94,32 @@ def boxes_to_table(boxes: list[tuple[float, float, float, float]], page: Page, f
     cells = []
     for i, (x0, top, x1, bottom) in enumerate(boxes):
         col, col_end = index_of(x0, xs), index_of(x1, xs) - 1
-        cells.append(Cell(x0, top, x1, bottom, row=index_of(top, ys), col=col,
-                          col_end=max(col, col_end), words=tuple(placed[i])))
+        cells.append(
+            Cell(
+                x0,
+                top,
+                x1,
+                bottom,
+                row=index_of(top, ys),
+                col=col,
+                col_end=max(col, col_end),
+                words=tuple(placed[i]),
+            )
+        )
     # rows are renumbered densely so that a row index counts printed rows
     row_ids = sorted({c.row for c in cells})
     dense = {r: i for i, r in enumerate(row_ids)}
-    cells = [Cell(c.x0, c.top, c.x1, c.bottom, dense[c.row], c.col, c.col_end, c.words)
-             for c in cells]
+    cells = [
+        Cell(c.x0, c.top, c.x1, c.bottom, dense[c.row], c.col, c.col_end, c.words) for c in cells
+    ]
     cells.sort(key=lambda c: (c.row, c.x0))
     return Table(
         page=page.number,
-        x0=min(b[0] for b in boxes), top=min(b[1] for b in boxes),
-        x1=max(b[2] for b in boxes), bottom=max(b[3] for b in boxes),
-        cells=cells, finder=finder, column_edges=xs,
+        x0=min(b[0] for b in boxes),
+        top=min(b[1] for b in boxes),
+        x1=max(b[2] for b in boxes),
+        bottom=max(b[3] for b in boxes),
+        cells=cells,
+        finder=finder,
+        column_edges=xs,
     )

@@ -46,26 +46,33 @@ class ImageGridSettings:
     min_skew: float = DEFAULT_MIN_SKEW
 
     def __post_init__(self) -> None:
-        if min(self.ink_block, self.min_line_run, self.min_ruling_length,
-               self.min_skew_line) <= 0:
+        if min(self.ink_block, self.min_line_run, self.min_ruling_length, self.min_skew_line) <= 0:
             raise ValueError("image grid settings: lengths must be > 0")
         if self.gap_bridge < 0 or self.ink_offset < 0 or not 0 <= self.min_skew <= self.max_skew:
-            raise ValueError("image grid settings: need gap_bridge, ink_offset >= 0 and "
-                             "0 <= min_skew <= max_skew")
+            raise ValueError(
+                "image grid settings: need gap_bridge, ink_offset >= 0 and "
+                "0 <= min_skew <= max_skew"
+            )
 
 
-def pixels_to_ink(pixels: npt.NDArray[np.uint8], scale: float,
-                  settings: ImageGridSettings) -> Mask:
+def pixels_to_ink(pixels: npt.NDArray[np.uint8], scale: float, settings: ImageGridSettings) -> Mask:
     """Given grey pixels and pixels per point, return the ink mask (255 where a pixel is
     darker than its neighbourhood), so uneven scan lighting does not matter."""
     block = max(3, int(settings.ink_block * scale) | 1)
-    return np.asarray(cv2.adaptiveThreshold(pixels, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
-                                            cv2.THRESH_BINARY_INV, block, settings.ink_offset),
-                      dtype=np.uint8)
+    return np.asarray(
+        cv2.adaptiveThreshold(
+            pixels,
+            255,
+            cv2.ADAPTIVE_THRESH_MEAN_C,
+            cv2.THRESH_BINARY_INV,
+            block,
+            settings.ink_offset,
+        ),
+        dtype=np.uint8,
+    )
 
 
-def ink_to_line_masks(ink: Mask, scale: float, settings: ImageGridSettings
-                      ) -> tuple[Mask, Mask]:
+def ink_to_line_masks(ink: Mask, scale: float, settings: ImageGridSettings) -> tuple[Mask, Mask]:
     """Given an ink mask, return (horizontal, vertical) masks keeping only straight runs
     at least `min_line_run` long, with short breaks bridged."""
     run = max(3, round(settings.min_line_run * scale))
@@ -74,8 +81,9 @@ def ink_to_line_masks(ink: Mask, scale: float, settings: ImageGridSettings
     for shape in ((run, 1), (1, run)):
         kernel = cv2.getStructuringElement(cv2.MORPH_RECT, shape)
         mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
-        close = cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 1) if shape[1] == 1
-                                          else (1, bridge))
+        close = cv2.getStructuringElement(
+            cv2.MORPH_RECT, (bridge, 1) if shape[1] == 1 else (1, bridge)
+        )
         masks.append(np.asarray(cv2.morphologyEx(mask, cv2.MORPH_CLOSE, close), dtype=np.uint8))
     return masks[0], masks[1]
 
@@ -91,8 +99,9 @@ def mask_to_lines(mask: Mask) -> list[tuple[tuple[int, int, int, int], npt.NDArr
     return lines
 
 
-def line_masks_to_skew(horizontal: Mask, vertical: Mask, scale: float,
-                       settings: ImageGridSettings) -> float:
+def line_masks_to_skew(
+    horizontal: Mask, vertical: Mask, scale: float, settings: ImageGridSettings
+) -> float:
     """Given the line masks of a picture, return the angle in degrees its long lines lean
     by (positive: a horizontal line drops to the right, y downwards), as the
     length-weighted median over horizontal and vertical lines; 0.0 when no line is long
@@ -104,8 +113,9 @@ def line_masks_to_skew(horizontal: Mask, vertical: Mask, scale: float,
             length = w if along else h
             if length < min_length:
                 continue
-            vx, vy, _, _ = (float(v) for v in cv2.fitLine(outline, cv2.DIST_L2, 0, 0.01, 0.01)
-                            .ravel())
+            vx, vy, _, _ = (
+                float(v) for v in cv2.fitLine(outline, cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+            )
             # a vertical line leaning right at the bottom means the page turned left
             slope = vy / vx if along else -vx / vy
             angles.append((math.degrees(math.atan(slope)), float(length)))
@@ -124,8 +134,9 @@ def straightening_matrix(image: PageImage, angle: float) -> npt.NDArray[np.float
     """Given a page picture and its skew in degrees, return the 2×3 pixel transform that
     turns it straight about its centre."""
     h, w = image.pixels.shape[:2]
-    return np.asarray(cv2.getRotationMatrix2D(((w - 1) / 2, (h - 1) / 2), angle, 1.0),
-                      dtype=np.float64)
+    return np.asarray(
+        cv2.getRotationMatrix2D(((w - 1) / 2, (h - 1) / 2), angle, 1.0), dtype=np.float64
+    )
 
 
 def word_to_straight_word(word: Word, matrix: npt.NDArray[np.float64], scale: float) -> Word:
@@ -135,8 +146,9 @@ def word_to_straight_word(word: Word, matrix: npt.NDArray[np.float64], scale: fl
     nx = (matrix[0, 0] * x + matrix[0, 1] * y + matrix[0, 2]) / scale
     ny = (matrix[1, 0] * x + matrix[1, 1] * y + matrix[1, 2]) / scale
     dx, dy = nx - word.x_mid, ny - word.y_mid
-    return replace(word, x0=word.x0 + dx, x1=word.x1 + dx, top=word.top + dy,
-                   bottom=word.bottom + dy)
+    return replace(
+        word, x0=word.x0 + dx, x1=word.x1 + dx, top=word.top + dy, bottom=word.bottom + dy
+    )
 
 
 def page_to_straight_page(page: Page, settings: ImageGridSettings | None = None) -> Page:
@@ -148,22 +160,35 @@ def page_to_straight_page(page: Page, settings: ImageGridSettings | None = None)
         return page
     image = page.image
     ink = pixels_to_ink(image.pixels, image.scale, settings)
-    angle = line_masks_to_skew(*ink_to_line_masks(ink, image.scale, settings), image.scale,
-                               settings)
+    angle = line_masks_to_skew(
+        *ink_to_line_masks(ink, image.scale, settings), image.scale, settings
+    )
     if abs(angle) < settings.min_skew:
         return page
     matrix = straightening_matrix(image, angle)
     h, w = image.pixels.shape[:2]
-    pixels = np.asarray(cv2.warpAffine(image.pixels, matrix, (w, h), flags=cv2.INTER_LINEAR,
-                                       borderMode=cv2.BORDER_CONSTANT, borderValue=255),
-                        dtype=np.uint8)
+    pixels = np.asarray(
+        cv2.warpAffine(
+            image.pixels,
+            matrix,
+            (w, h),
+            flags=cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_CONSTANT,
+            borderValue=255,
+        ),
+        dtype=np.uint8,
+    )
     words = [word_to_straight_word(word, matrix, image.scale) for word in page.words]
-    return replace(page, words=words,
-                   image=PageImage(pixels=pixels, scale=image.scale, angle=image.angle + angle))
+    return replace(
+        page,
+        words=words,
+        image=PageImage(pixels=pixels, scale=image.scale, angle=image.angle + angle),
+    )
 
 
-def line_masks_to_rulings(horizontal: Mask, vertical: Mask, scale: float,
-                          settings: ImageGridSettings) -> list[Ruling]:
+def line_masks_to_rulings(
+    horizontal: Mask, vertical: Mask, scale: float, settings: ImageGridSettings
+) -> list[Ruling]:
     """Given (straightened) line masks and pixels per point, return one Ruling in PDF
     points per connected line, through the middle of its box, at least
     `min_ruling_length` long."""
@@ -180,8 +205,7 @@ def line_masks_to_rulings(horizontal: Mask, vertical: Mask, scale: float,
     return rulings
 
 
-def page_to_image_rulings(page: Page, settings: ImageGridSettings | None = None
-                          ) -> list[Ruling]:
+def page_to_image_rulings(page: Page, settings: ImageGridSettings | None = None) -> list[Ruling]:
     """Given a page with a picture, return the ruling lines seen in it, in PDF points
     ([] without a picture)."""
     settings = settings or ImageGridSettings()

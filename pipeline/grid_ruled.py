@@ -45,12 +45,18 @@ def rulings_to_edges(rulings: list[Ruling]) -> list[dict[str, Any]]:
     edges = []
     for r in rulings:
         orientation = r.orientation
-        edges.append({
-            "x0": r.x0, "x1": r.x1 if orientation == "h" else r.x0,
-            "top": r.top, "bottom": r.top if orientation == "h" else r.bottom,
-            "width": r.x1 - r.x0, "height": r.bottom - r.top,
-            "orientation": orientation, "object_type": "line",
-        })
+        edges.append(
+            {
+                "x0": r.x0,
+                "x1": r.x1 if orientation == "h" else r.x0,
+                "top": r.top,
+                "bottom": r.top if orientation == "h" else r.bottom,
+                "width": r.x1 - r.x0,
+                "height": r.bottom - r.top,
+                "orientation": orientation,
+                "object_type": "line",
+            }
+        )
     return edges
 
 
@@ -61,12 +67,23 @@ def page_to_ruled_tables(page: Page, settings: RuledSettings | None = None) -> l
     edges = rulings_to_edges(page.rulings)
     if not edges:
         return []
-    edges = merge_edges(edges, settings.snap_tolerance, settings.snap_tolerance,
-                        settings.join_tolerance, settings.join_tolerance)
-    edges = [e for e in edges
-             if (e["x1"] - e["x0"] if e["orientation"] == "h" else e["bottom"] - e["top"])
-             >= settings.edge_min_length]
+    edges = merge_edges(
+        edges,
+        settings.snap_tolerance,
+        settings.snap_tolerance,
+        settings.join_tolerance,
+        settings.join_tolerance,
+    )
+    edges = [
+        e
+        for e in edges
+        if (e["x1"] - e["x0"] if e["orientation"] == "h" else e["bottom"] - e["top"])
+        >= settings.edge_min_length
+    ]
     tol = settings.intersection_tolerance
     cells = intersections_to_cells(edges_to_intersections(edges, tol, tol))
-    return [boxes_to_table(boxes, page, finder="ruled")
-            for boxes in cells_to_tables(cells) if len(boxes) >= settings.min_cells]
+    return [
+        boxes_to_table(boxes, page, finder="ruled")
+        for boxes in cells_to_tables(cells)
+        if len(boxes) >= settings.min_cells
+    ]

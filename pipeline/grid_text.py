@@ -48,8 +48,9 @@ CLEAN_CUT_MARGIN = 0.1  # × word height a cut between rows exceeds the gap betw
 VAlign = Literal["top", "middle", "bottom"]
 
 # a page number as printed in a footer: "11", "- 11 -", "Pag. 11", "11 di 21", "11/21"
-PAGE_NUMBER = re.compile(r"^\W*(?:pag(?:ina|\.)?\s*)?\d{1,4}(?:\s*(?:/|di|of)\s*\d{1,4})?\W*$",
-                         re.IGNORECASE)
+PAGE_NUMBER = re.compile(
+    r"^\W*(?:pag(?:ina|\.)?\s*)?\d{1,4}(?:\s*(?:/|di|of)\s*\d{1,4})?\W*$", re.IGNORECASE
+)
 # the short cells every objective prints once (in these plans vertically centred)
 SHORT_FIELDS = (*OWNER_FIELDS, *IDENTITY_FIELDS)
 
@@ -68,8 +69,13 @@ class TextSettings:
     split_confidence: float = DEFAULT_SPLIT_CONFIDENCE
 
     def __post_init__(self) -> None:
-        distances = (self.band_gap, self.header_cell_gap, self.min_gutter,
-                     self.line_gap_slack, self.max_row_gap)
+        distances = (
+            self.band_gap,
+            self.header_cell_gap,
+            self.min_gutter,
+            self.line_gap_slack,
+            self.max_row_gap,
+        )
         if min(distances) <= 0:
             raise ValueError("text grid settings: distances must be > 0")
         if self.row_gap_ratio < 1:
@@ -137,8 +143,9 @@ def words_to_word_height(words: list[Word]) -> float:
     return statistics.median(w.bottom - w.top for w in words) if words else 1.0
 
 
-def rule_between(rulings: list[Ruling], top: float, bottom: float, x0: float, x1: float
-                 ) -> Ruling | None:
+def rule_between(
+    rulings: list[Ruling], top: float, bottom: float, x0: float, x1: float
+) -> Ruling | None:
     """Given rulings and a strip (top..bottom, x0..x1), return the horizontal ruling lying
     in the strip and spanning at least half its width, if any."""
     for r in rulings:
@@ -157,8 +164,10 @@ def words_to_bands(words: list[Word], rulings: list[Ruling], gap: float) -> list
     bands: list[list[Word]] = []
     bottom = middle = float("-inf")
     for word in sorted(words, key=lambda w: (w.top, w.x0)):
-        ruled = any(r.orientation == "h" and middle <= r.top <= word.y_mid
-                    and r.x0 <= word.x_mid <= r.x1 for r in rulings)
+        ruled = any(
+            r.orientation == "h" and middle <= r.top <= word.y_mid and r.x0 <= word.x_mid <= r.x1
+            for r in rulings
+        )
         if bands and word.top <= bottom + gap and not ruled:
             bands[-1].append(word)
             bottom, middle = max(bottom, word.bottom), max(middle, word.y_mid)
@@ -201,8 +210,9 @@ def header_field_count(words: list[Word], cell_gap: float, min_columns: int) -> 
     return 2 if is_relevance_header(texts) else 0
 
 
-def band_to_header(band: list[Word], rulings: list[Ruling], cell_gap: float,
-                   min_columns: int) -> HeaderBand | None:
+def band_to_header(
+    band: list[Word], rulings: list[Ruling], cell_gap: float, min_columns: int
+) -> HeaderBand | None:
     """Given one band of words and the page rulings, return the band as a HeaderBand
     when its cells name the plan's fields (or the relevance table's), leading lines
     that name nothing more (a title set close above the header) left out; else None."""
@@ -222,18 +232,20 @@ def band_to_header(band: list[Word], rulings: list[Ruling], cell_gap: float,
     return HeaderBand(words, top, bottom, rule)
 
 
-def page_to_header_bands(page: Page, height: float, settings: TextSettings
-                         ) -> list[HeaderBand]:
+def page_to_header_bands(page: Page, height: float, settings: TextSettings) -> list[HeaderBand]:
     """Given a page and its unit height, return the header bands printed on it, top to
     bottom."""
     bands = words_to_bands(page.words, page.rulings, settings.band_gap * height)
-    found = [band_to_header(b, page.rulings, settings.header_cell_gap * height,
-                            settings.min_columns) for b in bands]
+    found = [
+        band_to_header(b, page.rulings, settings.header_cell_gap * height, settings.min_columns)
+        for b in bands
+    ]
     return [h for h in found if h is not None]
 
 
-def body_words(page: Page, header: HeaderBand, limit: float, height: float,
-               settings: TextSettings) -> list[Word]:
+def body_words(
+    page: Page, header: HeaderBand, limit: float, height: float, settings: TextSettings
+) -> list[Word]:
     """Given a page, a header, where the next header starts and the unit height, return
     the words of the table body: the bands under the header down to an empty strip
     wider than both `max_row_gap` and `row_gap_ratio` × the usual gap between the bands
@@ -253,14 +265,21 @@ def body_words(page: Page, header: HeaderBand, limit: float, height: float,
         gap = min(w.top for w in band) - above
         allowed = settings.max_row_gap * height
         # the first row may stand further from the header than rows from each other
-        allowed = max(allowed, settings.row_gap_ratio * statistics.median(gaps)) if gaps \
+        allowed = (
+            max(allowed, settings.row_gap_ratio * statistics.median(gaps))
+            if gaps
             else settings.row_gap_ratio * allowed
+        )
         wide = gap > allowed
         if wide or resumed:
             table = list(header.words) + [w for b in kept for w in b]
-            if not band_reads_as_row(band, table, list(header.words),
-                                     settings.min_gutter * height,
-                                     ROW_MIN_COLUMNS if wide else 1):
+            if not band_reads_as_row(
+                band,
+                table,
+                list(header.words),
+                settings.min_gutter * height,
+                ROW_MIN_COLUMNS if wide else 1,
+            ):
                 break
             resumed = True
         if not wide:
@@ -278,8 +297,9 @@ def body_words(page: Page, header: HeaderBand, limit: float, height: float,
     return [w for band in kept for w in band]
 
 
-def band_reads_as_row(band: list[Word], table: list[Word], header: list[Word],
-                      min_gutter: float, min_columns: int) -> bool:
+def band_reads_as_row(
+    band: list[Word], table: list[Word], header: list[Word], min_gutter: float, min_columns: int
+) -> bool:
     """Given a band of words, the words of the table so far, its header words, the
     narrowest gutter and a number of columns, return True when the band reads as rows
     of the table: it closes none of the table's gutters (a title or a paragraph runs
@@ -304,8 +324,10 @@ def words_to_gutters(words: list[Word], min_gutter: float) -> list[tuple[float, 
     """Given the words of a table (header and body), return its gutters: the vertical
     strips (x0, x1), at least `min_gutter` wide, that no word crosses, left to right."""
     groups = words_to_x_groups(words, min_gutter)
-    return [(max(w.x1 for w in left), min(w.x0 for w in right))
-            for left, right in zip(groups, groups[1:], strict=False)]
+    return [
+        (max(w.x1 for w in left), min(w.x0 for w in right))
+        for left, right in zip(groups, groups[1:], strict=False)
+    ]
 
 
 def column_of(x: float, separators: list[float]) -> int:
@@ -313,8 +335,7 @@ def column_of(x: float, separators: list[float]) -> int:
     return sum(1 for s in separators if s <= x)
 
 
-def gutters_to_separators(gutters: list[tuple[float, float]], header: list[Word]
-                          ) -> list[float]:
+def gutters_to_separators(gutters: list[tuple[float, float]], header: list[Word]) -> list[float]:
     """Given the gutters and the header words, return the column separators (gutter
     middles) left once every column without a header word is joined to its neighbour
     across the narrower gutter: a strip that only the body's few short lines left
@@ -332,18 +353,28 @@ def gutters_to_separators(gutters: list[tuple[float, float]], header: list[Word]
     return [(a + b) / 2 for a, b in kept]
 
 
-def stretches_crossed(spans: list[tuple[float, float]], low: float, high: float
-                      ) -> list[tuple[float, float, int]]:
+def stretches_crossed(
+    spans: list[tuple[float, float]], low: float, high: float
+) -> list[tuple[float, float, int]]:
     """Given spans (start, end) along one axis and a stretch low..high, return the
     stretch cut at every span's start and end: (start, end, spans crossing) in order."""
-    edges = sorted({low, high, *(a for a, _ in spans if low < a < high),
-                    *(b for _, b in spans if low < b < high)})
-    return [(a, b, sum(1 for s, e in spans if s < (a + b) / 2 < e))
-            for a, b in zip(edges, edges[1:], strict=False)]
+    edges = sorted(
+        {
+            low,
+            high,
+            *(a for a, _ in spans if low < a < high),
+            *(b for _, b in spans if low < b < high),
+        }
+    )
+    return [
+        (a, b, sum(1 for s, e in spans if s < (a + b) / 2 < e))
+        for a, b in zip(edges, edges[1:], strict=False)
+    ]
 
 
-def emptiest_stretch(spans: list[tuple[float, float]], low: float, high: float
-                     ) -> tuple[float, float, int]:
+def emptiest_stretch(
+    spans: list[tuple[float, float]], low: float, high: float
+) -> tuple[float, float, int]:
     """Given spans (start, end) along one axis and a stretch low..high, return the widest
     part of the stretch that the fewest spans cross: (start, end, spans crossing)."""
     parts = stretches_crossed(spans, low, high)
@@ -357,8 +388,9 @@ def emptiest_point(spans: list[tuple[float, float]], low: float, high: float) ->
     return (start + end) / 2
 
 
-def split_shared_columns(separators: list[float], header: list[Word], words: list[Word],
-                         cell_gap: float) -> list[float]:
+def split_shared_columns(
+    separators: list[float], header: list[Word], words: list[Word], cell_gap: float
+) -> list[float]:
     """Given separators, the header words, every word of the table and the header cell
     gap, return the separators with one added between any two header cells that share
     a column (a word running across their gutter closed it), where the fewest words
@@ -366,16 +398,15 @@ def split_shared_columns(separators: list[float], header: list[Word], words: lis
     added = []
     spans = [(w.x0, w.x1) for w in words]
     for col in range(len(separators) + 1):
-        cells = words_to_x_groups([w for w in header if column_of(w.x_mid, separators) == col],
-                                  cell_gap)
+        cells = words_to_x_groups(
+            [w for w in header if column_of(w.x_mid, separators) == col], cell_gap
+        )
         for left, right in zip(cells, cells[1:], strict=False):
-            added.append(emptiest_point(spans, max(w.x1 for w in left),
-                                        min(w.x0 for w in right)))
+            added.append(emptiest_point(spans, max(w.x1 for w in left), min(w.x0 for w in right)))
     return sorted(separators + added)
 
 
-def column_lines(words: list[Word], separators: list[float]
-                 ) -> dict[int, list[tuple[Word, ...]]]:
+def column_lines(words: list[Word], separators: list[float]) -> dict[int, list[tuple[Word, ...]]]:
     """Given body words and column separators, return each column's visual lines, top to
     bottom."""
     by_col: dict[int, list[Word]] = {}
@@ -439,8 +470,11 @@ def runs_to_groups(runs: list[Run]) -> list[RowGroup]:
 def number_lines(group: RowGroup, number_col: int) -> list[tuple[Word, ...]]:
     """Given a row group and the n. column, return the group's lines there that read as
     a number, top to bottom."""
-    return [ln for ln in group.lines.get(number_col, [])
-            if as_int(" ".join(w.text for w in ln)) is not None]
+    return [
+        ln
+        for ln in group.lines.get(number_col, [])
+        if as_int(" ".join(w.text for w in ln)) is not None
+    ]
 
 
 def groups_to_alignment(groups: list[RowGroup], number_col: int, height: float) -> VAlign:
@@ -465,9 +499,14 @@ def groups_to_alignment(groups: list[RowGroup], number_col: int, height: float) 
     return max(("middle", "top", "bottom"), key=lambda v: votes[v])
 
 
-def cut_between(boxes: list[tuple[float, float]], upper: tuple[float, float],
-                lower: tuple[float, float], row_top: float, align: VAlign, min_gap: float
-                ) -> tuple[float, float, int]:
+def cut_between(
+    boxes: list[tuple[float, float]],
+    upper: tuple[float, float],
+    lower: tuple[float, float],
+    row_top: float,
+    align: VAlign,
+    min_gap: float,
+) -> tuple[float, float, int]:
     """Given the line boxes of a group, the boxes of two consecutive numbers, where the
     upper number's row starts, the table's vertical alignment and the white space that
     surely parts two rows, return the stretch to cut the two rows at (start, end, lines
@@ -491,8 +530,9 @@ def cut_between(boxes: list[tuple[float, float]], upper: tuple[float, float],
     return min(white, key=lambda p: abs((p[0] + p[1]) / 2 - row_end))
 
 
-def split_at_numbers(group: RowGroup, number_col: int, align: VAlign, min_gap: float,
-                     confidence: float) -> list[RowGroup]:
+def split_at_numbers(
+    group: RowGroup, number_col: int, align: VAlign, min_gap: float, confidence: float
+) -> list[RowGroup]:
     """Given a row group, the n. column, the table's vertical alignment, the narrowest
     white space that surely parts two rows and a doubt factor, return the group split
     into one group per printed number when it holds several (rows set so tight that
@@ -506,8 +546,9 @@ def split_at_numbers(group: RowGroup, number_col: int, align: VAlign, min_gap: f
     stretches = []
     row_top = group.top
     for upper, lower in zip(numbers, numbers[1:], strict=False):
-        stretches.append(cut_between(boxes, line_box(upper), line_box(lower), row_top, align,
-                                     min_gap))
+        stretches.append(
+            cut_between(boxes, line_box(upper), line_box(lower), row_top, align, min_gap)
+        )
         row_top = stretches[-1][1]
     cuts = [(start + end) / 2 for start, end, _ in stretches]
     clean = [crossing == 0 and end - start >= min_gap for start, end, crossing in stretches]
@@ -534,8 +575,9 @@ def merge_groups(a: RowGroup, b: RowGroup, confidence: float) -> RowGroup:
     return RowGroup(lines, min(a.confidence, b.confidence) * confidence)
 
 
-def join_fragments(groups: list[RowGroup], identity_cols: set[int], confidence: float
-                   ) -> list[RowGroup]:
+def join_fragments(
+    groups: list[RowGroup], identity_cols: set[int], confidence: float
+) -> list[RowGroup]:
     """Given the row groups of a table body, return them with every middle group that
     has no identity cell (n., assignee, DUP, deadline) joined to the neighbour it is
     closest to: a cell whose paragraphs are set further apart than a row gap. The first
@@ -548,14 +590,15 @@ def join_fragments(groups: list[RowGroup], identity_cols: set[int], confidence: 
         k = bare[0]
         above, fragment, below = out[k - 1], out[k], out[k + 1]
         if fragment.top - above.bottom <= below.top - fragment.bottom:
-            out[k - 1:k + 1] = [merge_groups(above, fragment, confidence)]
+            out[k - 1 : k + 1] = [merge_groups(above, fragment, confidence)]
         else:
-            out[k:k + 2] = [merge_groups(fragment, below, confidence)]
+            out[k : k + 2] = [merge_groups(fragment, below, confidence)]
     return out
 
 
-def flag_stacked_cells(groups: list[RowGroup], cols: set[int], max_gap: float,
-                       confidence: float) -> list[RowGroup]:
+def flag_stacked_cells(
+    groups: list[RowGroup], cols: set[int], max_gap: float, confidence: float
+) -> list[RowGroup]:
     """Given row groups, the columns of cells printed once per objective (DUP, deadline),
     the largest gap between two lines of one cell and a doubt factor, return the groups
     with the confidence of each that holds two separate cells in one such column (two
@@ -606,15 +649,26 @@ def column_boxes(groups: list[RowGroup], edges: list[float]) -> list[tuple[float
             lo, hi = min(ln[0].x0 for ln in ls), max(ln[-1].x1 for ln in ls)
             old = extent.get(c, (lo, hi))
             extent[c] = (min(old[0], lo), max(old[1], hi))
-    gaps = [extent[c + 1][0] - extent[c][1] for c in range(len(edges) - 2)
-            if c in extent and c + 1 in extent]
+    gaps = [
+        extent[c + 1][0] - extent[c][1]
+        for c in range(len(edges) - 2)
+        if c in extent and c + 1 in extent
+    ]
     pad = max(min(gaps, default=0.0), 0.0) / 2
-    return [(extent[c][0] - pad, extent[c][1] + pad) if c in extent else (edges[c], edges[c + 1])
-            for c in range(len(edges) - 1)]
+    return [
+        (extent[c][0] - pad, extent[c][1] + pad) if c in extent else (edges[c], edges[c + 1])
+        for c in range(len(edges) - 1)
+    ]
 
 
-def groups_to_table(page: Page, header: HeaderBand, groups: list[RowGroup],
-                    separators: list[float], x0: float, x1: float) -> Table:
+def groups_to_table(
+    page: Page,
+    header: HeaderBand,
+    groups: list[RowGroup],
+    separators: list[float],
+    x0: float,
+    x1: float,
+) -> Table:
     """Given a page, its header band, the body's row groups, the column separators and
     the table's sides, return the Table: the header as row 0, then one row per group,
     one cell per column (a row's cells reach from the middle of the gap above it to the
@@ -627,8 +681,9 @@ def groups_to_table(page: Page, header: HeaderBand, groups: list[RowGroup],
         tops = [header.top, header.rule.top]
     else:
         tops = [header.top, (header.bottom + groups[0].top) / 2]
-    tops += [(above.bottom + below.top) / 2 for above, below in zip(groups, groups[1:],
-                                                                     strict=False)]
+    tops += [
+        (above.bottom + below.top) / 2 for above, below in zip(groups, groups[1:], strict=False)
+    ]
     tops.append(groups[-1].bottom)
     rows = [column_lines(list(header.words), separators)] + [g.lines for g in groups]
     cells = []
@@ -638,12 +693,22 @@ def groups_to_table(page: Page, header: HeaderBand, groups: list[RowGroup],
             cells.append(Cell(left, tops[r], right, tops[r + 1], r, c, c, words))
     confidence = {0: 1.0}
     confidence.update({r + 1: group_confidence(g, separators) for r, g in enumerate(groups)})
-    return Table(page=page.number, x0=x0, top=header.top, x1=x1, bottom=tops[-1],
-                 cells=cells, finder="text", column_edges=edges, row_confidence=confidence)
+    return Table(
+        page=page.number,
+        x0=x0,
+        top=header.top,
+        x1=x1,
+        bottom=tops[-1],
+        cells=cells,
+        finder="text",
+        column_edges=edges,
+        row_confidence=confidence,
+    )
 
 
-def header_to_table(page: Page, header: HeaderBand, limit: float, height: float,
-                    settings: TextSettings) -> Table | None:
+def header_to_table(
+    page: Page, header: HeaderBand, limit: float, height: float, settings: TextSettings
+) -> Table | None:
     """Given a page, one of its header bands, where the next table starts and the unit
     height, return the table that header heads, or None when no body with at least
     `min_columns` columns lies under it."""
@@ -653,8 +718,9 @@ def header_to_table(page: Page, header: HeaderBand, limit: float, height: float,
     every = list(header.words) + body
     gutters = words_to_gutters(every, settings.min_gutter * height)
     separators = gutters_to_separators(gutters, list(header.words))
-    separators = split_shared_columns(separators, list(header.words), every,
-                                      settings.header_cell_gap * height)
+    separators = split_shared_columns(
+        separators, list(header.words), every, settings.header_cell_gap * height
+    )
     if len(separators) + 1 < settings.min_columns:
         return None
     lines = column_lines(body, separators)
@@ -668,10 +734,17 @@ def header_to_table(page: Page, header: HeaderBand, limit: float, height: float,
         if "number" in by_field:
             number_col = by_field["number"]
             align = groups_to_alignment(groups, number_col, height)
-            groups = [part for g in groups
-                      for part in split_at_numbers(g, number_col, align,
-                                                   line_gap + CLEAN_CUT_MARGIN * height,
-                                                   settings.split_confidence)]
+            groups = [
+                part
+                for g in groups
+                for part in split_at_numbers(
+                    g,
+                    number_col,
+                    align,
+                    line_gap + CLEAN_CUT_MARGIN * height,
+                    settings.split_confidence,
+                )
+            ]
         identity = {by_field[f] for f in SHORT_FIELDS if f in by_field}
         groups = join_fragments(groups, identity, settings.split_confidence)
         once = {by_field[f] for f in IDENTITY_FIELDS if f != "number" and f in by_field}

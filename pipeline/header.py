@@ -12,8 +12,14 @@ from rapidfuzz import fuzz
 
 # the fields of one objective row, in printed order
 OBJECTIVE_FIELDS = [
-    "number", "assignee_raw", "dup_raw", "subject", "description",
-    "indicator", "expected_result", "deadline_raw",
+    "number",
+    "assignee_raw",
+    "dup_raw",
+    "subject",
+    "description",
+    "indicator",
+    "expected_result",
+    "deadline_raw",
 ]
 # words that name each field in a header cell (accents stripped, lower case)
 FIELD_KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -97,8 +103,9 @@ class HeaderMap:
         return [f for f in REQUIRED_FIELDS if f not in self.fields.values()]
 
 
-def cells_to_header(texts: dict[int, str], settings: HeaderSettings | None = None
-                    ) -> HeaderMap | None:
+def cells_to_header(
+    texts: dict[int, str], settings: HeaderSettings | None = None
+) -> HeaderMap | None:
     """Given a row's cell texts by column index, return its HeaderMap when it reads as an
     objectives header (enough cells name distinct fields), else None."""
     settings = settings or HeaderSettings()
@@ -112,13 +119,15 @@ def cells_to_header(texts: dict[int, str], settings: HeaderSettings | None = Non
     if len(by_field) < settings.min_header_fields:
         return None
     fields = {col: field for field, (col, _) in by_field.items()}
-    unknown = {col: texts[col] for col in texts
-               if col not in fields and fold(texts[col])}
+    unknown = {col: texts[col] for col in texts if col not in fields and fold(texts[col])}
     return HeaderMap(fields=fields, printed=dict(texts), unknown=unknown)
 
 
 def is_relevance_header(texts: dict[int, str]) -> bool:
     """Given a row's cell texts, return True when it heads the "Rilevanza degli
     obiettivi" table (one cell names the relevance)."""
-    return any(keyword_score(fold(t), k) >= DEFAULT_MIN_KEYWORD_SCORE
-               for t in texts.values() for k in RELEVANCE_KEYWORDS)
+    return any(
+        keyword_score(fold(t), k) >= DEFAULT_MIN_KEYWORD_SCORE
+        for t in texts.values()
+        for k in RELEVANCE_KEYWORDS
+    )

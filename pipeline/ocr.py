@@ -57,8 +57,9 @@ class OcrSettings:
     timeout: float = DEFAULT_TIMEOUT
 
     def __post_init__(self) -> None:
-        if not self.language or not all(part.isalnum() or part == "_"
-                                        for part in self.language.replace("+", " ").split()):
+        if not self.language or not all(
+            part.isalnum() or part == "_" for part in self.language.replace("+", " ").split()
+        ):
             raise ValueError("ocr settings: language must read like 'ita' or 'ita+eng'")
         if not all(0 <= psm <= 13 for psm in (self.page_psm, self.cell_psm, self.line_psm)):
             raise ValueError("ocr settings: page segmentation modes are 0 … 13")
@@ -67,8 +68,12 @@ class OcrSettings:
 
     def cache_key_fields(self) -> dict[str, Any]:
         """The settings that change what OCR reads (not where or how fast it runs)."""
-        return {"language": self.language, "page_psm": self.page_psm,
-                "cell_psm": self.cell_psm, "line_psm": self.line_psm}
+        return {
+            "language": self.language,
+            "page_psm": self.page_psm,
+            "cell_psm": self.cell_psm,
+            "line_psm": self.line_psm,
+        }
 
 
 @dataclass(frozen=True)
@@ -87,8 +92,16 @@ class OcrWord:
     line: tuple[int, int, int] = (0, 0, 0)
 
     def to_json(self) -> list[Any]:
-        return [self.text, self.left, self.top, self.width, self.height, self.conf,
-                self.picture, list(self.line)]
+        return [
+            self.text,
+            self.left,
+            self.top,
+            self.width,
+            self.height,
+            self.conf,
+            self.picture,
+            list(self.line),
+        ]
 
     @classmethod
     def from_json(cls, data: list[Any]) -> OcrWord:
@@ -106,8 +119,18 @@ def tsv_to_words(tsv: str) -> list[OcrWord]:
             continue
         level_fields = [int(p) for p in parts[1:10]]
         page, block, par, line_no, _, left, top, width, height = level_fields
-        words.append(OcrWord(parts[11].strip(), float(left), float(top), float(width),
-                             float(height), float(parts[10]), page - 1, (block, par, line_no)))
+        words.append(
+            OcrWord(
+                parts[11].strip(),
+                float(left),
+                float(top),
+                float(width),
+                float(height),
+                float(parts[10]),
+                page - 1,
+                (block, par, line_no),
+            )
+        )
     return words
 
 
@@ -118,10 +141,18 @@ def ocr_words_to_words(words: list[OcrWord], scale: float) -> list[Word]:
     out = []
     for k, w in enumerate(words):
         following = words[k + 1] if k + 1 < len(words) else None
-        out.append(Word(w.text, w.left / scale, w.top / scale, (w.left + w.width) / scale,
-                        (w.top + w.height) / scale,
-                        space_after=following is not None and following.line == w.line
-                        and following.picture == w.picture))
+        out.append(
+            Word(
+                w.text,
+                w.left / scale,
+                w.top / scale,
+                (w.left + w.width) / scale,
+                (w.top + w.height) / scale,
+                space_after=following is not None
+                and following.line == w.line
+                and following.picture == w.picture,
+            )
+        )
     return out
 
 
@@ -132,14 +163,17 @@ def tesseract_languages(settings: OcrSettings) -> list[str]:
     if shutil.which(command) is None:
         raise OcrUnavailableError(
             f"OCR is needed but the Tesseract program {command!r} was not found: "
-            f"install the Debian package {TESSERACT_PACKAGE}")
+            f"install the Debian package {TESSERACT_PACKAGE}"
+        )
     try:
-        done = subprocess.run([command, "--list-langs"], capture_output=True, text=True,
-                              timeout=60, check=True)
+        done = subprocess.run(
+            [command, "--list-langs"], capture_output=True, text=True, timeout=60, check=True
+        )
     except (OSError, subprocess.SubprocessError) as error:
         raise OcrUnavailableError(
             f"OCR is needed but {command!r} does not run ({error}): "
-            f"install the Debian package {TESSERACT_PACKAGE}") from error
+            f"install the Debian package {TESSERACT_PACKAGE}"
+        ) from error
     return [ln.strip() for ln in done.stdout.splitlines()[1:] if ln.strip()]
 
 
@@ -151,11 +185,13 @@ def check_tesseract(settings: OcrSettings) -> None:
         if language not in known:
             raise OcrUnavailableError(
                 f"OCR is needed but Tesseract has no {language!r} model: install the "
-                f"Debian package {LANGUAGE_PACKAGE.format(language=language)}")
+                f"Debian package {LANGUAGE_PACKAGE.format(language=language)}"
+            )
 
 
-def run_tesseract(pictures: Sequence[npt.NDArray[np.uint8]], psm: int, dpi: float,
-                  settings: OcrSettings) -> list[OcrWord]:
+def run_tesseract(
+    pictures: Sequence[npt.NDArray[np.uint8]], psm: int, dpi: float, settings: OcrSettings
+) -> list[OcrWord]:
     """Given grey pictures, a page segmentation mode and the pictures' resolution, return
     the words Tesseract reads in all of them, from one call of the program."""
     if not pictures:
@@ -168,24 +204,43 @@ def run_tesseract(pictures: Sequence[npt.NDArray[np.uint8]], psm: int, dpi: floa
             names.append(name)
         listing = os.path.join(folder, "pictures.txt")
         Path(listing).write_text("\n".join(names) + "\n", encoding="utf-8")
-        command = [settings.tesseract_cmd, listing, "stdout", "-l", settings.language,
-                   "--psm", str(psm), "--dpi", str(round(dpi)), "tsv"]
+        command = [
+            settings.tesseract_cmd,
+            listing,
+            "stdout",
+            "-l",
+            settings.language,
+            "--psm",
+            str(psm),
+            "--dpi",
+            str(round(dpi)),
+            "tsv",
+        ]
         # one thread per Tesseract: pages are read in parallel instead
         env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
         try:
-            done = subprocess.run(command, capture_output=True, text=True, env=env,
-                                  timeout=settings.timeout, check=False)
+            done = subprocess.run(
+                command,
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=settings.timeout,
+                check=False,
+            )
         except FileNotFoundError as error:
             raise OcrUnavailableError(
                 f"OCR is needed but the Tesseract program {settings.tesseract_cmd!r} was "
-                f"not found: install the Debian package {TESSERACT_PACKAGE}") from error
+                f"not found: install the Debian package {TESSERACT_PACKAGE}"
+            ) from error
         except subprocess.TimeoutExpired as error:
             raise OcrUnavailableError(
-                f"Tesseract took longer than {settings.timeout:.0f} s") from error
+                f"Tesseract took longer than {settings.timeout:.0f} s"
+            ) from error
     if done.returncode != 0:
         check_tesseract(settings)  # names the missing package, if that is the cause
         raise OcrUnavailableError(
-            f"Tesseract failed (exit {done.returncode}): {' '.join(done.stderr.split())[:200]}")
+            f"Tesseract failed (exit {done.returncode}): {' '.join(done.stderr.split())[:200]}"
+        )
     return tsv_to_words(done.stdout)
 
 
@@ -203,8 +258,10 @@ class OcrCache:
     def key(self, image_sha256: str, task: dict[str, Any], settings: OcrSettings) -> str:
         """Given a picture's hash, what is asked of it and the OCR settings, return the
         cache key."""
-        payload = json.dumps({"image": image_sha256, "task": task,
-                              "ocr": settings.cache_key_fields()}, sort_keys=True)
+        payload = json.dumps(
+            {"image": image_sha256, "task": task, "ocr": settings.cache_key_fields()},
+            sort_keys=True,
+        )
         return hashlib.sha256(payload.encode()).hexdigest()
 
     def path(self, key: str) -> Path:
@@ -226,12 +283,19 @@ class OcrCache:
         path = self.path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.{id(words)}.tmp")
-        temporary.write_text(json.dumps({"words": [w.to_json() for w in words]},
-                                        ensure_ascii=False), encoding="utf-8")
+        temporary.write_text(
+            json.dumps({"words": [w.to_json() for w in words]}, ensure_ascii=False),
+            encoding="utf-8",
+        )
         temporary.replace(path)
 
-    def read(self, image_sha256: str, task: dict[str, Any], settings: OcrSettings,
-             make: Callable[[], list[OcrWord]]) -> list[OcrWord]:
+    def read(
+        self,
+        image_sha256: str,
+        task: dict[str, Any],
+        settings: OcrSettings,
+        make: Callable[[], list[OcrWord]],
+    ) -> list[OcrWord]:
         """Given a picture's hash, what is asked of it, the OCR settings and the function
         that reads it, return the cached words, or make them (checking first that
         Tesseract is installed) and cache them."""

@@ -54,16 +54,21 @@ class CellOcrSettings:
     def __post_init__(self) -> None:
         # params.yaml gives a list; a tuple keeps the settings hashable and frozen
         object.__setattr__(self, "enlargements", tuple(float(e) for e in self.enlargements))
-        if min(self.inset, self.margin, self.trim_pad, self.min_speck, self.min_ink,
-               self.line_grow) < 0:
+        if (
+            min(
+                self.inset, self.margin, self.trim_pad, self.min_speck, self.min_ink, self.line_grow
+            )
+            < 0
+        ):
             raise ValueError("cell OCR settings: lengths must be >= 0")
         if not self.enlargements or min(self.enlargements) < 1:
             raise ValueError("cell OCR settings: enlargements must be >= 1 (at least one)")
         if not 0 <= self.retry_below <= 100:
             raise ValueError("cell OCR settings: retry_below is a confidence in [0, 100]")
         if not 0 <= self.dark_percentile < 50 <= self.paper_percentile <= 100:
-            raise ValueError("cell OCR settings: need 0 <= dark_percentile < 50 <= "
-                             "paper_percentile <= 100")
+            raise ValueError(
+                "cell OCR settings: need 0 <= dark_percentile < 50 <= paper_percentile <= 100"
+            )
 
     def cache_key_fields(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -87,22 +92,25 @@ def pixels_to_levels(pixels: npt.NDArray[np.uint8], settings: CellOcrSettings) -
     return PaperLevels(ink=ink, paper=float(np.median(small)), threshold=float(threshold))
 
 
-def pixels_without_lines(pixels: npt.NDArray[np.uint8], scale: float,
-                         grid: ImageGridSettings, settings: CellOcrSettings
-                         ) -> npt.NDArray[np.uint8]:
+def pixels_without_lines(
+    pixels: npt.NDArray[np.uint8], scale: float, grid: ImageGridSettings, settings: CellOcrSettings
+) -> npt.NDArray[np.uint8]:
     """Given a straightened page picture, return a copy with its ruling lines painted
     white, so that no crop starts or ends with a stroke Tesseract reads as "|"."""
     horizontal, vertical = ink_to_line_masks(pixels_to_ink(pixels, scale, grid), scale, grid)
     grow = max(1, round(settings.line_grow * scale)) * 2 + 1
-    lines = cv2.dilate(cv2.bitwise_or(horizontal, vertical),
-                       cv2.getStructuringElement(cv2.MORPH_RECT, (grow, grow)))
+    lines = cv2.dilate(
+        cv2.bitwise_or(horizontal, vertical),
+        cv2.getStructuringElement(cv2.MORPH_RECT, (grow, grow)),
+    )
     clean = pixels.copy()
     clean[lines > 0] = 255
     return clean
 
 
-def cell_to_pixel_box(cell: Cell, image: PageImage, settings: CellOcrSettings
-                      ) -> tuple[int, int, int, int]:
+def cell_to_pixel_box(
+    cell: Cell, image: PageImage, settings: CellOcrSettings
+) -> tuple[int, int, int, int]:
     """Given a cell (PDF points) and the page picture, return the crop box in pixels
     (x0, y0, x1, y1) inside the cell's ruling lines, clipped to the picture."""
     h, w = image.pixels.shape[:2]
@@ -135,8 +143,9 @@ def intervals_to_count(spans: list[tuple[int, int]]) -> int:
     return count
 
 
-def crop_to_ink_box(crop: npt.NDArray[np.uint8], levels: PaperLevels, scale: float,
-                    settings: CellOcrSettings) -> InkBox | None:
+def crop_to_ink_box(
+    crop: npt.NDArray[np.uint8], levels: PaperLevels, scale: float, settings: CellOcrSettings
+) -> InkBox | None:
     """Given a cell's grey crop (lines erased) and the page's levels, return the box
     around its ink with `trim_pad` of paper and its number of text lines (bands of
     letters), ignoring specks of scan noise; None when too little ink is left (a blank
@@ -155,12 +164,18 @@ def crop_to_ink_box(crop: npt.NDArray[np.uint8], levels: PaperLevels, scale: flo
     pad = round(settings.trim_pad * scale)
     h, w = crop.shape
     lines = intervals_to_count([(int(t), int(b)) for t, b in zip(top, bottom, strict=True)])
-    return InkBox(max(int(left.min()) - pad, 0), max(int(top.min()) - pad, 0),
-                  min(int(right.max()) + pad, w), min(int(bottom.max()) + pad, h), lines)
+    return InkBox(
+        max(int(left.min()) - pad, 0),
+        max(int(top.min()) - pad, 0),
+        min(int(right.max()) + pad, w),
+        min(int(bottom.max()) + pad, h),
+        lines,
+    )
 
 
-def crop_to_stretched(crop: npt.NDArray[np.uint8], ink: float, paper: float
-                      ) -> npt.NDArray[np.uint8]:
+def crop_to_stretched(
+    crop: npt.NDArray[np.uint8], ink: float, paper: float
+) -> npt.NDArray[np.uint8]:
     """Given a trimmed cell crop, the page's ink grey and the cell's paper grey, return
     the crop stretched from ink (black) to paper (white): a shaded header cell comes out
     as white as the others."""
@@ -168,15 +183,20 @@ def crop_to_stretched(crop: npt.NDArray[np.uint8], ink: float, paper: float
     return np.clip((crop.astype(np.float32) - ink) * (255.0 / span), 0, 255).astype(np.uint8)
 
 
-def stretched_to_ocr_picture(stretched: npt.NDArray[np.uint8], enlarge: float, margin: int
-                             ) -> npt.NDArray[np.uint8]:
+def stretched_to_ocr_picture(
+    stretched: npt.NDArray[np.uint8], enlarge: float, margin: int
+) -> npt.NDArray[np.uint8]:
     """Given a stretched cell crop, return it enlarged and framed in white for Tesseract."""
     picture = stretched
     if enlarge != 1:
-        picture = np.asarray(cv2.resize(stretched, None, fx=enlarge, fy=enlarge,
-                                        interpolation=cv2.INTER_CUBIC), dtype=np.uint8)
-    return np.asarray(cv2.copyMakeBorder(picture, margin, margin, margin, margin,
-                                         cv2.BORDER_CONSTANT, value=255), dtype=np.uint8)
+        picture = np.asarray(
+            cv2.resize(stretched, None, fx=enlarge, fy=enlarge, interpolation=cv2.INTER_CUBIC),
+            dtype=np.uint8,
+        )
+    return np.asarray(
+        cv2.copyMakeBorder(picture, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=255),
+        dtype=np.uint8,
+    )
 
 
 @dataclass(frozen=True)
@@ -189,9 +209,9 @@ class CellPicture:
     lines: int
 
 
-def tables_to_cell_pictures(tables: list[Table], image: PageImage,
-                            settings: CellOcrSettings, grid: ImageGridSettings
-                            ) -> list[CellPicture | None]:
+def tables_to_cell_pictures(
+    tables: list[Table], image: PageImage, settings: CellOcrSettings, grid: ImageGridSettings
+) -> list[CellPicture | None]:
     """Given a page's tables and its straightened picture, return every cell (in table,
     then cell order) prepared for Tesseract, or None for a blank cell."""
     pixels = pixels_without_lines(image.pixels, image.scale, grid, settings)
@@ -206,16 +226,24 @@ def tables_to_cell_pictures(tables: list[Table], image: PageImage,
                 out.append(None)
                 continue
             paper = float(np.percentile(crop, settings.paper_percentile))
-            stretched = crop_to_stretched(crop[ink.top:ink.bottom, ink.x0:ink.x1], levels.ink,
-                                          paper)
-            out.append(CellPicture((x0 + ink.x0, y0 + ink.top, x0 + ink.x1, y0 + ink.bottom),
-                                   stretched, ink.lines))
+            stretched = crop_to_stretched(
+                crop[ink.top : ink.bottom, ink.x0 : ink.x1], levels.ink, paper
+            )
+            out.append(
+                CellPicture(
+                    (x0 + ink.x0, y0 + ink.top, x0 + ink.x1, y0 + ink.bottom), stretched, ink.lines
+                )
+            )
     return out
 
 
-def ocr_words_to_page_pixels(words: list[OcrWord], cells: list[int],
-                             prepared: list[CellPicture | None], enlarge: float, margin: int
-                             ) -> list[OcrWord]:
+def ocr_words_to_page_pixels(
+    words: list[OcrWord],
+    cells: list[int],
+    prepared: list[CellPicture | None],
+    enlarge: float,
+    margin: int,
+) -> list[OcrWord]:
     """Given the words Tesseract read in cell pictures, the cell each picture shows and
     how the pictures were made, return the words with boxes in page pixels and numbered
     by cell."""
@@ -224,24 +252,42 @@ def ocr_words_to_page_pixels(words: list[OcrWord], cells: list[int],
         cell = cells[w.picture]
         item = prepared[cell]
         assert item is not None  # only prepared cells were read
-        out.append(replace(w, left=item.box[0] + (w.left - margin) / enlarge,
-                           top=item.box[1] + (w.top - margin) / enlarge,
-                           width=w.width / enlarge, height=w.height / enlarge, picture=cell))
+        out.append(
+            replace(
+                w,
+                left=item.box[0] + (w.left - margin) / enlarge,
+                top=item.box[1] + (w.top - margin) / enlarge,
+                width=w.width / enlarge,
+                height=w.height / enlarge,
+                picture=cell,
+            )
+        )
     return out
 
 
-def cell_pictures_to_words(prepared: list[CellPicture | None], enlarge: float, dpi: float,
-                           ocr: OcrSettings, settings: CellOcrSettings) -> list[OcrWord]:
+def cell_pictures_to_words(
+    prepared: list[CellPicture | None],
+    enlarge: float,
+    dpi: float,
+    ocr: OcrSettings,
+    settings: CellOcrSettings,
+) -> list[OcrWord]:
     """Given the prepared cells of a page (None: not to read), the enlargement and the
     page's dpi, return the words Tesseract reads in them, in page pixels and numbered by
     cell: one-line cells are read as one line of text, the others as one block (one
     Tesseract call for each kind)."""
     words: list[OcrWord] = []
     for one_line, psm in ((True, ocr.line_psm), (False, ocr.cell_psm)):
-        cells = [k for k, item in enumerate(prepared)
-                 if item is not None and (item.lines == 1) == one_line]
-        pictures = [stretched_to_ocr_picture(item.stretched, enlarge, settings.margin)
-                    for item in (prepared[k] for k in cells) if item is not None]
+        cells = [
+            k
+            for k, item in enumerate(prepared)
+            if item is not None and (item.lines == 1) == one_line
+        ]
+        pictures = [
+            stretched_to_ocr_picture(item.stretched, enlarge, settings.margin)
+            for item in (prepared[k] for k in cells)
+            if item is not None
+        ]
         read = run_tesseract(pictures, psm, dpi * enlarge, ocr)
         words += ocr_words_to_page_pixels(read, cells, prepared, enlarge, settings.margin)
     return words
@@ -262,9 +308,9 @@ def group_by_cell(words: list[OcrWord]) -> dict[int, list[OcrWord]]:
     return by_cell
 
 
-def cell_pictures_to_best_words(prepared: list[CellPicture | None], dpi: float,
-                                ocr: OcrSettings, settings: CellOcrSettings
-                                ) -> list[OcrWord]:
+def cell_pictures_to_best_words(
+    prepared: list[CellPicture | None], dpi: float, ocr: OcrSettings, settings: CellOcrSettings
+) -> list[OcrWord]:
     """Given the prepared cells of a page and its dpi, return the words read in them:
     every cell is read at the first enlargement; a cell whose best reading so far has a
     mean confidence under `retry_below` (or that was not read at all) is read again at
@@ -272,29 +318,38 @@ def cell_pictures_to_best_words(prepared: list[CellPicture | None], dpi: float,
     ("n.", a lone digit) at one size that it reads at another."""
     best: dict[int, list[OcrWord]] = {}
     for attempt, enlarge in enumerate(settings.enlargements):
-        todo = [item if item is not None and (
-            attempt == 0 or words_to_confidence(best.get(k, [])) < settings.retry_below)
-            else None for k, item in enumerate(prepared)]
+        todo = [
+            item
+            if item is not None
+            and (attempt == 0 or words_to_confidence(best.get(k, [])) < settings.retry_below)
+            else None
+            for k, item in enumerate(prepared)
+        ]
         if not any(todo):
             break
-        for k, words in group_by_cell(cell_pictures_to_words(todo, enlarge, dpi, ocr,
-                                                             settings)).items():
+        for k, words in group_by_cell(
+            cell_pictures_to_words(todo, enlarge, dpi, ocr, settings)
+        ).items():
             if words_to_confidence(words) > words_to_confidence(best.get(k, [])):
                 best[k] = words
     return [word for k in sorted(best) for word in best[k]]
 
 
-def cells_to_words(cells: list[Cell], words: list[OcrWord], scale: float
-                   ) -> list[tuple[Word, ...]]:
+def cells_to_words(cells: list[Cell], words: list[OcrWord], scale: float) -> list[tuple[Word, ...]]:
     """Given the cells of a page, the words read in them (numbered by cell, page pixels)
     and the page's pixels per point, return each cell's words in PDF points."""
     by_cell = group_by_cell(words)
     return [tuple(ocr_words_to_words(by_cell.get(k, []), scale)) for k in range(len(cells))]
 
 
-def page_to_read_tables(page: Page, tables: list[Table], cache: OcrCache,
-                        ocr: OcrSettings, settings: CellOcrSettings | None = None,
-                        grid: ImageGridSettings | None = None) -> list[Table]:
+def page_to_read_tables(
+    page: Page,
+    tables: list[Table],
+    cache: OcrCache,
+    ocr: OcrSettings,
+    settings: CellOcrSettings | None = None,
+    grid: ImageGridSettings | None = None,
+) -> list[Table]:
     """Given a straightened scanned page, the tables found in its picture and the OCR
     cache, return the tables with every cell's words read again from its own crop (a
     blank cell is left empty); pages without a picture come back unchanged."""
@@ -303,14 +358,19 @@ def page_to_read_tables(page: Page, tables: list[Table], cache: OcrCache,
     if image is None or not tables:
         return tables
     cells = [cell for table in tables for cell in table.cells]
-    task = {"step": "cells", "prepare": settings.cache_key_fields(), "lines": asdict(grid),
-            "cells": [[round(v, 2) for v in (c.x0, c.top, c.x1, c.bottom)] for c in cells]}
+    task = {
+        "step": "cells",
+        "prepare": settings.cache_key_fields(),
+        "lines": asdict(grid),
+        "cells": [[round(v, 2) for v in (c.x0, c.top, c.x1, c.bottom)] for c in cells],
+    }
 
     def read() -> list[OcrWord]:
         prepared = tables_to_cell_pictures(tables, image, settings, grid)
         return cell_pictures_to_best_words(prepared, 72.0 * image.scale, ocr, settings)
 
-    read_words = iter(cells_to_words(cells, cache.read(image.sha256, task, ocr, read),
-                                     image.scale))
-    return [replace(table, cells=[replace(cell, words=next(read_words))
-                                  for cell in table.cells]) for table in tables]
+    read_words = iter(cells_to_words(cells, cache.read(image.sha256, task, ocr, read), image.scale))
+    return [
+        replace(table, cells=[replace(cell, words=next(read_words)) for cell in table.cells])
+        for table in tables
+    ]

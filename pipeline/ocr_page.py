@@ -14,8 +14,9 @@ from pipeline.ocr import OcrCache, OcrSettings, OcrWord, ocr_words_to_words, run
 from pipeline.page import Page
 
 
-def pixels_outside_tables(pixels: npt.NDArray[np.uint8], tables: list[Table], scale: float
-                          ) -> npt.NDArray[np.uint8]:
+def pixels_outside_tables(
+    pixels: npt.NDArray[np.uint8], tables: list[Table], scale: float
+) -> npt.NDArray[np.uint8]:
     """Given a page picture, the tables found on it and pixels per point, return a copy
     with the tables painted white."""
     out = pixels.copy()
@@ -27,8 +28,7 @@ def pixels_outside_tables(pixels: npt.NDArray[np.uint8], tables: list[Table], sc
     return out
 
 
-def page_to_ocr_page(page: Page, tables: list[Table], cache: OcrCache, ocr: OcrSettings
-                     ) -> Page:
+def page_to_ocr_page(page: Page, tables: list[Table], cache: OcrCache, ocr: OcrSettings) -> Page:
     """Given an image-only page (straightened), the tables found in its picture and the
     OCR cache, return the page with the words Tesseract reads outside those tables; any
     other page comes back as it was."""

@@ -24,8 +24,13 @@ def is_terminal(stream: TextIO) -> bool:
     return bool(callable(isatty) and isatty())
 
 
-def progress_bar(items: Iterable[Item], total: int | None, description: str,
-                 unit: str = "page", stream: TextIO | None = None) -> Iterator[Item]:
+def progress_bar(
+    items: Iterable[Item],
+    total: int | None,
+    description: str,
+    unit: str = "page",
+    stream: TextIO | None = None,
+) -> Iterator[Item]:
     """Given items, how many there are and what is being done, yield the items while a
     bar on `stream` (default stderr) counts them, only when `stream` is a terminal;
     elsewhere yield them untouched and write nothing."""
@@ -34,13 +39,19 @@ def progress_bar(items: Iterable[Item], total: int | None, description: str,
         yield from items
         return
     # leave=False: once done the bar disappears, leaving the command's own summary line
-    with tqdm(items, total=total, desc=description, unit=unit, file=stream,
-              leave=False, dynamic_ncols=True) as bar:
+    with tqdm(
+        items,
+        total=total,
+        desc=description,
+        unit=unit,
+        file=stream,
+        leave=False,
+        dynamic_ncols=True,
+    ) as bar:
         yield from bar
 
 
-def pdf_progress(path: Path, description: str,
-                 stream: TextIO | None = None) -> PageTrack | None:
+def pdf_progress(path: Path, description: str, stream: TextIO | None = None) -> PageTrack | None:
     """Given a PDF and what is being done to it, return a function wrapping its stream
     of pages in a progress bar, or None when `stream` (default stderr) is no terminal
     (the PDF is then not opened an extra time to count its pages)."""

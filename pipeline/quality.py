@@ -51,17 +51,23 @@ def findings_to_frame(findings: list[Finding], revision: str) -> pd.DataFrame:
 
 def frame_to_findings(frame: pd.DataFrame) -> list[Finding]:
     """Given a quality frame (as written by `findings_to_frame`), return its Findings."""
+
     def text(value: object) -> str | None:
         return None if value is None or pd.isna(value) else str(value)  # type: ignore[call-overload]
 
     findings = []
     for record in frame.to_dict("records"):
         page = record.get("page")
-        findings.append(Finding(
-            field=str(record["field"]), rule=str(record["rule"]),
-            severity=record["severity"], raw_value=text(record["raw_value"]),
-            normalised_value=text(record["normalised_value"]), message=str(record["message"]),
-            objective_id=text(record["objective_id"]),
-            page=None if page is None or pd.isna(page) else int(page),
-        ))
+        findings.append(
+            Finding(
+                field=str(record["field"]),
+                rule=str(record["rule"]),
+                severity=record["severity"],
+                raw_value=text(record["raw_value"]),
+                normalised_value=text(record["normalised_value"]),
+                message=str(record["message"]),
+                objective_id=text(record["objective_id"]),
+                page=None if page is None or pd.isna(page) else int(page),
+            )
+        )
     return findings

@@ -71,8 +71,9 @@ class ReadSettings:
         if self.x_tolerance <= 0 or self.y_tolerance <= 0 or self.min_ruling_length < 0:
             raise ValueError("read settings: tolerances must be > 0 and lengths >= 0")
         if not (0 < self.min_image_cover <= 1 and 0 <= self.min_invisible_share <= 1):
-            raise ValueError("read settings: min_image_cover must be in (0, 1] and "
-                             "min_invisible_share in [0, 1]")
+            raise ValueError(
+                "read settings: min_image_cover must be in (0, 1] and min_invisible_share in [0, 1]"
+            )
         if not 0 < self.min_scan_dpi <= self.max_scan_dpi:
             raise ValueError("read settings: need 0 < min_scan_dpi <= max_scan_dpi")
 
@@ -110,11 +111,15 @@ def pdfminer_error_to_input_error(error: Exception, path: Path) -> InputError:
     cause = error.args[0] if isinstance(error, PdfminerException) and error.args else error
     name = path.name
     if isinstance(cause, PDFPasswordIncorrect):
-        return EncryptedPdfError("the PDF is encrypted with a user password; piano cannot "
-                                 "open it without one (ask for an unprotected copy)", file=name)
+        return EncryptedPdfError(
+            "the PDF is encrypted with a user password; piano cannot "
+            "open it without one (ask for an unprotected copy)",
+            file=name,
+        )
     if isinstance(cause, PDFEncryptionError):
-        return EncryptedPdfError(f"the PDF is encrypted in a way pdfminer cannot read "
-                                 f"({cause})", file=name)
+        return EncryptedPdfError(
+            f"the PDF is encrypted in a way pdfminer cannot read ({cause})", file=name
+        )
     detail = f"{type(cause).__name__}: {cause}" if str(cause) else type(cause).__name__
     size = path.stat().st_size
     with path.open("rb") as handle:
@@ -124,23 +129,29 @@ def pdfminer_error_to_input_error(error: Exception, path: Path) -> InputError:
     if size == 0:
         return InputError("the file is empty (0 bytes)", file=name)
     if b"%PDF-" not in head:
-        return InputError(f"not a PDF: there is no %PDF- header in its first "
-                          f"{FILE_END_WINDOW} bytes", file=name)
+        return InputError(
+            f"not a PDF: there is no %PDF- header in its first {FILE_END_WINDOW} bytes", file=name
+        )
     if b"%%EOF" not in tail:
-        return InputError(f"the PDF is truncated: it does not end with %%EOF ({detail})",
-                          file=name)
+        return InputError(f"the PDF is truncated: it does not end with %%EOF ({detail})", file=name)
     return InputError(f"the PDF is damaged ({detail})", file=name)
 
 
-def chars_to_words(chars: list[dict[str, Any]], settings: ReadSettings,
-                   rulings: list[Ruling] | None = None, text_flow: bool = False) -> list[Word]:
+def chars_to_words(
+    chars: list[dict[str, Any]],
+    settings: ReadSettings,
+    rulings: list[Ruling] | None = None,
+    text_flow: bool = False,
+) -> list[Word]:
     """Given pdfplumber chars in stream order (and the page's rulings), return words with
     their boxes and whether a space character follows each in the text layer; a word
     that a vertical ruling crosses is split there (text of two cells set too close).
     With `text_flow` words follow the stream order instead of their positions."""
     extractor = WordExtractor(
-        x_tolerance=settings.x_tolerance, y_tolerance=settings.y_tolerance,
-        keep_blank_chars=False, use_text_flow=text_flow,
+        x_tolerance=settings.x_tolerance,
+        y_tolerance=settings.y_tolerance,
+        keep_blank_chars=False,
+        use_text_flow=text_flow,
     )
     position = {id(c): i for i, c in enumerate(chars)}
     verticals = [r for r in rulings or [] if r.orientation == "v"]
@@ -150,17 +161,22 @@ def chars_to_words(chars: list[dict[str, Any]], settings: ReadSettings,
         space_after = after < len(chars) and chars[after]["text"].isspace()
         groups = split_at_rulings(word_chars, verticals)
         for k, group in enumerate(groups):
-            words.append(Word(
-                "".join(c["text"] for c in group),
-                float(min(c["x0"] for c in group)), float(min(c["top"] for c in group)),
-                float(max(c["x1"] for c in group)), float(max(c["bottom"] for c in group)),
-                space_after if k == len(groups) - 1 else False,
-            ))
+            words.append(
+                Word(
+                    "".join(c["text"] for c in group),
+                    float(min(c["x0"] for c in group)),
+                    float(min(c["top"] for c in group)),
+                    float(max(c["x1"] for c in group)),
+                    float(max(c["bottom"] for c in group)),
+                    space_after if k == len(groups) - 1 else False,
+                )
+            )
     return words
 
 
-def split_at_rulings(chars: list[dict[str, Any]], verticals: list[Ruling]
-                     ) -> list[list[dict[str, Any]]]:
+def split_at_rulings(
+    chars: list[dict[str, Any]], verticals: list[Ruling]
+) -> list[list[dict[str, Any]]]:
     """Given one word's chars and the vertical rulings, return the chars split into
     groups wherever a ruling passes between two of them."""
     top, bottom = min(c["top"] for c in chars), max(c["bottom"] for c in chars)
@@ -197,8 +213,9 @@ def edges_to_rulings(edges: list[dict[str, Any]], settings: ReadSettings) -> lis
     return rulings
 
 
-def images_to_cover(images: list[dict[str, Any]], width: float, height: float
-                    ) -> tuple[float, float]:
+def images_to_cover(
+    images: list[dict[str, Any]], width: float, height: float
+) -> tuple[float, float]:
     """Given pdfplumber images of a page and its size, return the share of the page the
     largest one covers and that picture's resolution in dpi (0.0, 0.0 without one)."""
     best = (0.0, 0.0)
@@ -213,8 +230,9 @@ def images_to_cover(images: list[dict[str, Any]], width: float, height: float
     return best
 
 
-def page_facts_to_kind(n_chars: int, image_cover: float, invisible_share: float,
-                       settings: ReadSettings) -> PageKind:
+def page_facts_to_kind(
+    n_chars: int, image_cover: float, invisible_share: float, settings: ReadSettings
+) -> PageKind:
     """Given how many characters a page's text layer holds, the share of the page its
     largest picture covers and the share of its text drawn invisibly, return its kind: a
     page-sized picture makes a scan, image-only without characters, with an OCR layer
@@ -230,8 +248,10 @@ def page_facts_to_kind(n_chars: int, image_cover: float, invisible_share: float,
 def invisible_text_share(document: pdfium.PdfDocument, index: int) -> float:
     """Given an open pypdfium2 document and a 0-based page index, return the share of the
     page's text objects drawn invisibly (text render mode 3); 0.0 without text."""
-    modes = [pdfium_c.FPDFTextObj_GetTextRenderMode(obj.raw)
-             for obj in document[index].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT])]
+    modes = [
+        pdfium_c.FPDFTextObj_GetTextRenderMode(obj.raw)
+        for obj in document[index].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT])
+    ]
     if not modes:
         return 0.0
     return sum(m == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE for m in modes) / len(modes)
@@ -286,8 +306,14 @@ def compose(inner: Matrix, outer: Matrix) -> Matrix:
     """Given an object's matrix and its container's, return the object's page matrix."""
     a, b, c, d, e, f = inner
     A, B, C, D, E, F = outer
-    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
-            e * A + f * C + E, e * B + f * D + F)
+    return (
+        a * A + b * C,
+        a * B + b * D,
+        c * A + d * C,
+        c * B + d * D,
+        e * A + f * C + E,
+        e * B + f * D + F,
+    )
 
 
 def path_to_segments(obj: Any, matrix: Matrix) -> list[tuple[float, float, float, float]]:
@@ -307,18 +333,18 @@ def path_to_segments(obj: Any, matrix: Matrix) -> list[tuple[float, float, float
         elif kind == pdfium_c.FPDF_SEGMENT_LINETO and last is not None:
             segments.append((*last, *point))
         last = point
-        if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None \
-                and start != point:
+        if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None and start != point:
             segments.append((*point, *start))
             last = start
     return segments
 
 
-def page_objects(container: Any, matrix: Matrix = IDENTITY, form: bool = False
-                 ) -> Iterator[tuple[Any, Matrix]]:
+def page_objects(
+    container: Any, matrix: Matrix = IDENTITY, form: bool = False
+) -> Iterator[tuple[Any, Matrix]]:
     """Given a raw PDFium page (or form object), yield every object inside it, forms
     opened, each with its page matrix."""
-    count = (pdfium_c.FPDFFormObj_CountObjects if form else pdfium_c.FPDFPage_CountObjects)
+    count = pdfium_c.FPDFFormObj_CountObjects if form else pdfium_c.FPDFPage_CountObjects
     get = pdfium_c.FPDFFormObj_GetObject if form else pdfium_c.FPDFPage_GetObject
     for k in range(count(container)):
         obj = get(container, k)
@@ -336,13 +362,18 @@ def image_cover(matrix: Matrix, mediabox: tuple[float, float, float, float]) -> 
     xs = [e + a * u + c * v for u, v in ((0, 0), (1, 0), (0, 1), (1, 1))]
     ys = [f + b * u + d * v for u, v in ((0, 0), (1, 0), (0, 1), (1, 1))]
     left, bottom, right, top = mediabox
-    covered = (max(min(max(xs), right) - max(min(xs), left), 0.0)
-               * max(min(max(ys), top) - max(min(ys), bottom), 0.0))
+    covered = max(min(max(xs), right) - max(min(xs), left), 0.0) * max(
+        min(max(ys), top) - max(min(ys), bottom), 0.0
+    )
     return covered / ((right - left) * (top - bottom))
 
 
-def segments_to_rulings(segments: list[tuple[float, float, float, float]], top_y: float,
-                        left_x: float, settings: ReadSettings) -> list[Ruling]:
+def segments_to_rulings(
+    segments: list[tuple[float, float, float, float]],
+    top_y: float,
+    left_x: float,
+    settings: ReadSettings,
+) -> list[Ruling]:
     """Given straight segments in PDF user space, the page's top and left, return the
     horizontal and vertical ones at least `min_ruling_length` long, in page points from
     the top-left, as `edges_to_rulings` makes them from pdfplumber's edges of the same
@@ -383,21 +414,27 @@ def pdfium_page_to_chars(page: Any, top_y: float, left_x: float) -> list[dict[st
         for k in range(pdfium_c.FPDFText_CountChars(raw)):
             code = unicode_of(raw, k)
             # PDFium generates only white space (spaces, line breaks) of its own
-            if code in (0, 0xFFFE, 0xFFFF) or (code in (0x20, 0x0D, 0x0A)
-                                                and is_generated(raw, k)):
+            if code in (0, 0xFFFE, 0xFFFF) or (code in (0x20, 0x0D, 0x0A) and is_generated(raw, k)):
                 continue
             loose_box(raw, k, box_ref)
             char_origin(raw, k, x_ref, y_ref)
             size = font_size(raw, k)
             bottom = top_y - origin_y.value
-            char = {"text": chr(code), "x0": box.left - left_x, "x1": box.right - left_x,
-                    "top": bottom - size, "bottom": bottom, "doctop": bottom - size,
-                    "upright": abs(math.sin(char_angle(raw, k))) < 1e-3}
+            char = {
+                "text": chr(code),
+                "x0": box.left - left_x,
+                "x1": box.right - left_x,
+                "top": bottom - size,
+                "bottom": bottom,
+                "doctop": bottom - size,
+                "upright": abs(math.sin(char_angle(raw, k))) < 1e-3,
+            }
             chars.append(char)
             if code == LINE_END_HYPHEN and pdfium_c.FPDFText_IsHyphen(raw, k):
                 char["text"] = "-"
-                pdfium_c.FPDFPageObj_GetBounds(pdfium_c.FPDFText_GetTextObject(raw, k),
-                                               *(ctypes.byref(v) for v in bounds))
+                pdfium_c.FPDFPageObj_GetBounds(
+                    pdfium_c.FPDFText_GetTextObject(raw, k), *(ctypes.byref(v) for v in bounds)
+                )
                 if bounds[2].value >= box.right - HYPHEN_SPACE_SLACK * size:
                     chars.append({**char, "text": " ", "x0": char["x1"]})
     finally:
@@ -405,8 +442,9 @@ def pdfium_page_to_chars(page: Any, top_y: float, left_x: float) -> list[dict[st
     return chars
 
 
-def pdfium_page_to_page(document: pdfium.PdfDocument, index: int, settings: ReadSettings
-                        ) -> Page | None:
+def pdfium_page_to_page(
+    document: pdfium.PdfDocument, index: int, settings: ReadSettings
+) -> Page | None:
     """Given an open pypdfium2 document and a 0-based page index, return the page model
     read by PDFium, or None when the pdfplumber reader must read it (turned, scanned:
     a picture covering most of the page, or no text at all)."""
@@ -421,17 +459,26 @@ def pdfium_page_to_page(document: pdfium.PdfDocument, index: int, settings: Read
             kind = pdfium_c.FPDFPageObj_GetType(obj)
             if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
                 segments += path_to_segments(obj, matrix)
-            elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE and image_cover(
-                    matrix, (left_x, bottom_y, right_x, top_y)) >= settings.min_image_cover:
+            elif (
+                kind == pdfium_c.FPDF_PAGEOBJ_IMAGE
+                and image_cover(matrix, (left_x, bottom_y, right_x, top_y))
+                >= settings.min_image_cover
+            ):
                 return None
         chars = pdfium_page_to_chars(page, top_y, left_x)
         # text set sideways: the pdfplumber reader turns such a page upright
         if not chars or not all(c["upright"] for c in chars if not c["text"].isspace()):
             return None
         rulings = segments_to_rulings(segments, top_y, left_x, settings)
-        return Page(number=index + 1, width=width, height=height,
-                    words=chars_to_words(chars, settings, rulings), rulings=rulings,
-                    kind="vector", rotation=0)
+        return Page(
+            number=index + 1,
+            width=width,
+            height=height,
+            words=chars_to_words(chars, settings, rulings),
+            rulings=rulings,
+            kind="vector",
+            rotation=0,
+        )
     finally:
         page.close()
 
@@ -472,8 +519,7 @@ def pdf_to_pages(path: Path, settings: ReadSettings | None = None) -> Iterator[P
                 page = None  # a page PDFium cannot take apart: pdfminer may still read it
             if page is None:
                 plumber = plumber or open_pdf(path)
-                page = plumber_page_number_to_page(plumber, index, lambda: document, path,
-                                                   settings)
+                page = plumber_page_number_to_page(plumber, index, lambda: document, path, settings)
             yield page
     finally:
         document.close()
@@ -481,16 +527,21 @@ def pdf_to_pages(path: Path, settings: ReadSettings | None = None) -> Iterator[P
             plumber.close()
 
 
-def plumber_page_number_to_page(pdf: pdfplumber.PDF, index: int,
-                                pdfium_document: Callable[[], pdfium.PdfDocument],
-                                path: Path, settings: ReadSettings) -> Page:
+def plumber_page_number_to_page(
+    pdf: pdfplumber.PDF,
+    index: int,
+    pdfium_document: Callable[[], pdfium.PdfDocument],
+    path: Path,
+    settings: ReadSettings,
+) -> Page:
     """Given an open pdfplumber PDF, a 0-based page index, a function giving the same
     file open in pypdfium2 (called only when a scan needs it) and the read settings,
     return the page read by pdfplumber, with its picture when it is a scan."""
     plumber_page = pdf.pages[index]
     try:
-        cover, dpi = images_to_cover(plumber_page.images, float(plumber_page.width),
-                                     float(plumber_page.height))
+        cover, dpi = images_to_cover(
+            plumber_page.images, float(plumber_page.width), float(plumber_page.height)
+        )
         invisible = 0.0
         n_chars = len(plumber_page.chars)
         if cover >= settings.min_image_cover and n_chars:
@@ -502,8 +553,11 @@ def plumber_page_number_to_page(pdf: pdfplumber.PDF, index: int,
             page.image = render_page_image(pdfium_document(), index, dpi)
         return page
     except Exception as error:  # pdfminer can fail on one damaged page
-        raise InputError(f"cannot read the page ({type(error).__name__}: {error})",
-                         file=path.name, page=index + 1) from error
+        raise InputError(
+            f"cannot read the page ({type(error).__name__}: {error})",
+            file=path.name,
+            page=index + 1,
+        ) from error
     finally:
         plumber_page.close()
 
@@ -563,8 +617,9 @@ def chars_to_turn(chars: list[dict[str, Any]]) -> int:
     return votes.most_common(1)[0][0] if votes else 0
 
 
-def turn_box(x0: float, top: float, x1: float, bottom: float, turn: int, width: float,
-             height: float) -> tuple[float, float, float, float]:
+def turn_box(
+    x0: float, top: float, x1: float, bottom: float, turn: int, width: float, height: float
+) -> tuple[float, float, float, float]:
     """Given a box on a page of `width` × `height` as displayed, return the box on the
     page turned clockwise by `turn` degrees (top-left origin on both)."""
     if turn == 90:
@@ -576,16 +631,23 @@ def turn_box(x0: float, top: float, x1: float, bottom: float, turn: int, width: 
     return x0, top, x1, bottom
 
 
-def turn_page_objects(chars: list[dict[str, Any]], edges: list[dict[str, Any]], turn: int,
-                      width: float, height: float
-                      ) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
-                                 tuple[float, float]]:
+def turn_page_objects(
+    chars: list[dict[str, Any]], edges: list[dict[str, Any]], turn: int, width: float, height: float
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], tuple[float, float]]:
     """Given a page's chars and edges as displayed, its size and a quarter turn, return
     them turned (chars whose text now runs left to right marked upright) and the turned
     page's width and height."""
+
     def turned(obj: dict[str, Any]) -> dict[str, Any]:
-        x0, top, x1, bottom = turn_box(float(obj["x0"]), float(obj["top"]), float(obj["x1"]),
-                                       float(obj["bottom"]), turn, width, height)
+        x0, top, x1, bottom = turn_box(
+            float(obj["x0"]),
+            float(obj["top"]),
+            float(obj["x1"]),
+            float(obj["bottom"]),
+            turn,
+            width,
+            height,
+        )
         return {**obj, "x0": x0, "top": top, "x1": x1, "bottom": bottom, "doctop": top}
 
     new_chars = [{**turned(c), "upright": char_to_turn(c) == turn} for c in chars]

@@ -26,8 +26,9 @@ class PageImage:
     top: float  # PDF points between the media box's top edge and the picture's
     rotation: int  # the page's /Rotate; boxes are placed right only on unrotated pages
 
-    def box_to_pixels(self, x0: float, top: float, x1: float, bottom: float
-                      ) -> tuple[int, int, int, int]:
+    def box_to_pixels(
+        self, x0: float, top: float, x1: float, bottom: float
+    ) -> tuple[int, int, int, int]:
         """Given a box in PDF points from the page's top-left corner, return it in
         pixels of the picture (left, top, right, bottom), clipped to the picture."""
         width, height = self.image.size
@@ -35,8 +36,12 @@ class PageImage:
         def px(value: float, offset: float, limit: int) -> int:
             return min(max(round((value - offset) * self.scale), 0), limit)
 
-        return (px(x0, self.left, width), px(top, self.top, height),
-                px(x1, self.left, width), px(bottom, self.top, height))
+        return (
+            px(x0, self.left, width),
+            px(top, self.top, height),
+            px(x1, self.left, width),
+            px(bottom, self.top, height),
+        )
 
 
 def open_document(path: Path) -> pdfium.PdfDocument:
@@ -49,8 +54,7 @@ def open_document(path: Path) -> pdfium.PdfDocument:
         raise InputError(f"not a readable PDF ({error})", file=path.name) from error
 
 
-def pdf_to_page_images(path: Path, pages: Iterable[int], scale: float
-                       ) -> Iterator[PageImage]:
+def pdf_to_page_images(path: Path, pages: Iterable[int], scale: float) -> Iterator[PageImage]:
     """Given a PDF, 1-based page numbers and a scale (pixels per point), yield each page
     rendered once, in the order given; only one page's picture is held at a time by this
     generator. A page number beyond the document raises InputError."""
@@ -69,7 +73,8 @@ def pdf_to_page_images(path: Path, pages: Iterable[int], scale: float
                 rotation = int(page.get_rotation())
             finally:
                 page.close()
-            yield PageImage(number, image, scale, crop_left - media_left,
-                            media_top - crop_top, rotation)
+            yield PageImage(
+                number, image, scale, crop_left - media_left, media_top - crop_top, rotation
+            )
     finally:
         document.close()

@@ -31,13 +31,29 @@ WHOLE_PLAN = "(whole plan)"  # findings about no objective
 CROSS_CUTTING = "(cross-cutting)"  # objectives of the block with no sector
 
 # one colour per boxed field, the same in the crops and in the report's field tables
-FIELD_COLOURS = dict(zip(CELL_FIELDS, (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-), strict=True))
+FIELD_COLOURS = dict(
+    zip(
+        CELL_FIELDS,
+        (
+            "#1f77b4",
+            "#ff7f0e",
+            "#2ca02c",
+            "#d62728",
+            "#9467bd",
+            "#8c564b",
+            "#e377c2",
+            "#17becf",
+        ),
+        strict=True,
+    )
+)
 # normalised columns of objectives.parquet and the printed cell each was read from
 FIELD_SOURCES = {
-    "assignee": "assignee_raw", "dup_mission": "dup_raw", "dup_programme": "dup_raw",
-    "dup_programme_name": "dup_raw", "deadline": "deadline_raw",
+    "assignee": "assignee_raw",
+    "dup_mission": "dup_raw",
+    "dup_programme": "dup_raw",
+    "dup_programme_name": "dup_raw",
+    "deadline": "deadline_raw",
     "deadline_status": "deadline_raw",
 }
 
@@ -102,9 +118,9 @@ def cells_to_regions(cells: pd.DataFrame) -> pd.DataFrame:
     position on the page."""
     if cells.empty:
         return pd.DataFrame(columns=["objective_id", "page", "x0", "top", "x1", "bottom"])
-    regions = (cells.groupby(["objective_id", "page"], as_index=False)
-               .agg(x0=("x0", "min"), top=("top", "min"), x1=("x1", "max"),
-                    bottom=("bottom", "max")))
+    regions = cells.groupby(["objective_id", "page"], as_index=False).agg(
+        x0=("x0", "min"), top=("top", "min"), x1=("x1", "max"), bottom=("bottom", "max")
+    )
     regions["objective_id"] = regions["objective_id"].astype(str)
     regions["page"] = regions["page"].astype(int)
     return regions.sort_values(["page", "top", "x0"], ignore_index=True)
@@ -121,15 +137,19 @@ def crop_file_name(objective_id: str, page: int) -> str:
     return f"{objective_file_stem(objective_id)}-p{page}.png"
 
 
-def page_image_to_crop(page: PageImage, region: pd.Series, boxes: pd.DataFrame,
-                       settings: ReviewSettings) -> Image.Image:
+def page_image_to_crop(
+    page: PageImage, region: pd.Series, boxes: pd.DataFrame, settings: ReviewSettings
+) -> Image.Image:
     """Given a rendered page, one objective's region on it (x0, top, x1, bottom) and its
     cell boxes there (field, x0, top, x1, bottom), return the region with some page
     around it faded, each cell outlined in its field's colour."""
     margin = settings.context_pt
     left, top, right, bottom = page.box_to_pixels(
-        region["x0"] - margin, region["top"] - margin,
-        region["x1"] + margin, region["bottom"] + margin)
+        region["x0"] - margin,
+        region["top"] - margin,
+        region["x1"] + margin,
+        region["bottom"] + margin,
+    )
     crop = page.image.crop((left, top, max(right, left + 1), max(bottom, top + 1)))
     inner = page.box_to_pixels(region["x0"], region["top"], region["x1"], region["bottom"])
     inner = (inner[0] - left, inner[1] - top, inner[2] - left, inner[3] - top)
@@ -153,8 +173,9 @@ def image_to_png(image: Image.Image, colors: int) -> bytes:
     return buffer.getvalue()
 
 
-def pages_to_crops(pages: Iterable[PageImage], regions: pd.DataFrame, cells: pd.DataFrame,
-                   settings: ReviewSettings) -> list[Crop]:
+def pages_to_crops(
+    pages: Iterable[PageImage], regions: pd.DataFrame, cells: pd.DataFrame, settings: ReviewSettings
+) -> list[Crop]:
     """Given the rendered pages (each once), the regions (`cells_to_regions`) and
     cells.parquet, return every objective's crop on every page it was read from, in
     page order; each page picture can be dropped as soon as the next one comes."""
@@ -165,10 +186,16 @@ def pages_to_crops(pages: Iterable[PageImage], regions: pd.DataFrame, cells: pd.
         for region in by_page.get(page.number, regions.iloc[0:0]).to_dict("records"):
             key = (region["objective_id"], page.number)
             picture = page_image_to_crop(page, pd.Series(region), boxes[key], settings)
-            crops.append(Crop(str(region["objective_id"]), page.number,
-                              crop_file_name(str(region["objective_id"]), page.number),
-                              picture.width, picture.height,
-                              image_to_png(picture, settings.png_colors)))
+            crops.append(
+                Crop(
+                    str(region["objective_id"]),
+                    page.number,
+                    crop_file_name(str(region["objective_id"]), page.number),
+                    picture.width,
+                    picture.height,
+                    image_to_png(picture, settings.png_colors),
+                )
+            )
     return crops
 
 
@@ -184,8 +211,9 @@ def corrected_fields_to_list(value: object) -> list[str]:
     return []
 
 
-def objectives_to_corrected_fields(objectives: pd.DataFrame, quality: pd.DataFrame
-                                   ) -> dict[str, list[str]]:
+def objectives_to_corrected_fields(
+    objectives: pd.DataFrame, quality: pd.DataFrame
+) -> dict[str, list[str]]:
     """Given objectives.parquet (with `corrected_fields` once corrections are applied)
     and quality.parquet (`manual_correction` findings), return objective_id -> the
     fields a hand correction changed, in the order first named."""
@@ -198,12 +226,12 @@ def objectives_to_corrected_fields(objectives: pd.DataFrame, quality: pd.DataFra
         known += [n for n in names if n not in known]
 
     if CORRECTED_FIELDS_COLUMN in objectives.columns:
-        for objective_id, value in zip(objectives["objective_id"],
-                                       objectives[CORRECTED_FIELDS_COLUMN], strict=True):
+        for objective_id, value in zip(
+            objectives["objective_id"], objectives[CORRECTED_FIELDS_COLUMN], strict=True
+        ):
             add(objective_id, corrected_fields_to_list(value))
     corrections = quality[quality["rule"] == CORRECTION_RULE]
-    for objective_id, field in zip(corrections["objective_id"], corrections["field"],
-                                   strict=True):
+    for objective_id, field in zip(corrections["objective_id"], corrections["field"], strict=True):
         add(objective_id, [str(field)] if pd.notna(field) else [])
     return {k: v for k, v in corrected.items() if v}
 
@@ -213,22 +241,33 @@ def sector_label(sector: object) -> str:
     return CROSS_CUTTING if sector is None or pd.isna(sector) else str(sector)  # type: ignore[call-overload]
 
 
-def quality_to_severity_counts(quality: pd.DataFrame, objectives: pd.DataFrame
-                               ) -> pd.DataFrame:
+def quality_to_severity_counts(quality: pd.DataFrame, objectives: pd.DataFrame) -> pd.DataFrame:
     """Given quality.parquet and objectives.parquet, return the findings counted by
     sector (rows, in block order; `(cross-cutting)` for the block with no sector,
     `(whole plan)` for findings about no objective) and severity (columns info, warning,
     error, then total)."""
-    sectors = dict(zip(objectives["objective_id"].astype(str),
-                       objectives["sector"].map(sector_label), strict=True))
-    labels = [sectors.get(str(o), CROSS_CUTTING) if pd.notna(o) else WHOLE_PLAN
-              for o in quality["objective_id"]]
-    order = list(dict.fromkeys(objectives.sort_values(["block", "seq"])["sector"]
-                               .map(sector_label))) + [WHOLE_PLAN]
-    counts = (pd.crosstab(pd.Series(labels, name="sector", dtype=object),
-                          pd.Series(quality["severity"].astype(str).to_numpy(),
-                                    name="severity", dtype=object))
-              if len(quality) else pd.DataFrame())
+    sectors = dict(
+        zip(
+            objectives["objective_id"].astype(str),
+            objectives["sector"].map(sector_label),
+            strict=True,
+        )
+    )
+    labels = [
+        sectors.get(str(o), CROSS_CUTTING) if pd.notna(o) else WHOLE_PLAN
+        for o in quality["objective_id"]
+    ]
+    order = list(
+        dict.fromkeys(objectives.sort_values(["block", "seq"])["sector"].map(sector_label))
+    ) + [WHOLE_PLAN]
+    counts = (
+        pd.crosstab(
+            pd.Series(labels, name="sector", dtype=object),
+            pd.Series(quality["severity"].astype(str).to_numpy(), name="severity", dtype=object),
+        )
+        if len(quality)
+        else pd.DataFrame()
+    )
     counts = counts.reindex(index=order, columns=list(SEVERITIES), fill_value=0)
     counts = counts.fillna(0).astype(int)
     counts["total"] = counts.sum(axis=1)
@@ -239,9 +278,8 @@ def quality_to_severity_counts(quality: pd.DataFrame, objectives: pd.DataFrame
 def objective_severity_counts(quality: pd.DataFrame) -> dict[str, dict[str, int]]:
     """Given quality.parquet, return objective_id -> severity -> number of findings."""
     counts: dict[str, dict[str, int]] = {}
-    for (objective_id, severity), size in (quality.dropna(subset=["objective_id"])
-                                           .groupby(["objective_id", "severity"]).size()
-                                           .items()):
+    for (objective_id, severity), size in (
+        quality.dropna(subset=["objective_id"]).groupby(["objective_id", "severity"]).size().items()
+    ):
         counts.setdefault(str(objective_id), {})[str(severity)] = int(size)
     return counts
-

@@ -87,13 +87,22 @@ class CellPart:
     last: Line | None
 
     @classmethod
-    def from_lines(cls, page: int, x0: float, top: float, x1: float, bottom: float,
-                   lines: list[Line]) -> CellPart:
+    def from_lines(
+        cls, page: int, x0: float, top: float, x1: float, bottom: float, lines: list[Line]
+    ) -> CellPart:
         """Given a cell's page, box and lines, return its part."""
         if not lines:
             return cls(page, x0, top, x1, bottom, "", None, None)
-        return cls(page, x0, top, x1, bottom, lines_to_text(lines),
-                   line_to_summary(lines[0]), line_to_summary(lines[-1]))
+        return cls(
+            page,
+            x0,
+            top,
+            x1,
+            bottom,
+            lines_to_text(lines),
+            line_to_summary(lines[0]),
+            line_to_summary(lines[-1]),
+        )
 
 
 def parts_to_text(parts: list[CellPart]) -> str:
@@ -151,14 +160,17 @@ class AssembledPlan:
 
 def table_row_texts(table: Table, row: int) -> dict[int, str]:
     """Given a table and a row index, return each cell's text by column index."""
-    return {c.col: lines_to_text(cell_words_to_lines(c.words, c.x0, c.x1))
-            for c in table.row_cells(row)}
+    return {
+        c.col: lines_to_text(cell_words_to_lines(c.words, c.x0, c.x1)) for c in table.row_cells(row)
+    }
 
 
 def words_outside(page: Page, tables: list[Table]) -> list[Word]:
     """Given a page and its tables, return the words lying in no table."""
+
     def inside(w: Word) -> bool:
         return any(t.x0 <= w.x_mid <= t.x1 and t.top <= w.y_mid <= t.bottom for t in tables)
+
     return [w for w in page.words if not inside(w)]
 
 
@@ -167,8 +179,9 @@ def lines_between(words: list[Word], top: float, bottom: float) -> list[list[Wor
     return words_to_lines([w for w in words if top <= w.y_mid <= bottom])
 
 
-def block_title(table: Table, outside: list[Word], above: float, settings: RowSettings
-                ) -> str | None:
+def block_title(
+    table: Table, outside: list[Word], above: float, settings: RowSettings
+) -> str | None:
     """Given a table, the words outside tables and where the space above it starts,
     return the title printed just above the table at its left edge, if any."""
     lines = lines_between(outside, above, table.top)
@@ -205,8 +218,11 @@ def continues_sentence(text: str, next_text: str) -> bool:
     True when the second goes on with the first's sentence: it starts in lower case and
     the first does not end with a full stop."""
     text = text.rstrip()
-    return bool(text) and not text.endswith((".", "!", "?")) \
+    return (
+        bool(text)
+        and not text.endswith((".", "!", "?"))
         and bool(_LOWER_START.match(next_text.lstrip()))
+    )
 
 
 def is_continuation(fragment: LogicalRow, previous: LogicalRow) -> bool:
@@ -216,8 +232,10 @@ def is_continuation(fragment: LogicalRow, previous: LogicalRow) -> bool:
     or, where a borderless table set some centred short cells on the second part, that
     part has no n. and no assignee and its OGGETTO or DESCRIZIONE goes on with the
     sentence the first part left open."""
+
     def bare(row: LogicalRow) -> bool:
         return not any(row.text(f).strip() for f in IDENTITY_FIELDS)
+
     if bare(fragment) or bare(previous):
         return True
     if any(fragment.text(f).strip() for f in OWNER_FIELDS):
@@ -225,14 +243,22 @@ def is_continuation(fragment: LogicalRow, previous: LogicalRow) -> bool:
     return any(continues_sentence(previous.text(f), fragment.text(f)) for f in PROSE_FIELDS)
 
 
-def table_row_to_row(table: Table, row: int, header: HeaderMap, block: int,
-                     title: str | None) -> LogicalRow:
+def table_row_to_row(
+    table: Table, row: int, header: HeaderMap, block: int, title: str | None
+) -> LogicalRow:
     """Given a table row and the header mapping its columns, return it as a LogicalRow."""
-    logical = LogicalRow(block=block, block_title=title,
-                         confidence=table.row_confidence.get(row, 1.0))
+    logical = LogicalRow(
+        block=block, block_title=title, confidence=table.row_confidence.get(row, 1.0)
+    )
     for cell in table.row_cells(row):
-        part = CellPart.from_lines(table.page, cell.x0, cell.top, cell.x1, cell.bottom,
-                                   cell_words_to_lines(cell.words, cell.x0, cell.x1))
+        part = CellPart.from_lines(
+            table.page,
+            cell.x0,
+            cell.top,
+            cell.x1,
+            cell.bottom,
+            cell_words_to_lines(cell.words, cell.x0, cell.x1),
+        )
         name = header.fields.get(cell.col)
         if name is not None:
             logical.cells.setdefault(name, []).append(part)
@@ -252,8 +278,9 @@ def merge_rows(previous: LogicalRow, fragment: LogicalRow) -> None:
     previous.confidence = min(previous.confidence, fragment.confidence)
 
 
-def tables_to_plan(pages: Iterable[tuple[Page, list[Table]]], source: str,
-                   settings: RowSettings | None = None) -> AssembledPlan:
+def tables_to_plan(
+    pages: Iterable[tuple[Page, list[Table]]], source: str, settings: RowSettings | None = None
+) -> AssembledPlan:
     """Given each page with the tables found on it, in page order, return the plan's
     logical rows, relevance table, outside text and findings; raise TableHeaderError
     when a plan table's columns cannot be named, ExtractionError when no table has a
@@ -268,8 +295,9 @@ def tables_to_plan(pages: Iterable[tuple[Page, list[Table]]], source: str,
     n_cols = 0
     for page, tables in pages:
         outside = words_outside(page, tables)
-        outside_lines += [(page.number, " ".join(w.text for w in ln))
-                          for ln in words_to_lines(outside)]
+        outside_lines += [
+            (page.number, " ".join(w.text for w in ln)) for ln in words_to_lines(outside)
+        ]
         above = 0.0
         for index, table in enumerate(sorted(tables, key=lambda t: t.top)):
             title = block_title(table, outside, above, settings)
@@ -286,38 +314,63 @@ def tables_to_plan(pages: Iterable[tuple[Page, list[Table]]], source: str,
                     raise TableHeaderError(
                         f"the table header has no column for {', '.join(missing)} "
                         f"(header: {' | '.join(t for t in first_texts.values() if t)})",
-                        file=source, page=page.number)
+                        file=source,
+                        page=page.number,
+                    )
                 header, n_cols = found, len(first_texts)
                 for col, text in found.unknown.items():
-                    findings.append(Finding(
-                        field=f"column {col + 1}", rule="extra_column", severity="warning",
-                        raw_value=text, normalised_value=None, page=page.number,
-                        message=f"column {text!r} names no known field; kept in `extra`"))
+                    findings.append(
+                        Finding(
+                            field=f"column {col + 1}",
+                            rule="extra_column",
+                            severity="warning",
+                            raw_value=text,
+                            normalised_value=None,
+                            page=page.number,
+                            message=f"column {text!r} names no known field; kept in `extra`",
+                        )
+                    )
             elif header is None or len(first_texts) != n_cols:
                 if len(first_texts) >= PLAN_TABLE_MIN_COLUMNS:
-                    raise headerless_table_error(first_texts, n_cols if header else None,
-                                                 source, page.number)
-                findings.append(Finding(
-                    field="table", rule="table_without_header", severity="warning",
-                    raw_value=" | ".join(t for t in first_texts.values() if t)[:200],
-                    normalised_value=None, page=page.number,
-                    message="a table whose first row is no plan header was left out"))
+                    raise headerless_table_error(
+                        first_texts, n_cols if header else None, source, page.number
+                    )
+                findings.append(
+                    Finding(
+                        field="table",
+                        rule="table_without_header",
+                        severity="warning",
+                        raw_value=" | ".join(t for t in first_texts.values() if t)[:200],
+                        normalised_value=None,
+                        page=page.number,
+                        message="a table whose first row is no plan header was left out",
+                    )
+                )
                 continue
             else:
                 start = 0
             # a header printed again inside the table (a renderer's repeat) is no row
-            data = [table_row_to_row(table, r, header, block, title)
-                    for r in range(start, table.n_rows)
-                    if cells_to_header(table_row_texts(table, r)) is None]
+            data = [
+                table_row_to_row(table, r, header, block, title)
+                for r in range(start, table.n_rows)
+                if cells_to_header(table_row_texts(table, r)) is None
+            ]
             data = [r for r in data if any(r.text(f) for f in OBJECTIVE_FIELDS)]
             if not data:
                 continue
             page_top = index == 0 and title is None and rows
-            if page_top and is_continuation(data[0], rows[-1]) \
-                    and rows[-1].pages[-1] == page.number - 1:
+            if (
+                page_top
+                and is_continuation(data[0], rows[-1])
+                and rows[-1].pages[-1] == page.number - 1
+            ):
                 merge_rows(rows[-1], data.pop(0))
-            if title is not None or not rows or not page_top or (
-                    data and starts_new_block(data[0], rows[-1], settings)):
+            if (
+                title is not None
+                or not rows
+                or not page_top
+                or (data and starts_new_block(data[0], rows[-1], settings))
+            ):
                 block += 1
                 block_name = title
             else:
@@ -326,14 +379,18 @@ def tables_to_plan(pages: Iterable[tuple[Page, list[Table]]], source: str,
                 r.block, r.block_title = block, block_name
             rows += data
     if header is None:
-        raise ExtractionError("no table with a plan header (n., Assegnatario, OGGETTO, "
-                              "DESCRIZIONE, RISULTATO …) was found", file=source)
+        raise ExtractionError(
+            "no table with a plan header (n., Assegnatario, OGGETTO, "
+            "DESCRIZIONE, RISULTATO …) was found",
+            file=source,
+        )
     findings += rows_to_doubt_findings(rows, settings.min_row_confidence)
     return AssembledPlan(rows, relevance, outside_lines, findings)
 
 
-def headerless_table_error(first_texts: dict[int, str], header_columns: int | None,
-                           source: str, page: int) -> TableHeaderError:
+def headerless_table_error(
+    first_texts: dict[int, str], header_columns: int | None, source: str, page: int
+) -> TableHeaderError:
     """Given the first row of a plan-sized table that is no header, the column count of
     the header read before (None when none was), the file and the page, return the
     error saying why its columns cannot be named."""
@@ -342,8 +399,12 @@ def headerless_table_error(first_texts: dict[int, str], header_columns: int | No
     else:
         why = f"it has {len(first_texts)} columns where the last header had {header_columns}"
     first = " | ".join(" ".join(t.split()) for t in first_texts.values() if t.strip())
-    return TableHeaderError(f"a table has no header row and {why}, so its columns cannot "
-                            "be named", file=source, page=page, value=first[:80])
+    return TableHeaderError(
+        f"a table has no header row and {why}, so its columns cannot be named",
+        file=source,
+        page=page,
+        value=first[:80],
+    )
 
 
 def rows_to_doubt_findings(rows: list[LogicalRow], threshold: float) -> list[Finding]:
@@ -356,13 +417,20 @@ def rows_to_doubt_findings(rows: list[LogicalRow], threshold: float) -> list[Fin
         seq = seq_in_block[row.block] = seq_in_block.get(row.block, 0) + 1
         if row.confidence < threshold:
             number = row.text("number")
-            findings.append(Finding(
-                field="row", rule="low_row_confidence", severity="warning",
-                raw_value=f"{row.confidence:.3f}", normalised_value=None, page=row.pages[0],
-                message=f"block {row.block} row {seq} "
-                        f"({f'n. {number}' if number else 'no number'}): its words fell into "
-                        f"cells with confidence {row.confidence:.2f}, below "
-                        f"{threshold:.2f}; check the row against the PDF"))
+            findings.append(
+                Finding(
+                    field="row",
+                    rule="low_row_confidence",
+                    severity="warning",
+                    raw_value=f"{row.confidence:.3f}",
+                    normalised_value=None,
+                    page=row.pages[0],
+                    message=f"block {row.block} row {seq} "
+                    f"({f'n. {number}' if number else 'no number'}): its words fell into "
+                    f"cells with confidence {row.confidence:.2f}, below "
+                    f"{threshold:.2f}; check the row against the PDF",
+                )
+            )
     return findings
 
 
@@ -389,27 +457,44 @@ def plan_to_frames(plan: AssembledPlan) -> tuple[pd.DataFrame, pd.DataFrame, pd.
     for row in plan.rows:
         seq = seq_in_block[row.block] = seq_in_block.get(row.block, 0) + 1
         record: dict[str, object] = {
-            "block": row.block, "seq": seq, "block_title": row.block_title,
-            "page_first": row.pages[0], "page_last": row.pages[-1],
+            "block": row.block,
+            "seq": seq,
+            "block_title": row.block_title,
+            "page_first": row.pages[0],
+            "page_last": row.pages[-1],
         }
         for name in OBJECTIVE_FIELDS:
             record[name] = row.text(name)
-        record["extra"] = json.dumps({k: row.extra_text(k) for k in row.extra},
-                                     ensure_ascii=False) if row.extra else None
+        record["extra"] = (
+            json.dumps({k: row.extra_text(k) for k in row.extra}, ensure_ascii=False)
+            if row.extra
+            else None
+        )
         record["row_confidence"] = row.confidence
         records.append(record)
         for name, parts in row.cells.items():
             for part in parts:
-                boxes.append({"block": row.block, "seq": seq, "field": name,
-                              "page": part.page, "x0": part.x0, "top": part.top,
-                              "x1": part.x1, "bottom": part.bottom})
+                boxes.append(
+                    {
+                        "block": row.block,
+                        "seq": seq,
+                        "field": name,
+                        "page": part.page,
+                        "x0": part.x0,
+                        "top": part.top,
+                        "x1": part.x1,
+                        "bottom": part.bottom,
+                    }
+                )
     rows = pd.DataFrame(records)
     for col in ("block", "seq", "page_first", "page_last"):
         rows[col] = rows[col].astype("int64")
     for col in ("block_title", *OBJECTIVE_FIELDS, "extra"):
         rows[col] = rows[col].astype("string")
-    cells = pd.DataFrame(boxes, columns=["block", "seq", "field", "page",
-                                         "x0", "top", "x1", "bottom"])
-    relevance = pd.DataFrame([vars(r) for r in plan.relevance],
-                             columns=["label_raw", "value_raw", "page"])
+    cells = pd.DataFrame(
+        boxes, columns=["block", "seq", "field", "page", "x0", "top", "x1", "bottom"]
+    )
+    relevance = pd.DataFrame(
+        [vars(r) for r in plan.relevance], columns=["label_raw", "value_raw", "page"]
+    )
     return rows, cells, relevance

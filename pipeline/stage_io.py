@@ -24,13 +24,18 @@ def extraction_to_folder(extraction: Extraction, out_dir: Path) -> None:
     """Given an Extraction, write it to `out_dir` (rows, cells, relevance, quality
     Parquet and extraction.json), all or nothing."""
     meta = {
-        "source": extraction.source, "sha256": extraction.sha256, "pages": extraction.pages,
+        "source": extraction.source,
+        "sha256": extraction.sha256,
+        "pages": extraction.pages,
         "info": vars(extraction.info),
         "grid": [vars(c) for c in extraction.choices],
     }
-    tables = {"rows": extraction.rows, "cells": extraction.cells,
-              "relevance": extraction.relevance,
-              "quality": findings_to_frame(extraction.findings, extraction.info.revision or "")}
+    tables = {
+        "rows": extraction.rows,
+        "cells": extraction.cells,
+        "relevance": extraction.relevance,
+        "quality": findings_to_frame(extraction.findings, extraction.info.revision or ""),
+    }
     files = {f"{n}.parquet": frame_to_parquet_bytes_writer(t) for n, t in tables.items()}
     files["extraction.json"] = json_writer(meta)
     write_folder(out_dir, files)
@@ -54,20 +59,36 @@ def folder_to_extraction(folder: Path) -> Extraction:
     """Given a folder written by `extraction_to_folder`, return the Extraction."""
     meta = read_json(folder / "extraction.json")
     tables = {n: read_parquet(folder / f"{n}.parquet") for n in EXTRACTION_TABLES}
-    for column in ("block_title", "number", "assignee_raw", "dup_raw", "subject",
-                   "description", "indicator", "expected_result", "deadline_raw", "extra"):
+    for column in (
+        "block_title",
+        "number",
+        "assignee_raw",
+        "dup_raw",
+        "subject",
+        "description",
+        "indicator",
+        "expected_result",
+        "deadline_raw",
+        "extra",
+    ):
         if column in tables["rows"]:
             tables["rows"][column] = tables["rows"][column].astype("string")
     return Extraction(
-        source=meta["source"], sha256=meta["sha256"], pages=meta["pages"],
-        info=DocumentInfo(**meta["info"]), rows=tables["rows"], cells=tables["cells"],
-        relevance=tables["relevance"], choices=[GridChoice(**c) for c in meta["grid"]],
+        source=meta["source"],
+        sha256=meta["sha256"],
+        pages=meta["pages"],
+        info=DocumentInfo(**meta["info"]),
+        rows=tables["rows"],
+        cells=tables["cells"],
+        relevance=tables["relevance"],
+        choices=[GridChoice(**c) for c in meta["grid"]],
         findings=frame_to_findings(tables["quality"]),
     )
 
 
-def tables_to_folder(tables: dict[str, pd.DataFrame], document: dict[str, Any],
-                     out_dir: Path) -> None:
+def tables_to_folder(
+    tables: dict[str, pd.DataFrame], document: dict[str, Any], out_dir: Path
+) -> None:
     """Given output tables by name and document.json's content, write them to
     `out_dir`, all or nothing."""
     files = {f"{n}.parquet": frame_to_parquet_bytes_writer(t) for n, t in tables.items()}
@@ -75,8 +96,11 @@ def tables_to_folder(tables: dict[str, pd.DataFrame], document: dict[str, Any],
     write_folder(out_dir, files)
 
 
-def folder_to_tables(folder: Path, names: tuple[str, ...]) -> tuple[dict[str, pd.DataFrame],
-                                                                  dict[str, Any]]:
+def folder_to_tables(
+    folder: Path, names: tuple[str, ...]
+) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     """Given a folder written by `tables_to_folder`, return its tables and document."""
-    return ({n: read_parquet(folder / f"{n}.parquet") for n in names},
-            read_json(folder / "document.json"))
+    return (
+        {n: read_parquet(folder / f"{n}.parquet") for n in names},
+        read_json(folder / "document.json"),
+    )

@@ -34,31 +34,40 @@ DEFERRED_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 def frame_to_parquet_bytes_writer(frame: pd.DataFrame) -> Callable[[Path], None]:
     """Given a frame, return a function writing it as Parquet (no pandas index)."""
+
     def write(path: Path) -> None:
         table = pa.Table.from_pandas(frame, preserve_index=False)
         pq.write_table(table, path)
+
     return write
 
 
 def json_writer(data: Any) -> Callable[[Path], None]:
     """Given JSON-able data, return a function writing it as indented UTF-8 JSON."""
+
     def write(path: Path) -> None:
-        path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n",
-                        encoding="utf-8")
+        path.write_text(
+            json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+        )
+
     return write
 
 
 def text_writer(text: str) -> Callable[[Path], None]:
     """Given text, return a function writing it as UTF-8."""
+
     def write(path: Path) -> None:
         path.write_text(text, encoding="utf-8")
+
     return write
 
 
 def bytes_writer(data: bytes) -> Callable[[Path], None]:
     """Given bytes (a PNG, say), return a function writing them as they are."""
+
     def write(path: Path) -> None:
         path.write_bytes(data)
+
     return write
 
 
@@ -86,8 +95,7 @@ def sweep_stale_temps(out_dir: Path) -> list[Path]:
 
 
 @contextmanager
-def signals_deferred(signals: tuple[signal.Signals, ...] = DEFERRED_SIGNALS
-                     ) -> Iterator[None]:
+def signals_deferred(signals: tuple[signal.Signals, ...] = DEFERRED_SIGNALS) -> Iterator[None]:
     """Hold the given signals back while the block runs and deliver them after it, so
     that Ctrl-C cannot stop a set of renames halfway. Signal handlers can only be set
     from the main thread; elsewhere the block runs unguarded."""
@@ -132,8 +140,9 @@ def write_folder(out_dir: Path, files: Mapping[str, Callable[[Path], object]]) -
         sweep_stale_temps(out_dir)
         mode = 0o666 & ~current_umask()
         for name, write in files.items():
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.{os.getpid()}.", suffix=".tmp",
-                                            dir=out_dir)
+            fd, tmp_name = tempfile.mkstemp(
+                prefix=f".{name}.{os.getpid()}.", suffix=".tmp", dir=out_dir
+            )
             os.close(fd)
             temps[name] = Path(tmp_name)
             write(temps[name])

@@ -300,14 +300,18 @@ def test_diff_of_the_extracted_plans_matches_the_references(extracted):
 
     from pipeline.commands.diff import folder_to_plan_frames
 
-    got = compare_plans(folder_to_plan_frames(extracted["desenzano-2021-07"]),
-                        folder_to_plan_frames(extracted["desenzano-2021-11"]))
+    got = compare_plans(
+        folder_to_plan_frames(extracted["desenzano-2021-07"]),
+        folder_to_plan_frames(extracted["desenzano-2021-11"]),
+    )
     keys = ["change", "old_objective_id", "new_objective_id", "field"]
     want = Counter(row[:1] + row[2:5] for row in expected_changes(*reference_objectives_pair()))
     found = Counter(as_tuples(got.objectives, keys))
     extra = found - want
-    ambiguous = {("modified", f"{b:02d}.{s:02d}", f"{b:02d}.{s:02d}", field)
-                 for _, b, s, field in AMBIGUOUS_CELLS}
+    ambiguous = {
+        ("modified", f"{b:02d}.{s:02d}", f"{b:02d}.{s:02d}", field)
+        for _, b, s, field in AMBIGUOUS_CELLS
+    }
     assert sum(want.values()) > 10  # the two revisions really differ
     assert want - found == Counter()
     assert set(extra) <= ambiguous

@@ -96,4 +96,5 @@ def test_changed_pdf_reruns_only_its_revision_and_the_diff(repo: Path):
         pdf.write(b"\n% a new copy of the same plan\n")  # a comment after %%EOF
     rerun = stages_run(dvc(repo, "repro"))
     assert rerun == {f"{stage}@desenzano-2021-07" for stage in PER_PLAN_STAGES} | {
-        "diff@desenzano-2021-07__desenzano-2021-11"}
+        "diff@desenzano-2021-07__desenzano-2021-11"
+    }

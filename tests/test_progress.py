@@ -21,11 +21,24 @@ class Terminal(io.StringIO):
 
 
 def two_page_plan(path: Path) -> Path:
-    row = cells("1", "ISTRUZIONE", "4.1.0", "Oggetto", "Descrizione.", "Indicatore",
-                "Risultato (Peso 100%)", "31/12/2021")
+    row = cells(
+        "1",
+        "ISTRUZIONE",
+        "4.1.0",
+        "Oggetto",
+        "Descrizione.",
+        "Indicatore",
+        "Risultato (Peso 100%)",
+        "31/12/2021",
+    )
     title = "PIANO DELLE PERFORMANCE (aggiornamento novembre 2021)"
-    return plan_pdf(path, [PageSpec([TableSpec([row], title="ISTRUZIONE")], [title]),
-                           PageSpec([TableSpec([row], title="TRIBUTI")])])
+    return plan_pdf(
+        path,
+        [
+            PageSpec([TableSpec([row], title="ISTRUZIONE")], [title]),
+            PageSpec([TableSpec([row], title="TRIBUTI")]),
+        ],
+    )
 
 
 def test_off_a_terminal_items_pass_through_and_nothing_is_written():

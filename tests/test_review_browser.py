@@ -58,8 +58,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
 def console_errors(driver: WebDriver) -> list[str]:
     """Given the driver, return the console messages of level SEVERE since last asked
     (script errors, resources that failed to load)."""
-    return [entry["message"] for entry in driver.get_log("browser")
-            if entry["level"] == "SEVERE"]
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
 
 def test_report_loads_links_reach_an_objective_and_its_crop_shows(
@@ -77,7 +76,8 @@ def test_report_loads_links_reach_an_objective_and_its_crop_shows(
     assert heading.text.startswith(objective_id)
     image = driver.find_element(By.CSS_SELECTOR, "figure img")
     natural_width = driver.execute_script(
-        "return arguments[0].complete ? arguments[0].naturalWidth : 0", image)
+        "return arguments[0].complete ? arguments[0].naturalWidth : 0", image
+    )
     assert natural_width > 0
     assert console_errors(driver) == []
     screenshot = Path(os.environ.get("PIANO_REVIEW_SCREENSHOT") or tmp_path / "review.png")

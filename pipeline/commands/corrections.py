@@ -41,45 +41,79 @@ DEFAULT_EXTRACTED_ROOT = Path("build")
 
 def register(subparsers: Any) -> None:
     doc = run_corrections.__doc__ or ""
-    parser = subparsers.add_parser("corrections", help=doc.splitlines()[0], description=doc,
-                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = subparsers.add_parser(
+        "corrections",
+        help=doc.splitlines()[0],
+        description=doc,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     check_doc = run_check.__doc__ or ""
-    check = actions.add_parser("check", help=check_doc.splitlines()[0], description=check_doc,
-                               formatter_class=argparse.RawDescriptionHelpFormatter)
+    check = actions.add_parser(
+        "check",
+        help=check_doc.splitlines()[0],
+        description=check_doc,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     add_folder_options(check)
     check.add_argument("--json", action="store_true", help="print the states as JSON")
     check.set_defaults(func=run_check)
 
     add_doc = run_add.__doc__ or ""
-    add = actions.add_parser("add", help=add_doc.splitlines()[0], description=add_doc,
-                             formatter_class=argparse.RawDescriptionHelpFormatter)
+    add = actions.add_parser(
+        "add",
+        help=add_doc.splitlines()[0],
+        description=add_doc,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     add.add_argument("name", metavar="NAME", help="the plan, e.g. desenzano-2021-11")
     add.add_argument("objective_id", metavar="OBJECTIVE_ID", help="e.g. 06.10")
-    add.add_argument("field", metavar="FIELD", choices=sorted(CORRECTABLE_FIELDS),
-                     help="the column to correct: " + ", ".join(sorted(CORRECTABLE_FIELDS)))
-    add.add_argument("new_value", metavar="NEW_VALUE",
-                     help="the corrected value (dates YYYY-MM-DD; `null` for none)")
+    add.add_argument(
+        "field",
+        metavar="FIELD",
+        choices=sorted(CORRECTABLE_FIELDS),
+        help="the column to correct: " + ", ".join(sorted(CORRECTABLE_FIELDS)),
+    )
+    add.add_argument(
+        "new_value",
+        metavar="NEW_VALUE",
+        help="the corrected value (dates YYYY-MM-DD; `null` for none)",
+    )
     add.add_argument("--target-seq", type=int, help="the target, for a target's field")
     add.add_argument("--reason", required=True, help="why: what the page shows, who decided")
     add.add_argument("--by", required=True, help="who makes the correction")
-    add.add_argument("--date", type=dt.date.fromisoformat, default=dt.date.today(),
-                     help="YYYY-MM-DD (default: today)")
-    add.add_argument("--only-this-source", action="store_true",
-                     help="apply to this plan's source PDF only, not to other sources of "
-                          "the revision (e.g. an OCR error of a scan)")
+    add.add_argument(
+        "--date",
+        type=dt.date.fromisoformat,
+        default=dt.date.today(),
+        help="YYYY-MM-DD (default: today)",
+    )
+    add.add_argument(
+        "--only-this-source",
+        action="store_true",
+        help="apply to this plan's source PDF only, not to other sources of "
+        "the revision (e.g. an OCR error of a scan)",
+    )
     add_folder_options(add)
     add.set_defaults(func=run_add)
 
 
 def add_folder_options(parser: argparse.ArgumentParser) -> None:
     """Add --corrections-dir and --extracted-root to a `corrections` action."""
-    parser.add_argument("--corrections-dir", type=Path, default=DEFAULT_CORRECTIONS_DIR,
-                        help="folder of <revision>.yaml files (default: corrections)")
-    parser.add_argument("--extracted-root", type=Path, default=DEFAULT_EXTRACTED_ROOT,
-                        help="`build` (DVC's stage folders, default) or `extracted` "
-                             "(piano extract's output folders)")
+    parser.add_argument(
+        "--corrections-dir",
+        type=Path,
+        default=DEFAULT_CORRECTIONS_DIR,
+        help="folder of <revision>.yaml files (default: corrections)",
+    )
+    parser.add_argument(
+        "--extracted-root",
+        type=Path,
+        default=DEFAULT_EXTRACTED_ROOT,
+        help="`build` (DVC's stage folders, default) or `extracted` "
+        "(piano extract's output folders)",
+    )
 
 
 def run_corrections(args: argparse.Namespace) -> None:
@@ -125,42 +159,63 @@ def run_check(args: argparse.Namespace) -> None:
                 continue
             matched = True
             source = str(document.get("source", {}).get("file", plan.name))
-            checks += [(plan.name, correction_to_check(tables, c))
-                       for c in corrections_for_source(corrections, source)]
+            checks += [
+                (plan.name, correction_to_check(tables, c))
+                for c in corrections_for_source(corrections, source)
+            ]
         if corrections and not matched:
             unbuilt.append(str(path))
     if args.json:
-        print(json.dumps([check_to_dict(name, c) for name, c in checks], indent=2,
-                         ensure_ascii=False))
+        print(
+            json.dumps([check_to_dict(name, c) for name, c in checks], indent=2, ensure_ascii=False)
+        )
     else:
         for name, check in checks:
             print(check_to_line(name, check))
-        print(f"{sum(c.applies for _, c in checks)} of {len(checks)} entries apply "
-              f"({len(files)} file{'s' if len(files) != 1 else ''} in {args.corrections_dir})")
+        print(
+            f"{sum(c.applies for _, c in checks)} of {len(checks)} entries apply "
+            f"({len(files)} file{'s' if len(files) != 1 else ''} in {args.corrections_dir})"
+        )
     failing = [c for _, c in checks if not c.applies]
     if unbuilt:
-        raise CorrectionError(f"no plan of this revision under {args.extracted_root} to check "
-                              "against; run `dvc repro` first", file=unbuilt[0])
+        raise CorrectionError(
+            f"no plan of this revision under {args.extracted_root} to check "
+            "against; run `dvc repro` first",
+            file=unbuilt[0],
+        )
     if failing:
         first = failing[0].correction
-        raise CorrectionError(f"{len(failing)} entr{'y' if len(failing) == 1 else 'ies'} "
-                              "not applicable", file=first.file, line=first.line)
+        raise CorrectionError(
+            f"{len(failing)} entr{'y' if len(failing) == 1 else 'ies'} not applicable",
+            file=first.file,
+            line=first.line,
+        )
 
 
 def check_to_line(name: str, check: CorrectionCheck) -> str:
     """Given a plan name and a check, return its report line: where, what, state, why."""
     c = check.correction
-    return (f"{c.file}:{c.line}  {name}  {c.objective_id} {c.field_label}  "
-            f"{check.state}: {check.detail}")
+    return (
+        f"{c.file}:{c.line}  {name}  {c.objective_id} {c.field_label}  "
+        f"{check.state}: {check.detail}"
+    )
 
 
 def check_to_dict(name: str, check: CorrectionCheck) -> dict[str, Any]:
     """Given a plan name and a check, return it as JSON-able data."""
     c = check.correction
-    return {"file": c.file, "line": c.line, "plan": name, "objective_id": c.objective_id,
-            "field": c.field_label, "state": check.state, "old": value_to_text(c.old),
-            "new": value_to_text(c.new), "current": value_to_text(check.current),
-            "detail": check.detail}
+    return {
+        "file": c.file,
+        "line": c.line,
+        "plan": name,
+        "objective_id": c.objective_id,
+        "field": c.field_label,
+        "state": check.state,
+        "old": value_to_text(c.old),
+        "new": value_to_text(c.new),
+        "current": value_to_text(check.current),
+        "detail": check.detail,
+    }
 
 
 def run_add(args: argparse.Namespace) -> None:
@@ -182,14 +237,24 @@ def run_add(args: argparse.Namespace) -> None:
     path = args.corrections_dir / revision_to_file_name(str(document["revision"]))
     source = str(document.get("source", {}).get("file", plan.name))
     correction = tables_to_new_correction(
-        tables, args.objective_id, args.field, cli_text_to_value(args.field, args.new_value),
-        target_seq=args.target_seq, reason=args.reason, by=args.by, date=args.date,
-        file=str(path), source=source_to_stem(source) if args.only_this_source else None)
+        tables,
+        args.objective_id,
+        args.field,
+        cli_text_to_value(args.field, args.new_value),
+        target_seq=args.target_seq,
+        reason=args.reason,
+        by=args.by,
+        date=args.date,
+        file=str(path),
+        source=source_to_stem(source) if args.only_this_source else None,
+    )
     if not args.corrections_dir.is_dir():
         raise InputError("no such corrections folder", file=str(args.corrections_dir))
     written = append_correction(path, correction)
-    print(f"{written.file}:{written.line}  {written.objective_id} {written.field_label}  "
-          f"{show(written.old)} → {show(written.new)}")
+    print(
+        f"{written.file}:{written.line}  {written.objective_id} {written.field_label}  "
+        f"{show(written.old)} → {show(written.new)}"
+    )
 
 
 def cli_text_to_value(field: str, text: str) -> Any:
@@ -202,8 +267,9 @@ def cli_text_to_value(field: str, text: str) -> Any:
         value = typed_value(spec, text_to_value(spec, text))
     except ValueError as error:
         kinds = {"int": "a whole number", "float": "a number", "date": "a date YYYY-MM-DD"}
-        raise CorrectionError(f"NEW_VALUE does not read as {kinds.get(spec.kind, spec.kind)}",
-                              field=field, value=text) from error
+        raise CorrectionError(
+            f"NEW_VALUE does not read as {kinds.get(spec.kind, spec.kind)}", field=field, value=text
+        ) from error
     problem = value_range_problem(spec, value)
     if problem is not None:
         raise CorrectionError(f"NEW_VALUE {problem}", field=field, value=text)

@@ -17,12 +17,24 @@ DEFAULT_OUT = Path("docs/data-dictionary.md")
 def register(subparsers: Any) -> None:
     """Add the `docs` command to the `piano` parser."""
     doc = inspect.cleandoc(run_docs.__doc__ or "")
-    parser = subparsers.add_parser("docs", help=doc.splitlines()[0], description=doc,
-                                   formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="FILE",
-                        help=f"where to write the Markdown (default: {DEFAULT_OUT})")
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; fail when FILE differs from what would be written")
+    parser = subparsers.add_parser(
+        "docs",
+        help=doc.splitlines()[0],
+        description=doc,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        metavar="FILE",
+        help=f"where to write the Markdown (default: {DEFAULT_OUT})",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; fail when FILE differs from what would be written",
+    )
     parser.set_defaults(func=run_docs)
 
 
@@ -43,8 +55,9 @@ def run_docs(args: argparse.Namespace) -> None:
     if args.check:
         current = args.out.read_text(encoding="utf-8") if args.out.exists() else None
         if current != markdown:
-            raise StaleDocsError("out of date with the pandera models; run `piano docs`",
-                                 file=str(args.out))
+            raise StaleDocsError(
+                "out of date with the pandera models; run `piano docs`", file=str(args.out)
+            )
         print(f"{args.out} is up to date")
         return
     write_folder(args.out.parent, {args.out.name: text_writer(markdown)})

@@ -24,16 +24,26 @@ from pipeline.timing import StageTimings
 
 def register(subparsers: Any) -> None:
     doc = run_extract.__doc__ or ""
-    parser = subparsers.add_parser("extract", help=doc.splitlines()[0], description=doc,
-                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = subparsers.add_parser(
+        "extract",
+        help=doc.splitlines()[0],
+        description=doc,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("source", type=Path, help="the plan PDF")
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--revision", help="YYYY-MM; read from the title when not given")
-    parser.add_argument("--params", type=Path, default=Path("params.yaml"),
-                        help="settings file (default: params.yaml, if present)")
-    parser.add_argument("--corrections-dir", type=Path,
-                        help="hand corrections, <revision>.yaml (default: corrections, if "
-                             "present)")
+    parser.add_argument(
+        "--params",
+        type=Path,
+        default=Path("params.yaml"),
+        help="settings file (default: params.yaml, if present)",
+    )
+    parser.add_argument(
+        "--corrections-dir",
+        type=Path,
+        help="hand corrections, <revision>.yaml (default: corrections, if present)",
+    )
     parser.set_defaults(func=run_extract)
 
 
@@ -53,18 +63,26 @@ def run_extract(args: argparse.Namespace) -> None:
     if args.revision is not None and not is_revision(args.revision):
         raise InputError("--revision must read YYYY-MM", value=args.revision)
     pdf_to_folder(
-        args.source, args.out,
+        args.source,
+        args.out,
         settings_from_params(ExtractSettings, params.get("extract"), args.params),
         settings_from_params(NormaliseSettings, params.get("normalise"), args.params),
         revision=args.revision,
         corrections_dir=corrections_dir_or_default(args.corrections_dir),
-        track=pdf_progress(args.source, f"extract {args.source.name}"))
+        track=pdf_progress(args.source, f"extract {args.source.name}"),
+    )
 
 
-def pdf_to_folder(source: Path, out: Path, extract: ExtractSettings | None = None,
-                  normalise: NormaliseSettings | None = None, revision: str | None = None,
-                  corrections_dir: Path | None = None, track: PageTrack | None = None,
-                  timings: StageTimings | None = None) -> None:
+def pdf_to_folder(
+    source: Path,
+    out: Path,
+    extract: ExtractSettings | None = None,
+    normalise: NormaliseSettings | None = None,
+    revision: str | None = None,
+    corrections_dir: Path | None = None,
+    track: PageTrack | None = None,
+    timings: StageTimings | None = None,
+) -> None:
     """Given a plan PDF and an output folder, run what `piano extract` runs: extract,
     normalise, correct (with `corrections_dir`, if given), validate and write, all or
     nothing. `timings`, if given, gets the seconds of each step: read, grid, rows (see
@@ -72,8 +90,9 @@ def pdf_to_folder(source: Path, out: Path, extract: ExtractSettings | None = Non
     timings = timings if timings is not None else StageTimings()
     extraction = pdf_to_extraction(source, extract, track=track, timings=timings)
     with timings.stage("normalise"):
-        tables, document = extraction_to_tables(extraction, revision,
-                                                normalise or NormaliseSettings())
+        tables, document = extraction_to_tables(
+            extraction, revision, normalise or NormaliseSettings()
+        )
     with timings.stage("correct"):
         tables, document = correct_tables(tables, document, corrections_dir)
     with timings.stage("validate"):
@@ -91,25 +110,30 @@ def settings_from_params(cls: Any, section: dict[str, Any] | None, path: Path) -
         raise SettingsError(f"bad settings: {error}", file=str(path)) from error
 
 
-def extraction_to_tables(extraction: Extraction, revision: str | None,
-                         settings: NormaliseSettings
-                         ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+def extraction_to_tables(
+    extraction: Extraction, revision: str | None, settings: NormaliseSettings
+) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     """Given an extraction, return the normalised output tables and document.json."""
     plan = extraction_to_plan(extraction, revision, settings)
     tables = plan_to_tables(extraction, plan)
     return tables, document_json(extraction, plan, tables)
 
 
-def extraction_to_plan(extraction: Extraction, revision: str | None,
-                       settings: NormaliseSettings) -> NormalisedPlan:
+def extraction_to_plan(
+    extraction: Extraction, revision: str | None, settings: NormaliseSettings
+) -> NormalisedPlan:
     """Given an extraction and an optional revision override, return the normalised plan."""
     revision = revision or extraction.info.revision
     if revision is None:
-        raise ExtractionError("no revision label such as '(aggiornamento novembre 2021)' in "
-                              "the title; pass --revision YYYY-MM", file=extraction.source,
-                              page=1)
-    plan = normalise_plan(extraction.rows, extraction.relevance, revision,
-                          extraction.info.plan_year, settings)
+        raise ExtractionError(
+            "no revision label such as '(aggiornamento novembre 2021)' in "
+            "the title; pass --revision YYYY-MM",
+            file=extraction.source,
+            page=1,
+        )
+    plan = normalise_plan(
+        extraction.rows, extraction.relevance, revision, extraction.info.plan_year, settings
+    )
     plan.findings[:0] = extraction.findings
     return plan
 
@@ -118,8 +142,11 @@ def plan_to_tables(extraction: Extraction, plan: NormalisedPlan) -> dict[str, pd
     """Given an extraction and its normalised plan, return the output tables by name."""
     revision = str(plan.objectives["revision"].iloc[0])
     cells = extraction.cells.copy()
-    cells.insert(0, "objective_id", [f"{b:02d}.{s:02d}" for b, s in
-                                     zip(cells["block"], cells["seq"], strict=True)])
+    cells.insert(
+        0,
+        "objective_id",
+        [f"{b:02d}.{s:02d}" for b, s in zip(cells["block"], cells["seq"], strict=True)],
+    )
     cells.insert(0, "revision", revision)
     cells = cells.drop(columns=["block", "seq"])
     cells["revision"] = cells["revision"].astype("string")
@@ -134,8 +161,9 @@ def plan_to_tables(extraction: Extraction, plan: NormalisedPlan) -> dict[str, pd
     }
 
 
-def document_json(extraction: Extraction, plan: NormalisedPlan,
-                  tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
+def document_json(
+    extraction: Extraction, plan: NormalisedPlan, tables: dict[str, pd.DataFrame]
+) -> dict[str, Any]:
     """Given an extraction, its plan and output tables, return document.json's content."""
     quality = tables["quality"]
     return {
@@ -153,6 +181,7 @@ def document_json(extraction: Extraction, plan: NormalisedPlan,
                 s: int((quality["severity"] == s).sum()) for s in ("info", "warning", "error")
             },
         },
-        "grid": [{"page": c.page, "finder": c.finder, "tables": c.tables}
-                 for c in extraction.choices],
+        "grid": [
+            {"page": c.page, "finder": c.finder, "tables": c.tables} for c in extraction.choices
+        ],
     }

@@ -29,21 +29,42 @@ DEFAULT_SOURCES_ROOT = Path("sources")
 def register(subparsers: Any) -> None:
     """Add the `review` command to the `piano` parser."""
     doc = inspect.cleandoc(run_review.__doc__ or "")
-    parser = subparsers.add_parser("review", help=doc.splitlines()[0], description=doc,
-                                   formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("name", metavar="NAME",
-                        help="extracted folder name, e.g. desenzano-2021-11")
-    parser.add_argument("--out", type=Path, required=True, metavar="DIR",
-                        help="report folder")
-    parser.add_argument("--source", type=Path, metavar="PDF",
-                        help="the plan PDF (default: document.json's file under "
-                             "--sources-root)")
-    parser.add_argument("--extracted-root", type=Path, default=DEFAULT_EXTRACTED_ROOT,
-                        metavar="DIR", help=f"where NAME is (default: {DEFAULT_EXTRACTED_ROOT})")
-    parser.add_argument("--sources-root", type=Path, default=DEFAULT_SOURCES_ROOT,
-                        metavar="DIR", help=f"where the PDFs are (default: {DEFAULT_SOURCES_ROOT})")
-    parser.add_argument("--params", type=Path, default=Path("params.yaml"),
-                        help="settings file, `review:` section (default: params.yaml, if present)")
+    parser = subparsers.add_parser(
+        "review",
+        help=doc.splitlines()[0],
+        description=doc,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "name", metavar="NAME", help="extracted folder name, e.g. desenzano-2021-11"
+    )
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="report folder")
+    parser.add_argument(
+        "--source",
+        type=Path,
+        metavar="PDF",
+        help="the plan PDF (default: document.json's file under --sources-root)",
+    )
+    parser.add_argument(
+        "--extracted-root",
+        type=Path,
+        default=DEFAULT_EXTRACTED_ROOT,
+        metavar="DIR",
+        help=f"where NAME is (default: {DEFAULT_EXTRACTED_ROOT})",
+    )
+    parser.add_argument(
+        "--sources-root",
+        type=Path,
+        default=DEFAULT_SOURCES_ROOT,
+        metavar="DIR",
+        help=f"where the PDFs are (default: {DEFAULT_SOURCES_ROOT})",
+    )
+    parser.add_argument(
+        "--params",
+        type=Path,
+        default=Path("params.yaml"),
+        help="settings file, `review:` section (default: params.yaml, if present)",
+    )
     parser.set_defaults(func=run_review)
 
 
@@ -64,32 +85,46 @@ def run_review(args: argparse.Namespace) -> None:
     from (same sha256). Crop settings: the `review:` section of --params.
     """
     started = time.perf_counter()
-    settings = settings_from_params(ReviewSettings, load_params(args.params).get("review"),
-                                    args.params)
+    settings = settings_from_params(
+        ReviewSettings, load_params(args.params).get("review"), args.params
+    )
     tables = folder_to_review_tables(args.extracted_root / args.name, args.name)
     source = args.source or source_path(tables, args.sources_root)
     check_source(source, tables)
     regions = cells_to_regions(tables.cells)
     pages = sorted(int(p) for p in regions["page"].unique())
-    rendered = progress_bar(pdf_to_page_images(source, pages, settings.scale), len(pages),
-                            f"review {args.name}")
+    rendered = progress_bar(
+        pdf_to_page_images(source, pages, settings.scale), len(pages), f"review {args.name}"
+    )
     crops = pages_to_crops(rendered, regions, tables.cells, settings)
     files = {name: text_writer(text) for name, text in review_to_pages(tables, crops).items()}
     files.update({crop.file_name: bytes_writer(crop.png) for crop in crops})
     write_folder(args.out, files)
-    print(f"wrote {args.out}: {len(tables.objectives)} objectives, {len(crops)} crops from "
-          f"{len(pages)} pages in {time.perf_counter() - started:.1f} s; "
-          f"open {args.out / 'index.html'}")
+    print(
+        f"wrote {args.out}: {len(tables.objectives)} objectives, {len(crops)} crops from "
+        f"{len(pages)} pages in {time.perf_counter() - started:.1f} s; "
+        f"open {args.out / 'index.html'}"
+    )
 
 
 def folder_to_review_tables(folder: Path, name: str) -> ReviewTables:
     """Given an extracted folder, return its tables and document.json for the report."""
     if not folder.is_dir():
-        raise ReviewInputError("no such extracted folder; run `piano extract` or "
-                               "`dvc repro` first, or see --extracted-root", file=str(folder))
+        raise ReviewInputError(
+            "no such extracted folder; run `piano extract` or "
+            "`dvc repro` first, or see --extracted-root",
+            file=str(folder),
+        )
     tables, document = folder_to_tables(folder, REVIEW_TABLES)
-    return ReviewTables(name, document, tables["objectives"], tables["targets"],
-                        tables["sector_weights"], tables["quality"], tables["cells"])
+    return ReviewTables(
+        name,
+        document,
+        tables["objectives"],
+        tables["targets"],
+        tables["sector_weights"],
+        tables["quality"],
+        tables["cells"],
+    )
 
 
 def source_path(tables: ReviewTables, sources_root: Path) -> Path:
@@ -97,8 +132,9 @@ def source_path(tables: ReviewTables, sources_root: Path) -> Path:
     source file name under `sources_root`."""
     file_name = (tables.document.get("source") or {}).get("file")
     if not file_name:
-        raise ReviewInputError("document.json names no source file; pass --source",
-                               file=tables.name)
+        raise ReviewInputError(
+            "document.json names no source file; pass --source", file=tables.name
+        )
     return sources_root / Path(str(file_name)).name
 
 
@@ -110,4 +146,5 @@ def check_source(source: Path, tables: ReviewTables) -> None:
     expected = (tables.document.get("source") or {}).get("sha256")
     if expected and file_sha256(source) != expected:
         raise ReviewInputError(
-            f"not the PDF {tables.name} was extracted from (sha256 differs)", file=str(source))
+            f"not the PDF {tables.name} was extracted from (sha256 differs)", file=str(source)
+        )

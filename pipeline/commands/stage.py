@@ -29,14 +29,21 @@ OUTPUT_TABLES = ("objectives", "targets", "sector_weights", "quality", "cells")
 
 def register(subparsers: Any) -> None:
     doc = run_stage.__doc__ or ""
-    parser = subparsers.add_parser("stage", help=doc.splitlines()[0], description=doc,
-                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = subparsers.add_parser(
+        "stage",
+        help=doc.splitlines()[0],
+        description=doc,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("step", choices=["extract", "normalise", "correct", "validate"])
     parser.add_argument("input", type=Path, help="the PDF (extract) or the previous step's folder")
     parser.add_argument("--out", type=Path, required=True, help="this step's output folder")
     parser.add_argument("--revision", help="YYYY-MM (normalise); default: from the title")
-    parser.add_argument("--corrections-dir", type=Path,
-                        help="correct: folder of <revision>.yaml files (default: corrections)")
+    parser.add_argument(
+        "--corrections-dir",
+        type=Path,
+        help="correct: folder of <revision>.yaml files (default: corrections)",
+    )
     parser.add_argument("--metrics", type=Path, help="validate: also write metrics JSON here")
     parser.add_argument("--params", type=Path, default=Path("params.yaml"))
     parser.set_defaults(func=run_stage)
@@ -62,23 +69,25 @@ def run_stage(args: argparse.Namespace) -> None:
         track = pdf_progress(args.input, f"extract {args.input.name}")
         extraction_to_folder(pdf_to_extraction(args.input, settings, track), args.out)
     elif args.step == "normalise":
-        settings = settings_from_params(NormaliseSettings, params.get("normalise"),
-                                        args.params)
-        tables, document = extraction_to_tables(folder_to_extraction(args.input),
-                                                args.revision, settings)
+        settings = settings_from_params(NormaliseSettings, params.get("normalise"), args.params)
+        tables, document = extraction_to_tables(
+            folder_to_extraction(args.input), args.revision, settings
+        )
         tables_to_folder(tables, document, args.out)
     elif args.step == "correct":
         tables, document = folder_to_tables(args.input, OUTPUT_TABLES)
-        tables, document = correct_tables(tables, document,
-                                          corrections_dir_or_default(args.corrections_dir))
+        tables, document = correct_tables(
+            tables, document, corrections_dir_or_default(args.corrections_dir)
+        )
         tables_to_folder(tables, document, args.out)
     else:
         tables, document = folder_to_tables(args.input, OUTPUT_TABLES)
         validate_outputs(tables, str(document.get("source", {}).get("file", args.input)))
         tables_to_folder(tables, document, args.out)
         if args.metrics:
-            write_folder(args.metrics.parent,
-                         {args.metrics.name: json_writer(document_to_metrics(document))})
+            write_folder(
+                args.metrics.parent, {args.metrics.name: json_writer(document_to_metrics(document))}
+            )
 
 
 def document_to_metrics(document: dict[str, Any]) -> dict[str, Any]:
@@ -88,7 +97,8 @@ def document_to_metrics(document: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(counts, dict):
         raise InputError("document.json has no counts", value=json.dumps(document)[:80])
     return {
-        "objectives": counts["objectives"], "targets": counts["targets"],
-        "findings": counts["findings"], **{
-            f"findings_{k}": v for k, v in counts.get("findings_by_severity", {}).items()},
+        "objectives": counts["objectives"],
+        "targets": counts["targets"],
+        "findings": counts["findings"],
+        **{f"findings_{k}": v for k, v in counts.get("findings_by_severity", {}).items()},
     }
