@@ -94,7 +94,8 @@ def ocr_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     params_file.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
     for name, plan in params["plans"].items():
         out = tmp_path_factory.mktemp(f"ocr-{name}")
-        code = main(["extract", str(ROOT / plan["source"]), "--out", str(out),
-                     "--params", str(params_file)])
+        code = main(
+            ["extract", str(ROOT / plan["source"]), "--out", str(out), "--params", str(params_file)]
+        )
         assert code == 0, f"piano extract failed on {name}"
     return cache

@@ -16,8 +16,14 @@ from pipeline.cli import main
 
 CONTRACT = (ROOT / "docs" / "contract.md").read_text(encoding="utf-8")
 DICTIONARY = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
-EXTRACT_FILES = ("objectives.parquet", "targets.parquet", "sector_weights.parquet",
-                 "quality.parquet", "cells.parquet", "document.json")
+EXTRACT_FILES = (
+    "objectives.parquet",
+    "targets.parquet",
+    "sector_weights.parquet",
+    "quality.parquet",
+    "cells.parquet",
+    "document.json",
+)
 DIFF_FILES = ("diff.parquet", "targets_diff.parquet", "sector_weights_diff.parquet")
 SCORE_FILES = ("target_scores.parquet",)
 
@@ -28,8 +34,9 @@ def contract_to_promised_names(text: str) -> dict[str, list[str]]:
     promised = {}
     for section in re.split(r"^### ", text, flags=re.M)[1:]:
         rows = re.findall(r"^\| ([^|]+?) \|", section, re.M)[1:]  # after the header row
-        promised[section.split()[0]] = [name.strip() for row in rows if row != "---"
-                                        for name in row.split(",")]
+        promised[section.split()[0]] = [
+            name.strip() for row in rows if row != "---" for name in row.split(",")
+        ]
     return promised
 
 
@@ -58,26 +65,39 @@ def backticked(text: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def outputs(extracted: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
-            ) -> dict[str, list[Path]]:
+def outputs(
+    extracted: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, list[Path]]:
     """Every file the contract names, as piano writes it: each bundled plan's extract,
     the July → November diff and the November plan scored with the bundled example."""
     folder = tmp_path_factory.mktemp("contract")
     old, new = extracted["desenzano-2021-07"], extracted["desenzano-2021-11"]
     assert main(["diff", str(old), str(new), "--out", str(folder / "diff")]) == 0
-    assert main(["score", new.name, "--extracted-root", str(new.parent),
-                 "--achievements", str(ROOT / "sources/achievements/2021-11.example.csv"),
-                 "--out", str(folder / "score")]) == 0
-    files: dict[str, list[Path]] = {name: [f / name for f in extracted.values()]
-                                    for name in EXTRACT_FILES}
+    assert (
+        main(
+            [
+                "score",
+                new.name,
+                "--extracted-root",
+                str(new.parent),
+                "--achievements",
+                str(ROOT / "sources/achievements/2021-11.example.csv"),
+                "--out",
+                str(folder / "score"),
+            ]
+        )
+        == 0
+    )
+    files: dict[str, list[Path]] = {
+        name: [f / name for f in extracted.values()] for name in EXTRACT_FILES
+    }
     files.update({name: [folder / "diff" / name] for name in DIFF_FILES})
     files.update({name: [folder / "score" / name] for name in SCORE_FILES})
     return files
 
 
 def test_every_file_of_the_contract_is_checked():
-    assert set(contract_to_promised_names(CONTRACT)) == {
-        *EXTRACT_FILES, *DIFF_FILES, *SCORE_FILES}
+    assert set(contract_to_promised_names(CONTRACT)) == {*EXTRACT_FILES, *DIFF_FILES, *SCORE_FILES}
 
 
 @pytest.mark.parametrize("name", [*EXTRACT_FILES, *DIFF_FILES, *SCORE_FILES])

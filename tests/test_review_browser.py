@@ -20,9 +20,16 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
 
-CHROMIUM_FLAGS = ("--no-sandbox", "--headless", "--disable-gpu",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--window-size=1400,1300")
+CHROMIUM_FLAGS = (
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1400,1300",
+)
 
 
 def browser_paths() -> tuple[str, str]:
@@ -62,7 +69,8 @@ def console_errors(driver: WebDriver) -> list[str]:
 
 
 def test_report_loads_links_reach_an_objective_and_its_crop_shows(
-        browser: WebDriver, review_report: Path, tmp_path: Path):
+    browser: WebDriver, review_report: Path, tmp_path: Path
+):
     driver = browser
     driver.get((review_report / "index.html").as_uri())
     assert "Review: desenzano-2021-11" in driver.title

@@ -18,7 +18,6 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import pytest
 import yaml
 from conftest import ROOT
 from packaging.requirements import Requirement
@@ -42,22 +41,26 @@ def lock_to_pins(text: str) -> dict[str, list[tuple[str, int]]]:
         pinned = re.match(r"([A-Za-z0-9._-]+)==([^\s;\\]+)", entry)
         if pinned:
             pins.setdefault(canonicalize_name(pinned[1]), []).append(
-                (pinned[2], entry.count("--hash=sha256:")))
+                (pinned[2], entry.count("--hash=sha256:"))
+            )
     return pins
 
 
 def test_lock_pins_every_dependency_pyproject_names_with_hashes():
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    named = [*pyproject["project"]["dependencies"],
-             *pyproject["project"]["optional-dependencies"]["dev"],
-             *pyproject["build-system"]["requires"]]
+    named = [
+        *pyproject["project"]["dependencies"],
+        *pyproject["project"]["optional-dependencies"]["dev"],
+        *pyproject["build-system"]["requires"],
+    ]
     pins = lock_to_pins(LOCK)
     assert len(pins) > len(named)  # the dependencies' dependencies too
     for line in named:
         requirement = Requirement(line)
         versions = pins.get(canonicalize_name(requirement.name), [])
         assert any(requirement.specifier.contains(v, prereleases=True) for v, _ in versions), (
-            f"{line} is not pinned in requirements.lock: run bash scripts/lock")
+            f"{line} is not pinned in requirements.lock: run bash scripts/lock"
+        )
     assert all(hashes for versions in pins.values() for _, hashes in versions)
 
 
@@ -66,8 +69,7 @@ def test_ci_runs_the_readme_commands_in_its_order():
     commands = readme_commands()
     assert [s for s in steps if s not in commands] == []
     assert steps == sorted(steps, key=commands.index)
-    assert {"bash scripts/setup && .venv/bin/dvc repro", ".venv/bin/python -m pytest"} <= set(
-        steps)
+    assert {"bash scripts/setup && .venv/bin/dvc repro", ".venv/bin/python -m pytest"} <= set(steps)
 
 
 def test_every_stage_runs_piano_from_the_venv():
@@ -83,10 +85,14 @@ def test_setup_stops_on_an_old_python_before_installing_anything(tmp_path: Path)
     python = tmp_path / "python3"  # answers like Debian 11's python3
     python.write_text('#!/bin/sh\ncase "$*" in *platform*) echo 3.9.2 ;; *) exit 1 ;; esac\n')
     python.chmod(0o755)
-    done = subprocess.run(["bash", str(ROOT / "scripts" / "setup")], capture_output=True,
-                          text=True, timeout=60, check=False,
-                          env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
-                               "PYTHON": str(python)})
+    done = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "setup")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHON": str(python)},
+    )
     assert done.returncode == 1
     assert done.stderr.startswith("scripts/setup: piano needs Python >= 3.11")
     assert f"but {python} is 3.9.2" in done.stderr and "PYTHON=" in done.stderr
@@ -113,17 +119,24 @@ def test_readme_jupyter_command_serves_the_notebook_in_jupyterlab(tmp_path: Path
     argv = shlex.split(command)
     argv[0] = str(VENV / "bin" / "jupyter")
     port, token = free_port(), "piano-test"
-    argv += ["--no-browser", "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
-             f"--IdentityProvider.token={token}"]
+    argv += [
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+    ]
     if os.geteuid() == 0:
         argv.append("--allow-root")  # as the README says for root
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
-           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces")}
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
+    }
     log = tmp_path / "jupyter.log"
     with log.open("w") as stderr:
-        server = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                  stderr=stderr)
+        server = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
