@@ -184,7 +184,7 @@ def run_tool(tool: str, plan: Plan, work: Path, round_: int, params_path: Path) 
             [
                 sys.executable,
                 "-m",
-                "pipeline.cli",
+                "pipeline",
                 "extract",
                 str(plan.source),
                 "--out",
@@ -465,7 +465,7 @@ def results_to_markdown(results: dict[str, Any]) -> str:
     lines += [
         "",
         "Pages per second of each step of piano extract (cold run, "
-        "by reader; `pipeline.timing.StageTimings`; – under a millisecond; OCR "
+        "by reader; `pipeline.core.timing.StageTimings`; – under a millisecond; OCR "
         "runs in two worker threads, so its steps overlap):",
         "",
         "| plan | " + " | ".join(stages) + " |",

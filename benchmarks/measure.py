@@ -53,9 +53,9 @@ def pipeline_settings(
     """Given params.yaml, an OCR cache folder and a PDF reader (None: the file's),
     return the extract and normalise settings a `piano extract` run would use, the OCR
     cache moved to the folder."""
-    from pipeline.extract import ExtractSettings
-    from pipeline.normalise import NormaliseSettings
-    from pipeline.params import load_params
+    from pipeline.core.settings import load_params
+    from pipeline.extract.stage import ExtractSettings
+    from pipeline.normalise.stage import NormaliseSettings
 
     params = load_params(params_path)
     extract = dict(params.get("extract") or {})
@@ -74,8 +74,8 @@ def measure_pipeline(
 ) -> dict[str, Any]:
     """Given a PDF, run what `piano extract` runs into `out` twice (cold, then warm),
     with no hand corrections; return the seconds, seconds per step and grid finders."""
-    from pipeline.commands.extract import pdf_to_folder
-    from pipeline.timing import StageTimings
+    from pipeline.chain import pdf_to_folder
+    from pipeline.core.timing import StageTimings
 
     extract, normalise = pipeline_settings(params, ocr_cache, engine)
     runs = []
@@ -103,7 +103,7 @@ def measure(
     """Given a tool name, a PDF and an output folder, run the tool once (the pipeline
     twice) and return its cost; peers also write their rows to `out`."""
     if tool in PIPELINES:
-        importlib.import_module("pipeline.commands.extract")
+        importlib.import_module("pipeline.cli.extract")
         return {
             "tool": tool,
             "imported_mib": peak_mib(),

@@ -49,7 +49,7 @@ def extract_in_child(pdf: Path, out: Path, pages: int) -> Run:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     start = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.cli", "extract", str(pdf), "--out", str(out)], env=env
+        [sys.executable, "-m", "pipeline", "extract", str(pdf), "--out", str(out)], env=env
     )
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start

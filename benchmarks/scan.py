@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from pipeline.extract import Extraction, ExtractSettings, pdf_to_extraction  # noqa: E402
-from pipeline.ocr import OcrSettings  # noqa: E402
+from pipeline.extract.ocr.tesseract import OcrSettings  # noqa: E402
+from pipeline.extract.stage import Extraction, ExtractSettings, pdf_to_extraction  # noqa: E402
 
 VECTOR = ROOT / "sources" / "desenzano-2021-11.pdf"
 SCAN = ROOT / "sources" / "desenzano-2021-11-scan.pdf"

@@ -25,9 +25,9 @@ from input_corpus import (
     zero_page_pdf,
 )
 
-from pipeline import errors
 from pipeline.cli import main
-from pipeline.errors import EncryptedPdfError
+from pipeline.core import errors
+from pipeline.core.errors import EncryptedPdfError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -137,7 +137,7 @@ def test_command_line_prints_no_traceback_on_bad_input(tmp_path: Path, previous_
     before = folder_hashes(previous_output)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "extract", str(pdf), "--out", str(previous_output)],
+        [sys.executable, "-m", "pipeline", "extract", str(pdf), "--out", str(previous_output)],
         capture_output=True,
         text=True,
         env=env,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import score
 
-from pipeline.extract import Extraction, pdf_to_extraction
+from pipeline.extract.stage import Extraction, pdf_to_extraction
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "sources" / "desenzano-2021-11-borderless.pdf"

@@ -1,7 +1,7 @@
 """Cell text: wrapped lines, separately set lines and hyphens at line ends."""
 
-from pipeline.cell_text import Line, cell_words_to_lines, lines_to_text
-from pipeline.page import Word
+from pipeline.extract.lines import Line, cell_words_to_lines, lines_to_text
+from pipeline.extract.page import Word
 
 CELL_X0, CELL_X1 = 100.0, 200.0
 

@@ -58,7 +58,7 @@ def test_running_one_command_imports_only_its_own_module():
     code = (
         "import sys; from pipeline.cli import build_parser; build_parser('extract'); "
         "print(sorted(m for m in ('scipy', 'matplotlib', 'selenium', "
-        "'pipeline.commands.diff', 'pipeline.commands.score') if m in sys.modules))"
+        "'pipeline.cli.diff', 'pipeline.cli.score') if m in sys.modules))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code],

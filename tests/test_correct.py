@@ -11,19 +11,19 @@ import pandas as pd
 import pytest
 import yaml
 
-from pipeline.correct import (
+from pipeline.core.errors import CorrectionError
+from pipeline.core.quality import findings_to_frame
+from pipeline.correct.apply import (
     apply_corrections,
     corrections_for_source,
     corrections_to_checks,
     tables_to_new_correction,
     tables_without_corrections,
 )
-from pipeline.corrections import Correction, yaml_text_to_corrections
-from pipeline.corrections_io import correct_tables
-from pipeline.errors import CorrectionError
-from pipeline.normalise import normalise_plan
-from pipeline.quality import findings_to_frame
-from pipeline.schemas import validate_outputs
+from pipeline.correct.corrections import Correction, yaml_text_to_corrections
+from pipeline.correct.files import correct_tables
+from pipeline.normalise.stage import normalise_plan
+from pipeline.validate.stage import validate_outputs
 
 FILE = "corrections/2021-11.yaml"
 NO_RELEVANCE = pd.DataFrame(columns=["label_raw", "value_raw", "page"])
@@ -259,7 +259,7 @@ def test_undoing_the_recorded_corrections_gives_back_the_stage_input(tables):
 
 
 def test_the_stage_output_is_what_validation_reads(tables, tmp_path: Path):
-    from pipeline.stage_io import folder_to_tables, tables_to_folder
+    from pipeline.core.folders import folder_to_tables, tables_to_folder
 
     corrected = apply_corrections(tables, corrections(entry(), weight_entry()))
     tables_to_folder(corrected, {"revision": "2021-11"}, tmp_path)

@@ -7,13 +7,13 @@ import textwrap
 
 import pytest
 
-from pipeline.corrections import (
+from pipeline.core.errors import CorrectionError
+from pipeline.correct.corrections import (
     Correction,
     correction_to_yaml_text,
     file_name_to_revision,
     yaml_text_to_corrections,
 )
-from pipeline.errors import CorrectionError
 
 FILE = "corrections/2021-11.yaml"
 

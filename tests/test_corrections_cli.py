@@ -14,7 +14,7 @@ import yaml
 from conftest import ROOT
 
 from pipeline.cli import main
-from pipeline.corrections import yaml_text_to_corrections
+from pipeline.correct.corrections import yaml_text_to_corrections
 
 PLAN = "desenzano-2021-11"
 TABLES = ("objectives", "targets", "sector_weights", "quality", "cells")

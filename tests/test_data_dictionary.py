@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from pipeline.data_dictionary import data_dictionary_to_markdown, model_to_data_dictionary
-from pipeline.diff_schemas import ObjectiveDiffSchema
-from pipeline.schemas import ObjectivesSchema
+from pipeline.diff.schemas import ObjectiveDiffSchema
+from pipeline.docs import data_dictionary_to_markdown
+from pipeline.validate.dictionary import model_to_data_dictionary
+from pipeline.validate.schemas import ObjectivesSchema
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "docs" / "data-dictionary.md"

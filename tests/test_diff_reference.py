@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 from reference_frames import REFERENCE_DIR, cell_to_text, reference_to_frames
 
-from pipeline.diff import compare_plans
+from pipeline.diff.compare import compare_plans
 
 OLD, NEW = "desenzano-2021-07", "desenzano-2021-11"
 # (diff field, where the reference has it): printed cells, then `expected` values
@@ -298,7 +298,7 @@ def test_diff_of_the_extracted_plans_matches_the_references(extracted):
     only extra row may come from a cell the text layer cannot settle."""
     from test_accuracy import AMBIGUOUS_CELLS
 
-    from pipeline.commands.diff import folder_to_plan_frames
+    from pipeline.diff.files import folder_to_plan_frames
 
     got = compare_plans(
         folder_to_plan_frames(extracted["desenzano-2021-07"]),

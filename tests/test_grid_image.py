@@ -11,8 +11,8 @@ from pdf_factory import PageSpec, TableSpec, cells, plan_pdf, text_pdf
 from PIL import Image
 from scan_factory import images_to_pdf, pdf_to_page_images
 
-from pipeline.find_grid import page_to_tables
-from pipeline.grid_image import (
+from pipeline.extract.grid.choose import page_to_tables
+from pipeline.extract.grid.image import (
     ImageGridSettings,
     ink_to_line_masks,
     line_masks_to_skew,
@@ -20,9 +20,9 @@ from pipeline.grid_image import (
     page_to_straight_page,
     pixels_to_ink,
 )
-from pipeline.grid_ruled import page_to_ruled_tables
-from pipeline.page import Page, PageImage, Word
-from pipeline.read_pdf import pdf_to_pages
+from pipeline.extract.grid.ruled import page_to_ruled_tables
+from pipeline.extract.page import Page, PageImage, Word
+from pipeline.extract.read.pages import pdf_to_pages
 
 TITLE = "PIANO DELLE PERFORMANCE (aggiornamento novembre 2021)"
 DPI = 200.0

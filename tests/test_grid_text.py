@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from pdf_factory import WRAPPED_HEADER, PageSpec, TableSpec, cells, plan_pdf
 
-from pipeline.extract import pdf_to_extraction
-from pipeline.find_grid import page_to_tables
-from pipeline.grid_text import page_to_text_tables
-from pipeline.read_pdf import pdf_to_pages
+from pipeline.extract.grid.choose import page_to_tables
+from pipeline.extract.grid.text import page_to_text_tables
+from pipeline.extract.read.pages import pdf_to_pages
+from pipeline.extract.stage import pdf_to_extraction
 
 TITLE = "PIANO DELLE PERFORMANCE (aggiornamento novembre 2021)"
 

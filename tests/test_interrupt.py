@@ -75,7 +75,7 @@ def test_stopped_extract_leaves_the_previous_output_as_it_was(
     signum: signal.Signals, long_pdf: Path, previous_output: Path
 ):
     before = folder_hashes(previous_output)
-    process = start(["-m", "pipeline.cli", "extract", str(long_pdf), "--out", str(previous_output)])
+    process = start(["-m", "pipeline", "extract", str(long_pdf), "--out", str(previous_output)])
     wait_until_reading(process, long_pdf)
     time.sleep(0.5)  # well into the pages
     process.send_signal(signum)
@@ -91,7 +91,7 @@ def test_stopped_extract_leaves_the_previous_output_as_it_was(
 SLOW_WRITE = """
 import sys, time
 from pathlib import Path
-from pipeline.write import text_writer, write_folder
+from pipeline.core.folders import text_writer, write_folder
 
 def slow(path):
     path.write_text("half written")

@@ -15,8 +15,9 @@ from input_corpus import extra_column_plan, good_plan, long_plan, owner_only_pdf
 from pypdf import PdfWriter
 
 from pipeline.cli import main
-from pipeline.page import Page
-from pipeline.read_pdf import ReadSettings, pdf_to_pages
+from pipeline.extract.page import Page
+from pipeline.extract.read.pages import pdf_to_pages
+from pipeline.extract.read.settings import ReadSettings
 
 # turning a page upright is the pdfplumber reader's work (the pdfium reader hands it
 # every turned page); the pages compared to 0.01 pt are read by it on both sides

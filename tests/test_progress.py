@@ -8,9 +8,10 @@ from pathlib import Path
 
 from pdf_factory import PageSpec, TableSpec, cells, plan_pdf
 
-from pipeline.extract import pdf_to_extraction
-from pipeline.page import Page
-from pipeline.progress import pdf_progress, progress_bar
+from pipeline.core.progress import progress_bar
+from pipeline.extract.page import Page
+from pipeline.extract.read.pages import pdf_progress
+from pipeline.extract.stage import pdf_to_extraction
 
 
 class Terminal(io.StringIO):

@@ -12,18 +12,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pdf_factory import HEADER, WIDTHS
 
-from pipeline.cell_text import Line, lines_to_text
-from pipeline.document import lines_to_document_info
-from pipeline.errors import PianoError
-from pipeline.grid import boxes_to_table
-from pipeline.header import OBJECTIVE_FIELDS, cells_to_header
-from pipeline.normalise import normalise_plan
-from pipeline.page import Page, Word
-from pipeline.registry import label_to_key, load_registry, title_to_match
-from pipeline.relevance import label_to_is_total, value_text_to_percent
-from pipeline.rows import CellPart, parts_to_text, tables_to_plan
-from pipeline.status import STATUSES, texts_to_status
-from pipeline.targets import objective_to_targets, text_to_threshold
+from pipeline.core.contract import OBJECTIVE_FIELDS, STATUSES
+from pipeline.core.errors import PianoError
+from pipeline.extract.document import lines_to_document_info
+from pipeline.extract.grid.model import boxes_to_table
+from pipeline.extract.header import cells_to_header
+from pipeline.extract.lines import Line, lines_to_text
+from pipeline.extract.page import Page, Word
+from pipeline.extract.rows import CellPart, parts_to_text, tables_to_plan
+from pipeline.normalise.registry import label_to_key, load_registry, title_to_match
+from pipeline.normalise.relevance import label_to_is_total, value_text_to_percent
+from pipeline.normalise.stage import normalise_plan
+from pipeline.normalise.status import texts_to_status
+from pipeline.normalise.targets import objective_to_targets, text_to_threshold
 
 PAD, LEADING, HEIGHT, CHAR_WIDTH, SPACE = 3.0, 9.0, 7.0, 3.5, 2.0
 # no vowels, n, r, t, g: no token can name a header field ("n.", "tempi", "target")

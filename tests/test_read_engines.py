@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from pdf_factory import PageSpec, TableSpec, cells, plan_pdf
 
-from pipeline.read_pdf import ReadSettings, pdf_to_pages
+from pipeline.core.errors import SettingsError
+from pipeline.extract.read.pages import pdf_to_pages
+from pipeline.extract.read.settings import ReadSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,5 +83,6 @@ def test_a_scanned_page_is_read_by_pdfplumber_whatever_the_engine():
 
 
 def test_an_unknown_engine_is_refused():
-    with pytest.raises(ValueError, match="engine"):
+    with pytest.raises(SettingsError, match="must be one of pdfium, pdfplumber") as raised:
         ReadSettings(engine="tesseract")
+    assert raised.value.field == "engine"

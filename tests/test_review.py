@@ -14,9 +14,9 @@ from PIL import Image
 from plan_frames import objective, plan
 
 from pipeline.cli import main
-from pipeline.quality import Finding, findings_to_frame
-from pipeline.render_pdf import PageImage
-from pipeline.review import (
+from pipeline.core.errors import SettingsError
+from pipeline.core.quality import Finding, findings_to_frame
+from pipeline.review.crops import (
     FIELD_COLOURS,
     WHOLE_PLAN,
     ReviewSettings,
@@ -24,10 +24,11 @@ from pipeline.review import (
     cells_to_regions,
     corrected_fields_to_list,
     objectives_to_corrected_fields,
-    page_image_to_crop,
     quality_to_severity_counts,
+    rendered_page_to_crop,
 )
-from pipeline.review_html import review_to_pages
+from pipeline.review.html import review_to_pages
+from pipeline.review.render import RenderedPage
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,8 +67,8 @@ def review_tables(quality: list[Finding], **objective_columns: list) -> ReviewTa
     )
 
 
-def blank_page(number: int = 1) -> PageImage:
-    return PageImage(number, Image.new("RGB", (842, 595), "black"), 1.0, 0.0, 0.0, 0)
+def blank_page(number: int = 1) -> RenderedPage:
+    return RenderedPage(number, Image.new("RGB", (842, 595), "black"), 1.0, 0.0, 0.0, 0)
 
 
 def test_region_is_the_box_around_an_objectives_cells_on_each_page():
@@ -89,7 +90,7 @@ def test_crop_shows_the_cells_outlined_in_their_field_colour_and_fades_the_rest(
     cells = cells_frame([("01.01", "subject", 1, 100, 100, 200, 140)])
     region = cells_to_regions(cells).iloc[0]
     settings = ReviewSettings(context_pt=10, dim=0.5, box_width_px=2)
-    crop = page_image_to_crop(blank_page(), region, cells, settings)
+    crop = rendered_page_to_crop(blank_page(), region, cells, settings)
     assert crop.size == (120, 60)  # the region and 10 pt of page around it
     red = tuple(int(FIELD_COLOURS["subject"][i : i + 2], 16) for i in (1, 3, 5))
     assert crop.getpixel((10, 30)) == red  # the left edge of the subject cell
@@ -98,7 +99,7 @@ def test_crop_shows_the_cells_outlined_in_their_field_colour_and_fades_the_rest(
 
 
 def test_boxes_follow_the_scale_and_a_crop_box_offset():
-    page = PageImage(1, Image.new("RGB", (100, 100)), 2.0, 10.0, 5.0, 0)
+    page = RenderedPage(1, Image.new("RGB", (100, 100)), 2.0, 10.0, 5.0, 0)
     assert page.box_to_pixels(20, 15, 30, 25) == (20, 20, 40, 40)
     assert page.box_to_pixels(-50, 0, 500, 500) == (0, 0, 100, 100)  # clipped
 
@@ -185,8 +186,9 @@ def test_objective_page_shows_its_corrections_beside_its_findings():
 
 
 def test_unknown_review_setting_is_refused():
-    with pytest.raises(ValueError, match="dpi"):
-        ReviewSettings.from_params({"dpi": 300})
+    with pytest.raises(SettingsError, match="unknown setting") as raised:
+        ReviewSettings.from_params({"dpi": 300}, key="review")
+    assert raised.value.field == "review.dpi"
 
 
 class Links(HTMLParser):

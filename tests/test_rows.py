@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from pdf_factory import HEADER, PageSpec, TableSpec, cells, plan_pdf
 
-from pipeline.errors import ExtractionError
-from pipeline.extract import pdf_to_extraction
+from pipeline.core.errors import ExtractionError
+from pipeline.extract.stage import pdf_to_extraction
 
 TITLE = "PIANO DELLE PERFORMANCE (aggiornamento novembre 2021)"
 

@@ -18,11 +18,19 @@ from reportlab.pdfgen.canvas import Canvas
 from scan_factory import image_only_copy
 
 from pipeline.cli import main
-from pipeline.errors import OcrUnavailableError
-from pipeline.extract import Extraction, ExtractSettings, map_ahead, pdf_to_extraction
-from pipeline.ocr import OcrCache, OcrSettings, OcrWord, check_tesseract, tsv_to_words
-from pipeline.ocr_cells import CellOcrSettings, crop_to_ink_box, pixels_to_levels
-from pipeline.read_pdf import ReadSettings, page_facts_to_kind, pdf_to_pages
+from pipeline.core.errors import OcrUnavailableError, SettingsError
+from pipeline.extract.ocr.cells import CellOcrSettings, crop_to_ink_box, pixels_to_levels
+from pipeline.extract.ocr.tesseract import (
+    OcrCache,
+    OcrSettings,
+    OcrWord,
+    check_tesseract,
+    tsv_to_words,
+)
+from pipeline.extract.read.pages import pdf_to_pages
+from pipeline.extract.read.plumber import page_facts_to_kind
+from pipeline.extract.read.settings import ReadSettings
+from pipeline.extract.stage import Extraction, ExtractSettings, map_ahead, pdf_to_extraction
 
 ROOT = Path(__file__).resolve().parent.parent
 SCAN = ROOT / "sources" / "desenzano-2021-11-scan.pdf"
@@ -239,8 +247,9 @@ def test_ocr_settings_come_from_params():
         {"ocr": {"workers": 1, "cache_dir": "x"}, "cells": {"enlargements": [2.0, 1.5]}}
     )
     assert settings.ocr.workers == 1 and settings.cells.enlargements == (2.0, 1.5)
-    with pytest.raises(ValueError, match="unknown"):
-        ExtractSettings.from_params({"ocr": {"psm": 6}})
+    with pytest.raises(SettingsError, match="unknown setting") as raised:
+        ExtractSettings.from_params({"ocr": {"psm": 6}}, key="extract")
+    assert raised.value.field == "extract.ocr.psm"
 
 
 def params_file(folder: Path, **ocr: str) -> Path:

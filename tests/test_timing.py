@@ -8,8 +8,8 @@ from pathlib import Path
 
 from pdf_factory import PageSpec, TableSpec, cells, plan_pdf
 
-from pipeline.commands.extract import pdf_to_folder
-from pipeline.timing import StageTimings
+from pipeline.chain import pdf_to_folder
+from pipeline.core.timing import StageTimings
 
 
 def test_a_nested_step_is_not_charged_to_the_step_around_it():

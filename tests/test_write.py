@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import write
-from pipeline.errors import OutputError
-from pipeline.write import sweep_stale_temps, text_writer, write_folder
+from pipeline.core import folders
+from pipeline.core.errors import OutputError
+from pipeline.core.folders import sweep_stale_temps, text_writer, write_folder
 
 
 def folder_hashes(folder: Path) -> dict[str, str]:
@@ -61,7 +61,7 @@ def test_ctrl_c_during_the_renames_waits_until_every_file_is_in_place(
         if len(calls) == 1:
             signal.raise_signal(signal.SIGINT)  # Ctrl-C right after the first rename
 
-    monkeypatch.setattr(write.os, "replace", replace_then_interrupt)
+    monkeypatch.setattr(folders.os, "replace", replace_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
         write_folder(
             previous, {n: text_writer(f"new {n}") for n in ("a.parquet", "b.json", "c.md")}
