@@ -1,5 +1,5 @@
 """Small hand-made plan tables for the score tests: the columns the extract stage
-promises (CONTRACT.md), with defaults so each test states only what it is about."""
+promises (docs/contract.md), with defaults so each test states only what it is about."""
 
 from __future__ import annotations
 
