@@ -108,9 +108,19 @@ DOCUMENT_FILE = "document.json"
 _REVISION_ARG = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
+# a plan's name is a folder's name under extracted/, reports/, …: no path in it
+_PLAN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+
+
 def is_revision(text: str) -> bool:
     """Given a `--revision` argument, return True when it reads YYYY-MM."""
     return bool(_REVISION_ARG.fullmatch(text))
+
+
+def is_plan_name(text: str) -> bool:
+    """Given a plan name from the command line or a file, return True when it is a plain
+    folder name (letters, digits, `.`, `_`, `-`, not starting with `.`; no `/`, no `..`)."""
+    return bool(_PLAN_NAME.fullmatch(text)) and ".." not in text
 
 
 def block_seq_to_objective_id(block: int, seq: int) -> str:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from pipeline.core.contract import OUTPUT_TABLES
 from pipeline.core.errors import CorrectionError, InputError
-from pipeline.core.folders import folder_to_tables, tables_to_folder, text_writer, write_folder
+from pipeline.core.folders import folder_to_tables, tables_to_folder, text_writer, write_file
 from pipeline.correct.apply import (
     apply_corrections,
     corrections_for_source,
@@ -156,7 +156,7 @@ def append_correction(path: Path, correction: Correction) -> Correction:
             "the file does not end in a list of entries; the entry cannot be appended",
             file=str(path),
         )
-    write_folder(path.parent, {path.name: text_writer(text)})
+    write_file(path, text_writer(text))
     return entries[-1]
 
 
