@@ -177,8 +177,9 @@ def huge_page_plan(path: Path, side_pt: float = HUGE_PAGE_PT) -> Path:
 
 def long_cell_plan(path: Path, chars: int = 73_000, in_header: bool = True) -> Path:
     """A plan whose header's DESCRIZIONE cell (or, with in_header False, one objective's
-    description) holds `chars` characters of words, wrapped in lines of 400 characters."""
-    words = ("parola " * (chars // 7 + 1))[:chars]
+    description) holds `chars` characters of long words, wrapped in lines of 400."""
+    word = "precipitevolissimevolmente"
+    words = (f"{word} " * (chars // (len(word) + 1) + 1))[:chars]
     lines = [words[k : k + 400] for k in range(0, len(words), 400)]
     header = list(HEADER)
     rows = [objective("1", "ISTRUZIONE"), objective("2", "ISTRUZIONE")]
@@ -235,7 +236,7 @@ def formula_plan(path: Path) -> Path:
     return plan_pdf(path, [PageSpec([TableSpec(rows, title="ISTRUZIONE")], lines_above=[TITLE])])
 
 
-def alias_bomb_yaml(path: Path, levels: int = 9) -> Path:
+def alias_bomb_yaml(path: Path, levels: int = 12) -> Path:
     """A corrections file of a few hundred bytes whose aliases nest `levels` deep, ten
     to a level: expanded, its last item would hold 10**levels strings."""
     lines = ["- &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from pipeline.core.contract import check_plan_name
 from pipeline.core.folders import (
     bytes_writer,
     text_writer,
@@ -91,7 +92,7 @@ def run_review(args: argparse.Namespace) -> None:
     """
     started = time.perf_counter()
     settings = settings_from_file(ReviewSettings, args.params, "review")
-    tables = folder_to_review_tables(args.extracted_root / args.name, args.name)
+    tables = folder_to_review_tables(args.extracted_root / check_plan_name(args.name), args.name)
     source = args.source or source_path(tables, args.sources_root)
     check_source(source, tables)
     regions = cells_to_regions(tables.cells)

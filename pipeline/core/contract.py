@@ -10,6 +10,8 @@ from typing import Literal, get_args
 import numpy as np
 import pandas as pd
 
+from pipeline.core.errors import InputError
+
 # the fields of one objective row, in printed order
 OBJECTIVE_FIELDS = [
     "number",
@@ -121,6 +123,18 @@ def is_plan_name(text: str) -> bool:
     """Given a plan name from the command line or a file, return True when it is a plain
     folder name (letters, digits, `.`, `_`, `-`, not starting with `.`; no `/`, no `..`)."""
     return bool(_PLAN_NAME.fullmatch(text)) and ".." not in text
+
+
+def check_plan_name(text: str) -> str:
+    """Given a plan name, return it, or raise InputError when it is no plain folder name
+    (it would reach outside the folder it is looked up in)."""
+    if not is_plan_name(text):
+        raise InputError(
+            "a plan name is a folder's name (letters, digits, '.', '_', '-'), never a path",
+            field="NAME",
+            value=text,
+        )
+    return text
 
 
 def block_seq_to_objective_id(block: int, seq: int) -> str:
