@@ -109,12 +109,22 @@ def refused(
     return line
 
 
+def refused_extract(
+    pdf: Path, out: Path, capsys: pytest.CaptureFixture[str], exit_code: int
+) -> str:
+    """Run `piano extract PDF --out OUT`, check it is refused with `exit_code` and one
+    line, leaving OUT as it was; return the line."""
+    return refused(["extract", str(pdf), "--out", str(out)], capsys, exit_code, out)
+
+
 def test_a_huge_scanned_page_is_refused_before_it_is_rendered(
     tmp_path: Path, previous_output: Path, capsys: pytest.CaptureFixture[str]
 ):
     pdf = huge_scan_pdf(tmp_path / "enorme.pdf")
     assert pdf.stat().st_size < 1000
-    line = refused(["extract", str(pdf), "--out", str(previous_output)], capsys, 17, previous_output)
+    line = refused(
+        ["extract", str(pdf), "--out", str(previous_output)], capsys, 17, previous_output
+    )
     assert line.startswith("piano: error: enorme.pdf, page 1: rendering the scanned page")
     assert "30,000 × 30,000 pixels" in line and "extract.read.max_page_pixels" in line
 
@@ -123,7 +133,9 @@ def test_two_huge_scanned_pages_stop_at_the_first(
     tmp_path: Path, previous_output: Path, capsys: pytest.CaptureFixture[str]
 ):
     pdf = huge_scan_pdf(tmp_path / "enormi.pdf", pages=2)
-    line = refused(["extract", str(pdf), "--out", str(previous_output)], capsys, 17, previous_output)
+    line = refused(
+        ["extract", str(pdf), "--out", str(previous_output)], capsys, 17, previous_output
+    )
     assert "enormi.pdf, page 1:" in line
 
 
@@ -132,7 +144,9 @@ def test_a_picture_that_decodes_to_too_many_pixels_is_refused_before_it_is_decod
 ):
     pdf = image_bomb_pdf(tmp_path / "bomba.pdf", side_px=20_000)
     assert pdf.stat().st_size < 200_000
-    line = refused(["extract", str(pdf), "--out", str(previous_output)], capsys, 18, previous_output)
+    line = refused(
+        ["extract", str(pdf), "--out", str(previous_output)], capsys, 18, previous_output
+    )
     assert "bomba.pdf, page 1: a picture on the page is 20,000 × 20,000 pixels" in line
 
 
@@ -140,7 +154,9 @@ def test_a_page_of_fifty_thousand_words_is_refused_before_it_is_read(
     tmp_path: Path, previous_output: Path, capsys: pytest.CaptureFixture[str]
 ):
     pdf = many_words_pdf(tmp_path / "parole.pdf", 50_000)
-    line = refused(["extract", str(pdf), "--out", str(previous_output)], capsys, 19, previous_output)
+    line = refused(
+        ["extract", str(pdf), "--out", str(previous_output)], capsys, 19, previous_output
+    )
     assert "parole.pdf, page 1: the page holds 50,000 words" in line
 
 
@@ -161,7 +177,9 @@ def test_a_huge_header_cell_is_refused_in_one_short_line(
     tmp_path: Path, previous_output: Path, capsys: pytest.CaptureFixture[str]
 ):
     pdf = long_cell_plan(tmp_path / "cella.pdf", 25_000)
-    line = refused(["extract", str(pdf), "--out", str(previous_output)], capsys, 21, previous_output)
+    line = refused(
+        ["extract", str(pdf), "--out", str(previous_output)], capsys, 21, previous_output
+    )
     assert "cella.pdf, page 1: a table cell holds" in line and "extract.max_cell_chars" in line
     assert len(line) <= len("piano: error: ") + len("cella.pdf") + LINE_CHARS
 
@@ -170,7 +188,7 @@ def test_a_damaged_content_stream_stops_the_run_naming_the_page(
     tmp_path: Path, previous_output: Path, capsys: pytest.CaptureFixture[str]
 ):
     pdf = damaged_stream_plan(tmp_path / "danneggiato.pdf", page=2)
-    line = refused(["extract", str(pdf), "--out", str(previous_output)], capsys, 2, previous_output)
+    line = refused_extract(pdf, previous_output, capsys, 2)
     assert line.startswith("piano: error: danneggiato.pdf, page 2: cannot read the page: ")
     assert "on_unreadable_page: skip" in line
 
@@ -222,9 +240,7 @@ def test_review_of_a_plan_on_a_huge_page_renders_only_its_crops(
             assert image.width * image.height < 2_000_000  # not 28,800² pixels
     params = tmp_path / "params.yaml"
     params.write_text("review:\n  max_crop_pixels: 1000\n", encoding="utf-8")
-    line = refused(
-        [*args, "--source", str(pdf), "--params", str(params)], capsys, 17, report
-    )
+    line = refused([*args, "--source", str(pdf), "--params", str(params)], capsys, 17, report)
     assert "grande.pdf, page 1: rendering the page's crops" in line
 
 
@@ -284,7 +300,10 @@ def test_plan_names_and_revisions_that_are_paths_never_reach_outside_their_folde
     folders += ["--extracted-root", str(extracted)]
     assert "a plan name is a folder's name" in refused([*add, *folders], capsys, 2, None)
     achievements = ["--achievements", str(tmp_path / "a.csv")]
-    for command in (["review", "../x", "--out", str(tmp_path / "r")], ["score", "../x", *achievements]):
+    for command in (
+        ["review", "../x", "--out", str(tmp_path / "r")],
+        ["score", "../x", *achievements],
+    ):
         line = refused([*command, "--extracted-root", str(extracted)], capsys, 2, None)
         assert "never a path" in line
     document = json.loads((extracted / "piano" / "document.json").read_text(encoding="utf-8"))
