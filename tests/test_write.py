@@ -209,3 +209,11 @@ def test_written_files_get_the_usual_mode(tmp_path: Path):
     (path,) = write_folder(tmp_path, {"a.json": lambda p: p.write_text("{}")})
     assert path.read_text() == "{}"
     assert path.stat().st_mode & 0o044  # readable by others, unlike mkstemp's 0600
+
+
+def test_an_output_folder_reached_through_a_link_is_replaced_where_it_is(previous: Path):
+    link = previous.parent / "link"
+    link.symlink_to(previous)
+    write_folder(link, {"a.parquet": text_writer("new a")})
+    assert link.is_symlink() and (previous / "a.parquet").read_text() == "new a"
+    assert sorted(p.name for p in previous.parent.iterdir()) == ["link", "out"]

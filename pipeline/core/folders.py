@@ -297,6 +297,8 @@ def write_folder(out_dir: Path, files: Mapping[str, Callable[[Path], object]]) -
     raises OutputError. Files get the mode a new file would get; the folder keeps its
     mode. Temporaries of killed runs are swept first."""
     out_dir = Path(out_dir)
+    if out_dir.is_symlink():  # the folder it points to is the one replaced
+        out_dir = Path(os.path.realpath(out_dir))
     new: Path | None = None
     leftover: Path | None = None
     committed = False

@@ -27,7 +27,7 @@ DEFAULT_BOX_WIDTH_PX = 2
 DEFAULT_PNG_COLORS = 64  # palette PNG: a third of the size, no visible loss on text
 # limits: the part of a page rendered for its crops (an A4 page at scale 2 is 2 million
 # pixels), and a picture on a page rendered (A3 at 600 dpi is 70 million)
-DEFAULT_MAX_CROP_PIXELS = 60_000_000
+DEFAULT_MAX_CROP_PIXELS = 40_000_000
 DEFAULT_MAX_IMAGE_PIXELS = 150_000_000
 
 WHOLE_PLAN = "(whole plan)"  # findings about no objective

@@ -71,10 +71,14 @@ def pdf_to_pages(path: Path, settings: ReadSettings | None = None) -> Iterator[P
     that cannot be read comes empty, `unreadable` saying why; a document or page past a
     limit of `settings` raises its error before it is read."""
     settings = settings or ReadSettings()
-    if settings.engine == "pdfplumber":
-        yield from plumber_pdf_to_pages(path, settings)
-        return
     document = open_pdfium(path)
+    if settings.engine == "pdfplumber" and document is not None:
+        # PDFium counts the pages without reading them; pdfminer would read every one
+        try:
+            check_page_count(len(document), path.name, settings)
+        finally:
+            document.close()
+        document = None
     if document is None:
         yield from plumber_pdf_to_pages(path, settings)
         return

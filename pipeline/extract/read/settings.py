@@ -19,7 +19,7 @@ DEFAULT_ENGINE = "pdfium"
 # of 8 million pixels)
 DEFAULT_MAX_PAGES = 5_000
 DEFAULT_MAX_WORDS_PER_PAGE = 10_000
-DEFAULT_MAX_PAGE_PIXELS = 60_000_000  # a scan rendered: A3 at 400 dpi is 31 million
+DEFAULT_MAX_PAGE_PIXELS = 40_000_000  # a scan rendered: A3 at 400 dpi is 31 million
 DEFAULT_MAX_IMAGE_PIXELS = 150_000_000  # a picture decoded: A3 at 600 dpi is 70 million
 ENGINES = ("pdfium", "pdfplumber")
 
