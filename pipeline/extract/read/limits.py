@@ -183,14 +183,12 @@ def stream_problem(stream: PDFStream) -> str | None:
 
 def pdfminer_page_problem(page: Any) -> str | None:
     """Given a pdfminer page (PDFPage), return why one of its content streams cannot be
-    read, or None."""
-    for stream in page.contents:
-        stream = resolve1(stream)
-        if not isinstance(stream, PDFStream):
-            continue
+    read (a stream that cannot be found or decoded, see `stream_problem`), or None."""
+    for reference in page.contents:
         try:
-            problem = stream_problem(stream)
-        except (ValueError, TypeError) as error:  # pdfminer's decoders on bad bytes
+            stream = resolve1(reference)
+            problem = stream_problem(stream) if isinstance(stream, PDFStream) else None
+        except Exception as error:  # pdfminer's decoders and object lookup on bad bytes
             problem = f"its content stream cannot be decoded ({type(error).__name__}: {error})"
         if problem:
             return problem

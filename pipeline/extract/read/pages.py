@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import suppress
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -85,7 +84,7 @@ def pdf_to_pages(path: Path, settings: ReadSettings | None = None) -> Iterator[P
     plumber: pdfplumber.PDF | None = None
     try:
         check_page_count(len(document), path.name, settings)
-        streams = pdf_to_stream_problems(path)
+        streams = pdf_to_stream_problems(path, len(document))
         for index in range(len(document)):
             problem = next(streams, None)
             check_page_words(document, index, path.name, settings)
@@ -118,17 +117,20 @@ def unreadable_page(document: pdfium.PdfDocument, index: int, problem: str) -> P
     return Page(number=index + 1, width=width, height=height, unreadable=problem)
 
 
-def pdf_to_stream_problems(path: Path) -> Iterator[str | None]:
-    """Given a PDF path, yield for each page in order why its content streams cannot be
-    read, or None; nothing at all when pdfminer cannot open the file (PDFium read it)."""
+def pdf_to_stream_problems(path: Path, count: int) -> Iterator[str | None]:
+    """Given a PDF path and its number of pages as PDFium counts them, yield for each page
+    in order why its content streams cannot be read, or None; nothing at all when
+    pdfminer cannot open the file or finds another number of pages (its pages would not
+    be PDFium's)."""
     with path.open("rb") as handle:
         try:
-            pages: Iterable[Any] = PDFPage.create_pages(PDFDocument(PDFParser(handle)))
+            pages: list[Any] = list(PDFPage.create_pages(PDFDocument(PDFParser(handle))))
         except Exception:  # pdfminer's many errors on a file only PDFium can open
             return
-        with suppress(Exception):  # a page tree pdfminer cannot walk: the readers judge
-            for page in pages:
-                yield pdfminer_page_problem(page)
+        if len(pages) != count:
+            return
+        for page in pages:
+            yield pdfminer_page_problem(page)
 
 
 def pdf_is_encrypted(path: Path) -> bool:
