@@ -177,10 +177,10 @@ def huge_page_plan(path: Path, side_pt: float = HUGE_PAGE_PT) -> Path:
 
 def long_cell_plan(path: Path, chars: int = 73_000, in_header: bool = True) -> Path:
     """A plan whose header's DESCRIZIONE cell (or, with in_header False, one objective's
-    description) holds `chars` characters of long words, wrapped in lines of 400."""
+    description) holds `chars` characters of long words, wrapped in lines of 200."""
     word = "precipitevolissimevolmente"
     words = (f"{word} " * (chars // (len(word) + 1) + 1))[:chars]
-    lines = [words[k : k + 400] for k in range(0, len(words), 400)]
+    lines = [words[k : k + 200] for k in range(0, len(words), 200)]
     header = list(HEADER)
     rows = [objective("1", "ISTRUZIONE"), objective("2", "ISTRUZIONE")]
     if in_header:

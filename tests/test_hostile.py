@@ -173,10 +173,11 @@ def test_too_many_pages_are_refused_before_any_is_read(
     assert f"pagine.pdf: the PDF has {pages:,} pages, more than extract.read.max_pages" in line
 
 
-def test_a_huge_header_cell_is_refused_in_one_short_line(
-    tmp_path: Path, previous_output: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("in_header", [True, False], ids=["header", "description"])
+def test_a_huge_cell_is_refused_in_one_short_line(
+    in_header: bool, tmp_path: Path, previous_output: Path, capsys: pytest.CaptureFixture[str]
 ):
-    pdf = long_cell_plan(tmp_path / "cella.pdf", 25_000)
+    pdf = long_cell_plan(tmp_path / "cella.pdf", 25_000, in_header=in_header)
     line = refused(
         ["extract", str(pdf), "--out", str(previous_output)], capsys, 21, previous_output
     )
