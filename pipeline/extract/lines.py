@@ -1,7 +1,6 @@
 """Turn the words of one cell into its text: words → visual lines → wrapped lines joined
 by one space, separately set lines (a line that stops short although the next word would
-have fitted) kept as paragraphs separated by "
-"."""
+have fitted) kept as paragraphs separated by "\n"."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ Where the targets are read from, first match wins:
 3. the DESCRIZIONE, when only it carries "peso N%" (each weighted clause is a target);
 4. otherwise the result cell's paragraphs, or the indicator's when the result is empty.
 
-Paragraphs (separated by "\n") are targets; a paragraph holding several weights is cut
+Paragraphs (separated by "\\n") are targets; a paragraph holding several weights is cut
 after each weight. A bare "(60%)" ending an item counts as a weight only when the same
 cell also prints an explicit "peso", and not when another bracketed figure or a "peso"
 follows it: "(100%) (-10% per ogni mese ritardo)" is an achievement score with a lateness
