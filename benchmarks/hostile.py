@@ -63,7 +63,11 @@ def piano_in_child(arguments: list[str], cwd: Path) -> Run:
     start = time.perf_counter()
     with tempfile.TemporaryFile() as err:
         child = subprocess.Popen(
-            [sys.executable, "-m", "pipeline", *arguments], env=env, cwd=cwd, stderr=err
+            [sys.executable, "-m", "pipeline", *arguments],
+            env=env,
+            cwd=cwd,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
         )
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start

@@ -6,7 +6,7 @@ A folder (`write_folder`) is written whole into a temporary sibling,
 swapped with the old folder in one step (Linux's renameat2 with RENAME_EXCHANGE) and the
 old one removed. Files of the old folder that the run does not write are carried over
 (hard links), so the folder holds what it held, with this run's files new. Where the
-exchange is not available the old folder is first renamed to `.<folder>.piano-…​.old`;
+exchange is not available the old folder is first renamed to `.<folder>.piano-….old`;
 a kill between the two renames leaves it there, and the next run puts it back.
 
 A single file in a folder shared with others (`write_file`: a template, a corrections
