@@ -149,6 +149,16 @@ def test_repro_builds_every_plan_then_reruns_nothing(repo: Path, first_repro):
     assert "objectives" in metrics and "findings_warning" in metrics
 
 
+def test_dvc_checkout_brings_back_outputs_a_failed_repro_deleted(repo: Path, first_repro):
+    # as the README says: `dvc repro` deletes a stage's outputs before running it
+    plan = repo / "extracted" / "desenzano-2021-11"
+    before = {p.name: p.read_bytes() for p in plan.iterdir()}
+    shutil.rmtree(plan)
+    plan.mkdir()
+    run(repo, "dvc", "checkout", "extracted/desenzano-2021-11")
+    assert {p.name: p.read_bytes() for p in plan.iterdir()} == before
+
+
 def test_changed_pdf_reruns_only_its_revision_and_the_diff(repo: Path, first_repro):
     with (repo / "sources" / "desenzano-2021-07.pdf").open("ab") as pdf:
         pdf.write(b"\n% a new copy of the same plan\n")  # a comment after %%EOF
