@@ -31,6 +31,9 @@ class RenderedPage:
     left: float  # PDF points between the media box's left edge and the picture's
     top: float  # PDF points between the media box's top edge and the picture's
     rotation: int  # the page's /Rotate; boxes are placed right only on unrotated pages
+    # pixels of the whole page's picture left of and above this one (only a part of the
+    # page is rendered)
+    origin: tuple[int, int] = (0, 0)
 
     def box_to_pixels(
         self, x0: float, top: float, x1: float, bottom: float
@@ -39,14 +42,15 @@ class RenderedPage:
         pixels of the picture (left, top, right, bottom), clipped to the picture."""
         width, height = self.image.size
 
-        def px(value: float, offset: float, limit: int) -> int:
-            return min(max(round((value - offset) * self.scale), 0), limit)
+        def px(value: float, offset: float, origin: int, limit: int) -> int:
+            # rounded as on the whole page's picture, then moved: the same pixels
+            return min(max(round((value - offset) * self.scale) - origin, 0), limit)
 
         return (
-            px(x0, self.left, width),
-            px(top, self.top, height),
-            px(x1, self.left, width),
-            px(bottom, self.top, height),
+            px(x0, self.left, self.origin[0], width),
+            px(top, self.top, self.origin[1], height),
+            px(x1, self.left, self.origin[0], width),
+            px(bottom, self.top, self.origin[1], height),
         )
 
 
@@ -140,6 +144,7 @@ def pdf_to_rendered_pages(
                 image = bitmap.to_pil().convert("RGB")
             finally:
                 page.close()
-            yield RenderedPage(number, image, scale, left + crop[0], top + crop[3], rotation)
+            origin = (round(crop[0] * scale), round(crop[3] * scale))
+            yield RenderedPage(number, image, scale, left, top, rotation, origin)
     finally:
         document.close()
