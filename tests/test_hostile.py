@@ -386,3 +386,23 @@ def test_a_diff_memo_reads_missing_target_texts_of_any_kind_as_empty():
         assert text_to_markdown(missing) == "—"
         assert words_to_markdown_diff(missing, "nuovo testo") == "**nuovo testo**"
         assert words_to_markdown_diff("vecchio", missing) == "~~vecchio~~"
+
+
+def test_a_content_stream_that_inflates_past_its_limit_or_not_at_all_is_damage():
+    import zlib
+
+    from pdfminer.pdftypes import PDFStream
+    from pdfminer.psparser import LIT
+
+    from pipeline.extract.read.limits import MAX_CONTENT_BYTES, stream_problem
+
+    def deflated(data: bytes) -> PDFStream:
+        return PDFStream({"Filter": LIT("FlateDecode"), "Length": len(data)}, data)
+
+    bomb = zlib.compress(b" " * (MAX_CONTENT_BYTES + 1), 9)
+    assert len(bomb) < MAX_CONTENT_BYTES // 500
+    assert "inflates to more than 64 MiB" in str(stream_problem(deflated(bomb)))
+    page = zlib.compress(b"BT /F1 7 Tf (Oggetto) Tj ET" * 100)
+    assert stream_problem(deflated(page)) is None
+    broken = page[:20] + bytes(255 - b for b in page[20:40]) + page[40:]
+    assert "cannot be inflated" in str(stream_problem(deflated(broken)))

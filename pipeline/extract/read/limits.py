@@ -28,7 +28,7 @@ from pipeline.core.errors import (
 )
 from pipeline.extract.read.settings import ReadSettings
 
-MAX_CONTENT_BYTES = 256 << 20  # a page's content inflated beyond this is a bomb, not a page
+MAX_CONTENT_BYTES = 64 << 20  # a page's content inflated beyond this is a bomb, not a page
 
 # the operators of a content stream (ISO 32000-1, annex A) and the keywords among operands
 OPERATORS = frozenset(
