@@ -39,9 +39,10 @@ from pipeline.core.contract import (
     SEVERITIES,
     TEXT_DTYPE,
     block_seq_to_objective_id,
+    is_revision,
     objectives_with_target_totals,
 )
-from pipeline.core.errors import ExtractionError, NormalisationError
+from pipeline.core.errors import ExtractionError, InputError, NormalisationError
 from pipeline.core.folders import folder_to_tables, tables_to_folder
 from pipeline.core.missions import bundled_missioni_programmi, known_mission_programmes
 from pipeline.core.quality import Finding, findings_to_frame, frame_to_findings
@@ -522,6 +523,8 @@ def extraction_to_outputs(
         if column in rows:
             rows[column] = rows[column].astype("string")
     info = meta["info"]
+    if revision is not None and not is_revision(revision):
+        raise InputError("--revision must read YYYY-MM", value=revision)
     revision = revision or info["revision"]
     if revision is None:
         raise ExtractionError(
@@ -569,11 +572,16 @@ def document_json(
     """Given extraction.json's content, the plan and its output tables, return
     document.json's content."""
     quality = tables["quality"]
+    # only where pages were skipped, so a whole plan's document.json is as it always was
+    unreadable = (
+        {"unreadable_pages": meta["unreadable_pages"]} if meta.get("unreadable_pages") else {}
+    )
     return {
         "municipality": meta["info"]["municipality"],
         "revision": str(plan.objectives["revision"].iloc[0]),
         "revision_label": meta["info"]["revision_label"],
         "pages": meta["pages"],
+        **unreadable,
         "source": {"file": meta["source"], "sha256": meta["sha256"]},
         "pipeline_version": __version__,
         "counts": {

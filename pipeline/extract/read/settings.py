@@ -17,6 +17,13 @@ DEFAULT_MIN_INVISIBLE_SHARE = 0.5  # share of invisible text that makes an OCR l
 DEFAULT_MIN_SCAN_DPI = 150.0  # a scan's picture is rendered at its own resolution,
 DEFAULT_MAX_SCAN_DPI = 400.0  # kept within these bounds
 DEFAULT_ENGINE = "pdfium"
+# limits: a page or document beyond one is refused whole (never half read); each far
+# above what a plan needs (the bundled plans: 23 pages, at most 700 words a page, scans
+# of 8 million pixels)
+DEFAULT_MAX_PAGES = 5_000
+DEFAULT_MAX_WORDS_PER_PAGE = 10_000
+DEFAULT_MAX_PAGE_PIXELS = 40_000_000  # a scan rendered: A3 at 400 dpi is 31 million
+DEFAULT_MAX_IMAGE_PIXELS = 150_000_000  # a picture decoded: A3 at 600 dpi is 70 million
 ENGINES = ("pdfium", "pdfplumber")
 
 
@@ -33,5 +40,9 @@ class ReadSettings(Settings):
     min_scan_dpi: float = setting(DEFAULT_MIN_SCAN_DPI, above=0)
     max_scan_dpi: float = setting(DEFAULT_MAX_SCAN_DPI, above=0)
     engine: str = setting(DEFAULT_ENGINE, choices=ENGINES)
+    max_pages: int = setting(DEFAULT_MAX_PAGES, low=1)
+    max_words_per_page: int = setting(DEFAULT_MAX_WORDS_PER_PAGE, low=1)
+    max_page_pixels: int = setting(DEFAULT_MAX_PAGE_PIXELS, low=1)
+    max_image_pixels: int = setting(DEFAULT_MAX_IMAGE_PIXELS, low=1)
 
     RELATIONS = (("min_scan_dpi", "<=", "max_scan_dpi"),)
