@@ -81,22 +81,34 @@ LEADING_MARK = re.compile(r"^(?:[-–—•▪·*◦●]\s*|(?:\d{1,2}[.)]|[a-z]
 
 @dataclass(frozen=True)
 class CellText:
-    """A cell's text on one line (white space squashed) and the offsets in it where a
-    printed line began (the extractor's "\\n")."""
+    """A cell's text on one line (white space squashed), the offsets in it where a printed
+    line began (the extractor's "\n"), and spans that never open an item but belong to
+    the item before them (a lateness clause)."""
 
     text: str
     line_starts: frozenset[int]
+    attached: tuple[tuple[int, int], ...] = ()
 
-    def part(self, start: int, end: int) -> CellText:
-        """Given offsets, return the text between them with its own line starts."""
+    def part(self, start: int, end: int) -> tuple[int, CellText]:
+        """Given offsets, return where the text between them starts once stripped, and
+        that text with its own line starts and attached spans."""
         piece = self.text[start:end]
-        lead = len(piece) - len(piece.lstrip())
+        offset = start + len(piece) - len(piece.lstrip())
         piece = piece.strip()
-        offset = start + lead
-        return CellText(
+        stop = offset + len(piece)
+        return offset, CellText(
             piece,
-            frozenset(p - offset for p in self.line_starts if offset < p < offset + len(piece)),
+            frozenset(p - offset for p in self.line_starts if offset < p < stop),
+            tuple(
+                (max(s, offset) - offset, min(e, stop) - offset)
+                for s, e in self.attached
+                if s < stop and e > offset
+            ),
         )
+
+    def is_attached(self, position: int) -> bool:
+        """Given an offset, return whether it lies in an attached span."""
+        return any(s <= position < e for s, e in self.attached)
 
 
 @dataclass(frozen=True)
@@ -263,7 +275,7 @@ def list_spans(tokens: list[Token]) -> tuple[list[int], int | None]:
 
 def cell_text_to_item_starts(cell: CellText) -> list[int]:
     """Given a CellText, return the offsets where its items begin (0 first); none inside
-    brackets or inside a list introduced by text of its own."""
+    brackets, attached spans or a list introduced by text of its own."""
     tokens = text_to_tokens(cell.text)
     if not tokens:
         return []
@@ -271,7 +283,11 @@ def cell_text_to_item_starts(cell: CellText) -> list[int]:
     last = len(tokens) if inline_from is None else inline_from
     starts, first, depth = [0], 0, bracket_depth(0, tokens[0].text)
     for i in range(1, last):
-        if depth == 0 and starts_item(tokens, i, first, cell.line_starts, list_starts):
+        if (
+            depth == 0
+            and not cell.is_attached(tokens[i].start)
+            and starts_item(tokens, i, first, cell.line_starts, list_starts)
+        ):
             starts.append(tokens[i].start)
             first = i
         depth = bracket_depth(depth, tokens[i].text)

@@ -52,7 +52,7 @@ from pipeline.normalise.items import (
     span_to_item,
     text_goes_on,
 )
-from pipeline.normalise.penalties import text_without_penalty_clauses
+from pipeline.normalise.penalties import text_to_penalty_clauses, text_without_penalty_clauses
 
 DEFAULT_WEIGHT_TOTAL = 100.0
 DEFAULT_WEIGHT_TOLERANCE = 0.01
@@ -72,6 +72,7 @@ BARE_WEIGHT = re.compile(
 BRACKETED_PERCENT = re.compile(r"\(\s*" + PERCENT_NUMBER + r"\s*\)")
 SENTENCE_END = re.compile(r"[.;:!?]\s+")
 PIECE_EDGE = " \t;,.:"
+LEADING_ITEM_MARK = re.compile(r"^[\s\-–—•▪·*◦●]*(?:(?:\d{1,2}[.)]|[a-z]\))\s*)?", re.I)
 
 NUMBER_WORDS = {
     "un": 1,
@@ -172,11 +173,13 @@ class Threshold:
 
 @dataclass(frozen=True)
 class Piece:
-    """One item of a cell: where it stands in the cell's squashed text and its weight."""
+    """One item of a cell: where it stands in the cell's squashed text, its weight and its
+    text without lateness clauses."""
 
     start: int
     end: int
     mark: WeightMark | None
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -243,7 +246,7 @@ def cells_to_target_source(description: str, indicator: str, expected_result: st
     )
     for weighted in (cell_has_explicit_weight, cell_has_bare_weights):
         for field, cell in cells:
-            if weighted(text_without_penalty_clauses(cell)):
+            if weighted(cell):
                 return field
     if cell_to_paragraphs(expected_result):
         return "expected_result"
@@ -253,14 +256,28 @@ def cells_to_target_source(description: str, indicator: str, expected_result: st
 
 
 def cell_to_text(cell: str) -> CellText:
-    """Given a cell as extracted, return its CellText with the lateness clauses taken out."""
-    return cell_to_cell_text(text_without_penalty_clauses(cell))
+    """Given a cell as extracted, return its CellText, its lateness clauses attached to the
+    item before them."""
+    text = cell_to_cell_text(cell)
+    spans = tuple((c.start, c.end) for c in text_to_penalty_clauses(text.text))
+    return replace(text, attached=spans)
 
 
 def cell_to_pieces(cell: CellText, clauses_only: bool = False) -> list[Piece]:
     """Given a cell's text, return its items: one per weight in a weighted cell (with the
     unweighted items after the last), else one per item it lists. With `clauses_only` (a
-    description), only the clauses ending in a weight."""
+    description), only the clauses ending in a weight. Each piece's text leaves out the
+    lateness clauses; a piece with nothing else is left out."""
+    pieces = [
+        replace(p, text=piece_text)
+        for p in cell_to_spans(cell, clauses_only)
+        if (piece_text := text_without_rules(cell.text[p.start : p.end]))
+    ]
+    return pieces
+
+
+def cell_to_spans(cell: CellText, clauses_only: bool) -> list[Piece]:
+    """Given a cell's text, return where its items stand and their weights (`cell_to_pieces`)."""
     text = cell.text
     marks = text_to_weight_marks(text, cell_is_weighted(text))
     if not marks:
@@ -274,7 +291,11 @@ def cell_to_pieces(cell: CellText, clauses_only: bool = False) -> list[Piece]:
     return trailing_weights_to_pieces(cell, marks)
 
 
-LEADING_ITEM_MARK = re.compile(r"^[\s\-–—•▪·*◦●]*(?:(?:\d{1,2}[.)]|[a-z]\))\s*)?", re.I)
+def text_without_rules(text: str) -> str:
+    """Given an item's text, return it without lateness clauses, white space squashed and
+    no separators at its end; "" when nothing is left."""
+    rest = " ".join(text_without_penalty_clauses(text).split()).rstrip(" ;,:")
+    return rest if any(c.isalnum() for c in rest) else ""
 
 
 def description_to_pieces(text: str, marks: list[WeightMark]) -> list[Piece]:
@@ -323,8 +344,7 @@ def trailing_weights_to_pieces(cell: CellText, marks: list[WeightMark]) -> list[
         if piece is not None:
             pieces.append(piece)
         start = end
-    rest = cell.part(start, len(text))
-    offset = start + len(text[start:]) - len(text[start:].lstrip())
+    offset, rest = cell.part(start, len(text))
     pieces += [Piece(offset + s, offset + e, None) for s, e in cell_text_to_items(rest)]
     return pieces
 
@@ -335,12 +355,9 @@ def trailing_continuation_end(cell: CellText, end: int) -> int:
     after = cell.text[end:]
     if not text_goes_on(after):
         return end
-    rest = cell.part(end, len(cell.text))
+    offset, rest = cell.part(end, len(cell.text))
     items = cell_text_to_items(rest)
-    if not items:
-        return len(cell.text)
-    offset = end + len(after) - len(after.lstrip())
-    return offset + items[0][1]
+    return offset + items[0][1] if items else len(cell.text)
 
 
 def piece_between(text: str, start: int, end: int, mark: WeightMark | None) -> Piece | None:
@@ -398,7 +415,7 @@ def objective_to_targets(
     }
     targets: list[Target] = []
     for index, piece in enumerate(pieces):
-        text = cell.text[piece.start : piece.end]
+        text = piece.text
         weight = None if piece.mark is None else piece.mark.value
         if weight is not None and not 0 <= weight <= 100:
             findings.append(
@@ -434,8 +451,9 @@ def cell_to_paired_items(cell: CellText, count: int) -> list[str]:
     if not cell.text:
         return []
     if count == 1:
-        return [cell.text]
-    items = [cell.text[p.start : p.end] for p in cell_to_pieces(cell)]
+        whole = text_without_rules(cell.text)
+        return [whole] if whole else []
+    items = [p.text for p in cell_to_pieces(cell)]
     return items if len(items) == count else []
 
 
@@ -446,7 +464,7 @@ def pieces_to_percentage_findings(text: str, pieces: list[Piece]) -> list[Findin
     marks = [p.mark for p in pieces if p.mark is not None]
     findings = []
     for piece in pieces:
-        item = text[piece.start : piece.end]
+        item = piece.text
         for m in BRACKETED_PERCENT.finditer(text, piece.start, piece.end):
             mark = next((k for k in marks if k.start == m.start()), None)
             if mark is not None and not mark.explicit:
