@@ -274,14 +274,18 @@ def wrapped(items: list[str], width: int) -> str:
     )
 
 
-def printings(items: list[str]) -> dict[str, str]:
-    """One cell printed several ways: its items on lines of their own, run together on
-    one line, and wrapped at several widths with a line break at every wrap."""
-    return {
-        "items on lines of their own": "\n".join(items),
-        "items run together": " ".join(items),
-        **{f"wrapped at {w}": wrapped(items, w) for w in (30, 45, 70)},
-    }
+WIDTHS = (30, 45, 70)
+PRINTINGS = ("on lines of their own", "run together", *(f"wrapped at {w}" for w in WIDTHS))
+
+
+def printed(items: list[str], how: str) -> str:
+    """One cell's items printed one of the PRINTINGS ways: on lines of their own, run
+    together on one line, or wrapped at a width with a line break at every wrap."""
+    if how == "on lines of their own":
+        return "\n".join(items)
+    if how == "run together":
+        return " ".join(items)
+    return wrapped(items, int(how.rsplit(" ", 1)[1]))
 
 
 def test_every_printing_of_every_reference_row_gives_the_same_targets(references):
@@ -289,16 +293,15 @@ def test_every_printing_of_every_reference_row_gives_the_same_targets(references
     for revision, block, obj in reference_rows(references):
         cells = [obj[f] for f in ("description", "indicator", "expected_result")]
         want = squashed_targets(*("\n".join(c) for c in cells))
-        for how in printings(["x"]):
-            got = squashed_targets(*(printings(c)[how] if c else "" for c in cells))
+        for how in PRINTINGS:
+            got = squashed_targets(*(printed(c, how) for c in cells))
             if got != want:
                 different.append((revision, block, obj["seq"], how, want, got))
     assert different == []
+    assert sum(1 for _ in reference_rows(references)) == 141 + 140
 
 
-def test_the_reference_rows_read_as_their_transcription_lists_them(references):
-    # every weighted share, every listed result: the transcription's paragraphs, less the
-    # lateness rules and the unweighted lines after a weighted item
+def test_a_lateness_rule_and_a_run_of_thresholds_read_as_the_plan_lists_them(references):
     rows = {
         (revision, block, obj["seq"]): obj for revision, block, obj in reference_rows(references)
     }
@@ -418,6 +421,7 @@ def test_an_item_ending_in_a_participle_ends_before_a_capital():
         "Relazione (P. 50%)\nAtti di gara (P. 50%)",
         "Relazione peso 50 %\nAtti di gara peso 50 %",
         "Relazione (peso: 50%) Atti di gara (peso pari al 50%)",
+        "Relazione (Peso50%)\nAtti di gara (Peso50%)",
     ],
 )
 def test_weights_printed_every_way_make_one_target_per_share(result):

@@ -60,9 +60,15 @@ def _escape(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+def value_to_plain(value: object) -> str:
+    """Given a cell of a diff table (text, None or pandas' NA), return its text or ""."""
+    return "" if value is None or value is pd.NA else str(value)
+
+
 def text_to_markdown(text: str | None) -> str:
     """Given plain text, return it with markdown's special characters escaped and its
     line breaks (separate items of a cell) kept as markdown line breaks."""
+    text = value_to_plain(text)
     if not text:
         return "—"
     lines = [_escape(" ".join(line.split())) for line in text.split("\n")]
@@ -76,8 +82,8 @@ def words_to_markdown_diff(old: str | None, new: str | None) -> str:
     Words are compared as whitespace-separated tokens, so re-wrapping is not a change;
     the new text's item breaks ("\n") are kept as markdown line breaks.
     """
-    old_words = (old or "").split()
-    new_lines = [line.split() for line in (new or "").split("\n")]
+    old_words = value_to_plain(old).split()
+    new_lines = [line.split() for line in value_to_plain(new).split("\n")]
     new_words = [word for line in new_lines for word in line]
     line_starts, count = set(), 0
     for line in new_lines:

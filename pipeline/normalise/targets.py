@@ -60,7 +60,7 @@ DEFAULT_WEIGHT_TOLERANCE = 0.01
 PERCENT_NUMBER = r"(\d{1,3}(?:[.,]\d+)?)\s*%"
 EXPLICIT_WEIGHT = re.compile(
     r"\(\s*p\.\s*" + PERCENT_NUMBER + r"\s*\)"
-    r"|\(?\s*\bpeso\b[\s:=]*(?:pari\s+al?\s+|del\s+)?" + PERCENT_NUMBER + r"\s*\)?",
+    r"|\(?\s*\bpeso(?![^\W\d_])[\s:=]*(?:pari\s+al?\s+|del\s+)?" + PERCENT_NUMBER + r"\s*\)?",
     re.I,
 )
 
