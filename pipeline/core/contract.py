@@ -49,6 +49,8 @@ OBJECTIVE_COLUMNS = [
     "status",
     "page_first",
     "page_last",
+    "penalty_pct_per_month",
+    "penalty_raw",
 ]
 OBJECTIVE_EXTRA_COLUMNS = ["block_title", "dup_programme_name", "target_count", "weight_total"]
 # targets.parquet's columns, in order
@@ -62,6 +64,8 @@ TARGET_COLUMNS = [
     "value",
     "unit",
     "source_field",
+    "indicator_text",
+    "result_text",
 ]
 # the column the correct stage adds to objectives and targets, and its findings' rule
 CORRECTED_FIELDS = "corrected_fields"

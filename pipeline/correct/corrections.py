@@ -79,6 +79,8 @@ CORRECTABLE_FIELDS: dict[str, FieldSpec] = {
     "deadline_status": FieldSpec("objectives", "text", choices=DEADLINE_STATUSES),
     "status": FieldSpec("objectives", "text", choices=STATUSES),
     "block_title": FieldSpec("objectives", "text", nullable=True),
+    "penalty_pct_per_month": FieldSpec("objectives", "float", nullable=True, low=0, high=100),
+    "penalty_raw": FieldSpec("objectives", "text", nullable=True),
     "text": FieldSpec("targets", "text"),
     "weight_pct": FieldSpec("targets", "float", nullable=True, low=0, high=100),
     "operator": FieldSpec("targets", "text", nullable=True, choices=OPERATORS),

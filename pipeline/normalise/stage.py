@@ -49,6 +49,7 @@ from pipeline.core.quality import Finding, findings_to_frame, frame_to_findings
 from pipeline.core.settings import Settings, setting
 from pipeline.normalise.deadlines import deadline_texts_to_context_year, text_to_deadline
 from pipeline.normalise.dup import text_to_dup_code
+from pipeline.normalise.penalties import objectives_to_penalties
 from pipeline.normalise.registry import (
     DEFAULT_MIN_LABEL_MARGIN,
     DEFAULT_MIN_LABEL_SCORE,
@@ -455,6 +456,9 @@ def normalise_plan(
     readings, found = rows_to_readings(table, plan_year)
     findings += found
     objectives = rows_to_objectives(table, revision, block_sectors, assignees, readings)
+    penalties, found = objectives_to_penalties(objectives)
+    objectives = pd.concat([objectives, penalties], axis=1)
+    findings += found
     targets, found = objectives_to_targets(
         objectives, settings.weight_total, settings.weight_tolerance
     )
@@ -487,9 +491,10 @@ def objectives_to_dtypes(objectives: pd.DataFrame) -> pd.DataFrame:
     for col in (
         "revision", "objective_id", "sector", "number", "assignee_raw", "assignee", "dup_raw",
         "subject", "description", "indicator", "expected_result", "deadline_raw",
-        "deadline_status", "status", "block_title", "dup_programme_name",
+        "deadline_status", "status", "block_title", "dup_programme_name", "penalty_raw",
     ):  # fmt: skip
         typed[col] = typed[col].astype(TEXT_DTYPE)
+    typed["penalty_pct_per_month"] = typed["penalty_pct_per_month"].astype("Float64")
     for col in ("block", "seq", "page_first", "page_last", "target_count"):
         typed[col] = typed[col].astype("int64")
     return typed
