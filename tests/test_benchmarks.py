@@ -57,3 +57,22 @@ def test_hostile_benchmark_prints_exit_code_seconds_and_peak_rss_per_case(tmp_pa
     assert lines[2].split()[:3] == ["alias_bomb", "6", "6"]
     assert "piano: error: s.pdf, page 1: rendering the scanned page" in lines[1]
     assert lines[-1] == "2 of 2 cases as they should be"
+
+
+def test_speed_against_a_commit_times_both_versions_on_the_vector_plans_only():
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.against", "HEAD", "--runs", "1", "--limit", "100"]
+        + ["--plans", "desenzano-2021-07", "desenzano-2021-11-scan"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    lines = result.stdout.splitlines()
+    assert lines[0] == "| plan | HEAD s | this checkout s | ratio |"
+    (row,) = [line for line in lines if line.startswith("| desenzano")]  # the scan left out
+    name, old, new, ratio = (cell.strip() for cell in row.strip("|").split("|"))
+    assert name == "desenzano-2021-07" and float(old) > 0 and float(new) > 0
+    assert abs(float(ratio) - float(new) / float(old)) < 0.01
+    assert "worst ratio" in lines[-1]
