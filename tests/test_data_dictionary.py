@@ -16,7 +16,7 @@ from pipeline.validate.schemas import ObjectivesSchema
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "docs" / "data-dictionary.md"
 
-# the columns CONTRACT.md promises, by file, with the type it gives each
+# the columns docs/contract.md promises, by file, with the type it gives each
 CONTRACT_COLUMNS = {
     "objectives.parquet": {
         "revision": "string",

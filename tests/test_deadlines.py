@@ -1,4 +1,4 @@
-"""TEMPI STABILITI cells to deadlines (CONTRACT.md deadline policy)."""
+"""TEMPI STABILITI cells to deadlines (the deadline policy of docs/contract.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""TEMPI STABILITI cells to deadlines, following CONTRACT.md's deadline policy.
+"""TEMPI STABILITI cells to deadlines, following the deadline policy of docs/contract.md.
 
 - a valid `dd/mm/yyyy` or `dd.mm.yyyy` (or `31 dicembre 2021`) → that date, `ok`;
 - an impossible day (31/06/2021) → the last day of that month, `repaired`;
