@@ -23,16 +23,21 @@ def pdf_to_folder(
     corrections_dir: Path | None = None,
     track: PageTrack | None = None,
     timings: StageTimings | None = None,
+    plan: str | None = None,
 ) -> None:
     """Given a plan PDF and an output folder, run what `piano extract` runs: extract,
     normalise, correct (with `corrections_dir`, if given), validate and write, all or
     nothing. `timings`, if given, gets the seconds of each step: read, grid, rows (see
-    `pdf_to_extraction`), normalise, correct, validate, write."""
+    `pdf_to_extraction`), normalise, correct, validate, write. `plan`, the plan's name in
+    every table, defaults to the output folder's name."""
     timings = timings if timings is not None else StageTimings()
     extraction = pdf_to_extraction(source, extract, track=track, timings=timings)
     with timings.stage("normalise"):
         tables, document = extraction_to_outputs(
-            *extraction_to_tables(extraction), revision, normalise or NormaliseSettings()
+            *extraction_to_tables(extraction),
+            revision,
+            normalise or NormaliseSettings(),
+            plan or out.resolve().name,
         )
     with timings.stage("correct"):
         tables, document = correct_tables(tables, document, corrections_dir)

@@ -28,6 +28,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--revision", help="YYYY-MM; read from the title when not given")
     parser.add_argument(
+        "--plan", help="the plan's name in every table (default: the --out folder's name)"
+    )
+    parser.add_argument(
         "--params",
         type=Path,
         default=Path("params.yaml"),
@@ -63,4 +66,5 @@ def run_extract(args: argparse.Namespace) -> None:
         revision=args.revision,
         corrections_dir=corrections_dir_or_default(args.corrections_dir),
         track=pdf_progress(args.source, f"extract {args.source.name}"),
+        plan=args.plan,
     )
