@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "pipeline.cli.score",
     "pipeline.cli.diff",
     "pipeline.cli.review",
+    "pipeline.cli.registry",
     "pipeline.cli.docs",
 ]
 

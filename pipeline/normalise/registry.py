@@ -29,8 +29,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+import yaml
 from rapidfuzz import fuzz
 
+from pipeline.core.contract import KEY_PATTERN
 from pipeline.core.errors import NormalisationError
 from pipeline.core.project import folder_to_project_root
 from pipeline.core.quality import Finding
@@ -388,8 +390,12 @@ class RegistryInUse:
     unknown_labels: UnknownLabels = "stop"
 
     def file_text(self) -> str:
-        """Return the registry's file as a message names it."""
-        return self.file or BUNDLED_REGISTRY
+        """Return the registry's file as a message names it (inside the working folder,
+        relative to it)."""
+        if self.file is None:
+            return BUNDLED_REGISTRY
+        path = Path(self.file)
+        return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
 
     def unknown_label_to_key(
         self, match: LabelMatch, kind: Kind, sector: str | None, field: str, page: int | None
@@ -424,3 +430,45 @@ class RegistryInUse:
         return key, [
             Finding(field, "label_key_derived", "warning", match.raw, key, message, None, page)
         ]
+
+
+def registry_text_with_label(
+    text: str, key: str, label: str, kind: Kind, sector: str | None, file: str
+) -> str:
+    """Given a registry file's text, a key, a printed label, the key's kind and sector
+    (a sector's is its own key), return the text with the label among the key's aliases,
+    the key added last when new; its leading comment is kept. Raises `NormalisationError`
+    when the result is no valid registry (a key of another kind, a label of another key)."""
+    if not re.fullmatch(KEY_PATTERN, key):
+        raise NormalisationError(
+            "a key is lower-case words joined by '_' (e.g. pnrr_transizione_digitale)",
+            field="KEY",
+            value=key,
+        )
+    document = yaml_text_to_data(text, file, NormalisationError)
+    yaml_to_registry(text, file)  # the file itself is valid before it is changed
+    entries = document["entries"]
+    entry = next((e for e in entries if e.get("key") == key), None)
+    if entry is None:
+        entries.append(
+            {
+                "key": key,
+                "name": " ".join(label.split()),
+                "kind": kind,
+                "sector": key if kind == "sector" else sector,
+                "aliases": [label],
+            }
+        )
+    elif entry["kind"] != kind:
+        raise NormalisationError(f"{file}: {key} is an entry of kind {entry['kind']}", value=key)
+    elif label not in (entry["aliases"] or []):
+        entry["aliases"] = [*(entry["aliases"] or []), label]
+    leading = []
+    for line in text.splitlines(keepends=True):
+        if not line.startswith("#"):
+            break
+        leading.append(line)
+    body = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=88)
+    result = "".join(leading) + body
+    yaml_to_registry(result, file)
+    return result

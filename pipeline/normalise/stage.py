@@ -563,7 +563,11 @@ def extraction_to_outputs(
             file=meta["source"],
             page=1,
         )
-    plan = normalise_plan(rows, tables["relevance"], revision, info["plan_year"], settings)
+    try:
+        plan = normalise_plan(rows, tables["relevance"], revision, info["plan_year"], settings)
+    except NormalisationError as error:
+        error.file = error.file or meta["source"]  # the one line names the plan's PDF
+        raise
     plan.findings[:0] = frame_to_findings(tables["quality"])
     plan.findings += plan_name_to_findings(plan_name, info["revision"])
     outputs = {
