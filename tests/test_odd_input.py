@@ -36,13 +36,15 @@ def folder_hashes(folder: Path) -> dict[str, str]:
 
 
 def extract(pdf: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    """Run `piano extract` twice; assert it succeeded silently and that the second run
-    left the folder byte-identical (a rerun on the same file changes nothing); return
-    the output folder."""
+    """Run `piano extract` twice; assert it succeeded printing only its summary line and
+    that the second run left the folder byte-identical (a rerun on the same file changes
+    nothing); return the output folder."""
     assert main(["extract", str(pdf), "--out", str(out)]) == 0
     first = folder_hashes(out)
     assert main(["extract", str(pdf), "--out", str(out)]) == 0
-    assert capsys.readouterr().err == ""
+    # nothing on stderr but each run's summary line
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2 and all(line.startswith("piano extract: ") for line in lines)
     assert folder_hashes(out) == first
     return out
 
