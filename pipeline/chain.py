@@ -4,6 +4,7 @@ write, all or nothing."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from pipeline.core.folders import tables_to_folder
 from pipeline.core.timing import StageTimings
@@ -23,16 +24,21 @@ def pdf_to_folder(
     corrections_dir: Path | None = None,
     track: PageTrack | None = None,
     timings: StageTimings | None = None,
-) -> None:
+    plan: str | None = None,
+) -> dict[str, Any]:
     """Given a plan PDF and an output folder, run what `piano extract` runs: extract,
     normalise, correct (with `corrections_dir`, if given), validate and write, all or
     nothing. `timings`, if given, gets the seconds of each step: read, grid, rows (see
-    `pdf_to_extraction`), normalise, correct, validate, write."""
+    `pdf_to_extraction`), normalise, correct, validate, write. `plan`, the plan's name in
+    every table, defaults to the output folder's name. Returns document.json's content."""
     timings = timings if timings is not None else StageTimings()
     extraction = pdf_to_extraction(source, extract, track=track, timings=timings)
     with timings.stage("normalise"):
         tables, document = extraction_to_outputs(
-            *extraction_to_tables(extraction), revision, normalise or NormaliseSettings()
+            *extraction_to_tables(extraction),
+            revision,
+            normalise or NormaliseSettings(),
+            plan or out.resolve().name,
         )
     with timings.stage("correct"):
         tables, document = correct_tables(tables, document, corrections_dir)
@@ -40,3 +46,4 @@ def pdf_to_folder(
         validate_outputs(tables, extraction.source)
     with timings.stage("write"):
         tables_to_folder(tables, document, out)
+    return document

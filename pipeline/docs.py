@@ -76,7 +76,14 @@ def data_dictionary_to_markdown(folders: tuple[OutputFolder, ...] = OUTPUT_FOLDE
         parts += ["", f"## {folder.title}: `{folder.folder}`"]
         for file_name, model in folder.files:
             parts += ["", model_to_markdown(file_name, model).rstrip("\n")]
-    parts += ["", "## Canonical keys"]
+    parts += [
+        "",
+        "## Canonical keys",
+        "",
+        "The bundled registry's keys, below; a project's `registry.yaml` (`piano registry",
+        "add`) adds keys, and `normalise: unknown_labels: derive` derives one from an",
+        "unknown label, with a `label_key_derived` warning.",
+    ]
     for _, heading, values in NAMED_VALUE_SETS.values():
         parts += ["", f"{heading}: " + ", ".join(f"`{v}`" for v in values) + "."]
     return "\n".join(parts) + "\n"

@@ -7,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from input_corpus import good_plan
 from pdf_factory import text_pdf
 
 from pipeline.cli import COMMAND_MODULES, build_parser, main
@@ -86,3 +88,19 @@ def test_bad_settings_name_the_params_file_with_the_settings_exit_code(
     code = main(["extract", str(pdf), "--out", str(tmp_path / "o"), "--params", str(params)])
     assert code == 11
     assert "params.yaml" in capsys.readouterr().err
+
+
+def test_extract_ends_with_one_summary_line_and_quiet_silences_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    pdf = good_plan(tmp_path / "plan.pdf")
+    assert main(["extract", str(pdf), "--out", str(tmp_path / "comune-2021-11")]) == 0
+    [line] = capsys.readouterr().err.splitlines()
+    quality = pd.read_parquet(tmp_path / "comune-2021-11" / "quality.parquet")
+    counts = quality["severity"].value_counts()
+    assert line.startswith("piano extract: comune-2021-11: 3 objectives, 3 targets, findings ")
+    for severity in ("error", "warning", "info"):
+        assert f"{counts.get(severity, 0)} {severity}" in line
+    assert re.search(r"; \d+\.\d s → ", line)
+    assert main(["extract", str(pdf), "--out", str(tmp_path / "q"), "--quiet"]) == 0
+    assert capsys.readouterr().err == ""

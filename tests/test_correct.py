@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from pipeline.core.contract import table_with_plan
 from pipeline.core.errors import CorrectionError
 from pipeline.core.quality import findings_to_frame
 from pipeline.correct.apply import (
@@ -63,12 +64,13 @@ def tables() -> dict[str, pd.DataFrame]:
     )
     rows["block_title"] = rows["block_title"].astype("string")
     plan = normalise_plan(rows, NO_RELEVANCE, "2021-11", 2021)
-    return {
+    tables = {
         "objectives": plan.objectives,
         "targets": plan.targets,
         "sector_weights": plan.sector_weights,
         "quality": findings_to_frame(plan.findings, "2021-11"),
     }
+    return {name: table_with_plan(table, "plan-2021-11") for name, table in tables.items()}
 
 
 def entry(**keys: Any) -> dict[str, Any]:

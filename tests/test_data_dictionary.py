@@ -135,7 +135,7 @@ def test_types_are_named_the_same_on_every_pandas_string_storage():
 def test_canonical_key_sets_are_named_once_not_repeated_per_column():
     markdown = data_dictionary_to_markdown()
     assert markdown.count("`servizi_demografici`") == 2  # the two key lists at the end
-    assert "a sector key (see [canonical keys](#canonical-keys))" in markdown
+    assert "a registry key (see [canonical keys](#canonical-keys))" in markdown
 
 
 def test_piano_docs_writes_the_file_and_check_fails_once_it_is_stale(

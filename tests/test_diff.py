@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from plan_frames import objective, plan
 
+from pipeline.core.contract import DIFF_PLAN_COLUMNS
 from pipeline.core.errors import DiffInputError, SettingsError
 from pipeline.diff.compare import (
     OBJECTIVE_DIFF_COLUMNS,
@@ -264,7 +265,7 @@ def test_every_compared_field_is_reported_once_with_its_values_as_text():
         "deadline": {"old_value": "2021-12-31", "new_value": None},
         "status": {"old_value": "active", "new_value": "suspended"},
     }
-    assert list(diff.objectives.columns) == OBJECTIVE_DIFF_COLUMNS
+    assert list(diff.objectives.columns) == [*DIFF_PLAN_COLUMNS, *OBJECTIVE_DIFF_COLUMNS]
 
 
 def test_objectives_are_paired_only_inside_their_sector():
@@ -318,6 +319,11 @@ def test_relevance_changes_list_changed_added_and_removed_sectors_only():
 
     table = compare_plans(old, new).sector_weights.astype(object)
 
+    # the plans are named after their frames' source, here the revision
+    assert table[list(DIFF_PLAN_COLUMNS)].drop_duplicates().values.tolist() == [
+        ["2021-07", "2021-11"]
+    ]
+    table = table.drop(columns=list(DIFF_PLAN_COLUMNS))
     assert table.where(table.notna(), None).to_dict("records") == [
         {
             "change": "modified",

@@ -13,6 +13,8 @@ from plan_frames import objective, plan, plan_to_folder
 from pipeline import cli
 
 CONTRACT_COLUMNS = [
+    "old_plan",
+    "new_plan",
     "change",
     "sector",
     "old_objective_id",

@@ -228,7 +228,7 @@ def test_review_of_a_plan_on_a_huge_page_renders_only_its_crops(
 ):
     pdf = huge_page_plan(tmp_path / "grande.pdf")
     extracted = tmp_path / "extracted"
-    assert main(["extract", str(pdf), "--out", str(extracted / "grande")]) == 0
+    assert main(["extract", str(pdf), "--out", str(extracted / "grande"), "--quiet"]) == 0
     report = tmp_path / "report"
     args = ["review", "grande", "--out", str(report), "--extracted-root", str(extracted)]
     assert main([*args, "--source", str(pdf)]) == 0

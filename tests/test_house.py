@@ -13,6 +13,7 @@ from pipeline.core.contract import (
     CORRECTED_FIELDS,
     OBJECTIVE_COLUMNS,
     OBJECTIVE_EXTRA_COLUMNS,
+    PLAN_COLUMN,
     TARGET_COLUMNS,
 )
 from pipeline.validate.schemas import ObjectivesSchema, TargetsSchema
@@ -63,5 +64,7 @@ def test_arrows_only_run_down():
 
 def test_the_contract_lists_the_models_columns():
     objectives = list(ObjectivesSchema.to_schema().columns)
-    assert objectives == [*OBJECTIVE_COLUMNS, *OBJECTIVE_EXTRA_COLUMNS, CORRECTED_FIELDS]
-    assert list(TargetsSchema.to_schema().columns) == [*TARGET_COLUMNS, CORRECTED_FIELDS]
+    expected = [PLAN_COLUMN, *OBJECTIVE_COLUMNS, *OBJECTIVE_EXTRA_COLUMNS, CORRECTED_FIELDS]
+    assert objectives == expected
+    targets = list(TargetsSchema.to_schema().columns)
+    assert targets == [PLAN_COLUMN, *TARGET_COLUMNS, CORRECTED_FIELDS]

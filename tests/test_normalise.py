@@ -14,9 +14,10 @@ from normalise_inputs import (
     reference_to_rows,
 )
 
+from pipeline.core.contract import table_with_plan
 from pipeline.core.errors import NormalisationError, SettingsError
 from pipeline.core.quality import findings_to_frame
-from pipeline.normalise.registry import load_registry, title_to_match
+from pipeline.normalise.registry import label_to_derived_key, load_registry, title_to_match
 from pipeline.normalise.stage import OBJECTIVE_COLUMNS, NormaliseSettings, normalise_plan
 from pipeline.validate.stage import validate_outputs
 
@@ -90,15 +91,14 @@ def test_relevance_percentages_equal_the_reference(plans):
 def test_outputs_of_both_references_pass_their_schemas(plans):
     for reference, plan in plans:
         revision = reference["document"]["revision"]
-        validate_outputs(
-            {
-                "objectives": plan.objectives,
-                "targets": plan.targets,
-                "sector_weights": plan.sector_weights,
-                "quality": findings_to_frame(plan.findings, revision),
-            },
-            source=f"{revision}.json",
-        )
+        tables = {
+            "objectives": plan.objectives,
+            "targets": plan.targets,
+            "sector_weights": plan.sector_weights,
+            "quality": findings_to_frame(plan.findings, revision),
+        }
+        named = {name: table_with_plan(t, f"plan-{revision}") for name, t in tables.items()}
+        validate_outputs(named, source=f"{revision}.json")
 
 
 def test_objectives_have_contract_columns_first_and_blank_cells_as_null(plans):
@@ -217,12 +217,65 @@ def test_block_of_cross_cutting_assignees_has_no_sector():
     assert list(plan.objectives["assignee"]) == ["tutte_le_aree", "segretario_comunale"]
 
 
-def test_unmatched_assignee_in_a_sector_block_takes_the_sector_with_an_error():
+def test_unmatched_assignee_in_a_sector_block_stops_naming_the_command_that_adds_it():
     rows = pd.concat([small_rows(), small_rows(seq=2, assignee_raw="BIBLIOTECA")])
-    plan = normalise_plan(rows, NO_RELEVANCE, "2021-11", 2021)
-    assert list(plan.objectives["assignee"]) == ["istruzione", "istruzione"]
-    [finding] = [f for f in plan.findings if f.severity == "error"]
-    assert (finding.rule, finding.objective_id) == ("label_unmatched", "01.02")
+    with pytest.raises(NormalisationError) as raised:
+        normalise_plan(rows, NO_RELEVANCE, "2021-11", 2021)
+    line = raised.value.one_line()
+    assert "page 4" in line
+    assert "'BIBLIOTECA'" in line
+    assert 'piano registry add biblioteca --label "BIBLIOTECA" --kind assignee' in line
+
+
+def test_unmatched_assignee_with_derive_gets_a_derived_key_in_the_blocks_sector():
+    rows = pd.concat([small_rows(), small_rows(seq=2, assignee_raw="Biblioteca civica")])
+    settings = NormaliseSettings(unknown_labels="derive")
+    plan = normalise_plan(rows, NO_RELEVANCE, "2021-11", 2021, settings)
+    assert list(plan.objectives["assignee"]) == ["istruzione", "biblioteca_civica"]
+    assert list(plan.objectives["sector"]) == ["istruzione", "istruzione"]
+    [finding] = [f for f in plan.findings if f.rule == "label_key_derived"]
+    assert (finding.severity, finding.objective_id) == ("warning", "01.02")
+    assert (finding.raw_value, finding.normalised_value) == (
+        "Biblioteca civica",
+        "biblioteca_civica",
+    )
+
+
+def test_unknown_block_title_with_derive_is_a_new_sector_its_assignees_share():
+    rows = pd.concat(
+        [
+            small_rows(
+                block_title="PNRR E TRANSIZIONE DIGITALE",
+                assignee_raw="PNRR E TRANSIZIONE DIGITALE",
+            ),
+            small_rows(block_title="PNRR E TRANSIZIONE DIGITALE", seq=2, assignee_raw=""),
+        ]
+    )
+    settings = NormaliseSettings(unknown_labels="derive")
+    plan = normalise_plan(rows, NO_RELEVANCE, "2021-11", 2021, settings)
+    assert set(plan.objectives["sector"]) == {"pnrr_transizione_digitale"}
+    assert set(plan.objectives["assignee"]) == {"pnrr_transizione_digitale"}
+    assert [f.rule for f in plan.findings].count("label_key_derived") == 1
+
+
+@pytest.mark.parametrize(
+    ("label", "key"),
+    [
+        ("PNRR E TRANSIZIONE DIGITALE", "pnrr_transizione_digitale"),
+        ("Turismo e attività produttive", "turismo_attivita_produttive"),
+        ("LAVORI PUBBLICI - SERVIZI GENERALI", "lavori_pubblici_servizi_generali"),
+        ("Servizi Demografici", "servizi_demografici"),
+        ("Ufficio dell'Ambiente e della Mobilità", "ufficio_ambiente_mobilita"),
+        ("Sistemi informativi (CED)", "sistemi_informativi_ced"),
+    ],
+)
+def test_derived_key_is_made_as_the_registrys_keys_are(label, key):
+    assert label_to_derived_key(label) == key
+
+
+def test_unknown_labels_setting_takes_only_stop_or_derive():
+    with pytest.raises(SettingsError):
+        NormaliseSettings.from_params({"unknown_labels": "guess"}, key="normalise")
 
 
 def test_extraction_extra_columns_pass_through_after_ours():
@@ -273,14 +326,12 @@ def test_settings_from_params_reject_unknown_keys_and_bad_values():
         NormaliseSettings.from_params({"min_label_score": "high"})
 
 
-def test_stricter_label_score_turns_a_fuzzy_match_into_an_error():
+def test_stricter_label_score_turns_a_fuzzy_match_into_a_stop():
     rows = pd.concat([small_rows(), small_rows(seq=2, assignee_raw="IOTOLIZIONE")])
     lenient = normalise_plan(rows, NO_RELEVANCE, "2021-11", 2021)
-    strict = normalise_plan(
-        rows, NO_RELEVANCE, "2021-11", 2021, NormaliseSettings(min_label_score=90)
-    )
     assert [f.severity for f in lenient.findings if f.field == "assignee"] == ["warning"]
-    assert [f.severity for f in strict.findings if f.field == "assignee"] == ["error"]
+    with pytest.raises(NormalisationError, match="IOTOLIZIONE"):
+        normalise_plan(rows, NO_RELEVANCE, "2021-11", 2021, NormaliseSettings(min_label_score=90))
 
 
 def test_parquet_round_trip_scores_every_normalised_value_right(plans, tmp_path):

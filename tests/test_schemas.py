@@ -13,6 +13,7 @@ from pipeline.core.contract import (
     OBJECTIVE_FIELDS,
     SECTOR_KEYS,
     TEXT_DTYPE,
+    table_with_plan,
 )
 from pipeline.core.errors import ValidationError
 from pipeline.core.quality import Finding, findings_to_frame
@@ -24,6 +25,7 @@ from pipeline.validate.stage import validate_outputs
 def objectives(**overrides):
     frame = pd.DataFrame(
         {
+            "plan": ["plan-2021-11", "plan-2021-11"],
             "revision": ["2021-11", "2021-11"],
             "objective_id": ["01.01", "01.02"],
             "block": [1, 1],
@@ -64,6 +66,7 @@ def objectives(**overrides):
 def sector_weights(values=(60.0, 40.0)):
     return pd.DataFrame(
         {
+            "plan": pd.array(["plan-2021-11", "plan-2021-11"], dtype="string"),
             "revision": pd.array(["2021-11", "2021-11"], dtype="string"),
             "sector": pd.array(["istruzione", "tributi"], dtype="string"),
             "label_raw": pd.array(["Istruzione", "Tributi"], dtype="string"),
@@ -92,13 +95,22 @@ def test_valid_tables_pass():
         {
             "objectives": objectives(),
             "sector_weights": sector_weights(),
-            "quality": findings_to_frame(
-                [
-                    Finding(
-                        "deadline", "deadline_not_a_date", "warning", "Sospeso", None, "m", "01.02"
-                    )
-                ],
-                "2021-11",
+            "quality": table_with_plan(
+                findings_to_frame(
+                    [
+                        Finding(
+                            "deadline",
+                            "deadline_not_a_date",
+                            "warning",
+                            "Sospeso",
+                            None,
+                            "m",
+                            "01.02",
+                        )
+                    ],
+                    "2021-11",
+                ),
+                "plan-2021-11",
             ),
         },
         source="plan.pdf",
@@ -106,13 +118,13 @@ def test_valid_tables_pass():
 
 
 def test_failure_names_the_file_table_column_row_and_value():
-    bad = objectives(assignee=["istruzione", "biblioteca"])
+    bad = objectives(assignee=["istruzione", "Biblioteca"])
     with pytest.raises(ValidationError) as raised:
         validate_outputs({"objectives": bad}, source="plan.pdf")
     line = raised.value.one_line()
     assert line.startswith("plan.pdf: ")
     assert "objectives: column assignee" in line
-    assert "row 01.02='biblioteca'" in line
+    assert "row 01.02='Biblioteca'" in line
     assert "Traceback" not in line
 
 
@@ -132,7 +144,7 @@ def test_deadline_without_date_but_status_ok_fails():
     [
         ("status", ["active", "paused"]),
         ("deadline_status", ["ok", "unknown"]),
-        ("sector", ["istruzione", "sport"]),
+        ("sector", ["istruzione", "servizi sociali"]),  # a label, not a key
         ("page_last", [3, 2]),
     ],
 )
@@ -152,6 +164,7 @@ def test_relevance_not_adding_up_to_100_fails_but_within_a_hundredth_passes():
 def test_weight_outside_0_to_100_fails():
     targets = pd.DataFrame(
         {
+            "plan": pd.array(["plan-2021-11"], dtype="string"),
             "revision": pd.array(["2021-11"], dtype="string"),
             "objective_id": pd.array(["01.01"], dtype="string"),
             "target_seq": [1],
@@ -170,7 +183,8 @@ def test_weight_outside_0_to_100_fails():
 
 
 def test_unknown_severity_fails():
-    quality = findings_to_frame([Finding("x", "r", "fatal", None, None, "m")], "2021-11")  # type: ignore[arg-type]
+    finding = Finding("x", "r", "fatal", None, None, "m")  # type: ignore[arg-type]
+    quality = table_with_plan(findings_to_frame([finding], "2021-11"), "plan-2021-11")
     with pytest.raises(ValidationError, match="severity"):
         validate_outputs({"quality": quality}, "p.pdf")
 
@@ -178,6 +192,7 @@ def test_unknown_severity_fails():
 def test_targets_of_an_unknown_objective_fail():
     targets = pd.DataFrame(
         {
+            "plan": pd.array(["plan-2021-11"], dtype="string"),
             "revision": pd.array(["2021-11"], dtype="string"),
             "objective_id": pd.array(["09.09"], dtype="string"),
             "target_seq": [1],
@@ -198,6 +213,7 @@ def test_targets_of_an_unknown_objective_fail():
 def cells(**overrides):
     frame = pd.DataFrame(
         {
+            "plan": pd.array(["plan-2021-11", "plan-2021-11"], dtype="string"),
             "revision": pd.array(["2021-11", "2021-11"], dtype="string"),
             "objective_id": pd.array(["01.01", "01.01"], dtype="string"),
             "field": pd.array(["number", "subject"], dtype="string"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -17,6 +18,7 @@ from score_frames import (
     targets_frame,
 )
 
+from pipeline.core.contract import table_with_plan
 from pipeline.core.errors import SettingsError, ValidationError
 from pipeline.core.validation import validate_frame
 from pipeline.score.model import (
@@ -552,6 +554,13 @@ def test_bad_settings_are_refused(params):
 
 def test_output_schemas_refuse_impossible_values():
     scores = fund_case(100.0)
+    scores = replace(
+        scores,
+        **{
+            name: table_with_plan(getattr(scores, name), "plan-2021-11", "string")
+            for name in ("target_scores", "objective_scores", "sector_scores")
+        },
+    )
     broken = scores.objective_scores.copy()
     broken.loc[0, "score"] = 120.0
     with pytest.raises(ValidationError) as error:

@@ -4,15 +4,21 @@ library errors into one line on stderr and an exit code.
 Each command lives in its own module exposing `register(subparsers)`; the module's
 `run_*` function's docstring is the command's help text. Running a command imports only
 its own module (`piano extract` does not pay for the diff's scipy or the score's
-matplotlib); `piano --help` imports them all.
+matplotlib); `piano --help`, `piano --version` and an unknown command import none: the
+list of commands reads each one's help line from its module's source.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib
+import importlib.util
+import inspect
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from pipeline import __version__
 from pipeline.core.errors import PianoError
@@ -26,6 +32,7 @@ COMMAND_MODULES = [
     "pipeline.cli.score",
     "pipeline.cli.diff",
     "pipeline.cli.review",
+    "pipeline.cli.registry",
     "pipeline.cli.docs",
 ]
 
@@ -41,26 +48,66 @@ def argv_to_command(argv: Sequence[str]) -> str | None:
     return next((arg for arg in argv if not arg.startswith("-")), None)
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """Return the `piano` argument parser with every command registered, or only
-    `command` when it is one (an unknown name gets them all, for argparse's error)."""
+def top_level_parser() -> tuple[argparse.ArgumentParser, Any]:
+    """Return the `piano` parser with its own options, and its commands' subparsers."""
     parser = argparse.ArgumentParser(
         prog="piano",
         description="Turn municipal performance plans (PDF) into validated Parquet.",
     )
     parser.add_argument("--version", action="version", version=f"piano {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    return parser, parser.add_subparsers(dest="command", metavar="COMMAND")
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Return the `piano` argument parser with every command registered, or only
+    `command` when it is one (an unknown name gets them all, for argparse's error)."""
+    parser, subparsers = top_level_parser()
     modules = [m for m in COMMAND_MODULES if command_name(m) == command] or COMMAND_MODULES
     for name in modules:
         importlib.import_module(name).register(subparsers)
     return parser
 
 
+def module_to_help_line(module: str) -> str:
+    """Given a command module's name, return its one-line help without importing it: the
+    first line of the docstring its `register` reads (`run_x.__doc__`)."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        return ""
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    if "register" not in functions:
+        return ""
+    for node in ast.walk(functions["register"]):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == "__doc__"
+            and isinstance(node.value, ast.Name)
+            and node.value.id in functions
+        ):
+            doc = ast.get_docstring(functions[node.value.id])
+            return inspect.cleandoc(doc).splitlines()[0] if doc else ""
+    return ""
+
+
+def build_command_index() -> argparse.ArgumentParser:
+    """Return the `piano` parser listing every command by its help line, none of them
+    imported: what `piano --help`, `--version` and an unknown command need."""
+    parser, subparsers = top_level_parser()
+    for module in COMMAND_MODULES:
+        subparsers.add_parser(command_name(module), help=module_to_help_line(module))
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `piano`; return the exit code (0 on success)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(argv_to_command(argv))
+    command = argv_to_command(argv)
+    if command in {command_name(m) for m in COMMAND_MODULES}:
+        parser = build_parser(command)
+    else:
+        parser = build_command_index()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--revision", help="YYYY-MM; read from the title when not given")
     parser.add_argument(
+        "--plan", help="the plan's name in every table (default: the --out folder's name)"
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="no progress bar and no summary line on stderr"
+    )
+    parser.add_argument(
         "--params",
         type=Path,
         default=Path("params.yaml"),
@@ -49,18 +57,36 @@ def run_extract(args: argparse.Namespace) -> None:
 
     Writes objectives.parquet, targets.parquet, sector_weights.parquet, quality.parquet,
     cells.parquet and document.json into --out; a failed run leaves --out as it was.
+    Ends with one summary line on stderr (objectives, targets, findings by severity,
+    seconds); a terminal also sees a progress bar; --quiet silences both.
     Hand corrections in corrections/<revision>.yaml are applied before validation
     (`piano corrections --help`). The DVC pipeline runs the same steps as separate
     stages (`piano stage --help`).
     """
     if args.revision is not None and not is_revision(args.revision):
         raise InputError("--revision must read YYYY-MM", value=args.revision)
-    pdf_to_folder(
+    start = time.perf_counter()
+    document = pdf_to_folder(
         args.source,
         args.out,
         settings_from_file(ExtractSettings, args.params, "extract"),
         settings_from_file(NormaliseSettings, args.params, "normalise"),
         revision=args.revision,
         corrections_dir=corrections_dir_or_default(args.corrections_dir),
-        track=pdf_progress(args.source, f"extract {args.source.name}"),
+        track=None if args.quiet else pdf_progress(args.source, f"extract {args.source.name}"),
+        plan=args.plan,
+    )
+    if not args.quiet:
+        print(document_to_summary(document, args.out, time.perf_counter() - start), file=sys.stderr)
+
+
+def document_to_summary(document: dict[str, Any], out: Path, seconds: float) -> str:
+    """Given document.json's content, the output folder and the run's seconds, return
+    the line `piano extract` ends with."""
+    counts = document["counts"]
+    severities = counts.get("findings_by_severity", {})
+    findings = ", ".join(f"{severities.get(s, 0)} {s}" for s in ("error", "warning", "info"))
+    return (
+        f"piano extract: {document['plan']}: {counts['objectives']} objectives, "
+        f"{counts['targets']} targets, findings {findings}; {seconds:.1f} s → {out}"
     )

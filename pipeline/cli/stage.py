@@ -23,6 +23,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--out", type=Path, required=True, help="this step's output folder")
     parser.add_argument("--revision", help="YYYY-MM (normalise); default: from the title")
     parser.add_argument(
+        "--plan",
+        help="normalise: the plan's name in every table (its key in params.yaml); "
+        "default: the name of --out's parent folder (build/NAME/normalise)",
+    )
+    parser.add_argument(
         "--corrections-dir",
         type=Path,
         help="correct: folder of <revision>.yaml files (default: corrections)",
@@ -37,7 +42,7 @@ def run_stage(args: argparse.Namespace) -> None:
 
     Example:
         piano stage extract sources/plan.pdf --out build/plan/extract
-        piano stage normalise build/plan/extract --out build/plan/normalise
+        piano stage normalise build/plan/extract --out build/plan/normalise --plan plan
         piano stage correct build/plan/normalise --out build/plan/correct
         piano stage validate build/plan/correct --out extracted/plan
 
@@ -67,7 +72,8 @@ def run_normalise_step(args: argparse.Namespace) -> None:
     from pipeline.normalise.stage import NormaliseSettings, extraction_folder_to_folder
 
     settings = settings_from_file(NormaliseSettings, args.params, "normalise")
-    extraction_folder_to_folder(args.input, args.out, args.revision, settings)
+    plan = args.plan or args.out.resolve().parent.name
+    extraction_folder_to_folder(args.input, args.out, args.revision, settings, plan)
 
 
 def run_correct_step(args: argparse.Namespace) -> None:

@@ -5,12 +5,18 @@ stage hands to the next, and the columns derived from others."""
 from __future__ import annotations
 
 import re
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
 
 from pipeline.core.errors import InputError
+
+# the first column of every output table: the plan's name (its key in params.yaml, the
+# output folder's name), so tables of several plans read together stay apart; a diff's
+# tables name both sides' plans
+PLAN_COLUMN = "plan"
+DIFF_PLAN_COLUMNS = ("old_plan", "new_plan")
 
 # the fields of one objective row, in printed order
 OBJECTIVE_FIELDS = [
@@ -98,6 +104,9 @@ SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 OPERATORS = (">", ">=", "<", "<=", "=")
 TARGET_SOURCE_FIELDS = ("expected_result", "indicator", "description")
 REVISION_PATTERN = r"^\d{4}-\d{2}$"
+# a sector or assignee key: the bundled registry's (SECTOR_KEYS, ASSIGNEE_KEYS), a
+# project registry's, or one the normalise stage derived from a label (with a finding)
+KEY_PATTERN = r"^[a-z0-9]+(_[a-z0-9]+)*$"
 OBJECTIVE_ID_PATTERN = r"^\d{2,}\.\d{2,}$"
 
 # Text columns hold pandas' default string dtype, whose nulls are NaN: read back from
@@ -115,7 +124,8 @@ _REVISION_ARG = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 # a plan's name is a folder's name under extracted/, reports/, …: no path in it
-_PLAN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+PLAN_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+_PLAN_NAME = re.compile(PLAN_NAME_PATTERN.strip("^$"))
 
 
 def is_revision(text: str) -> bool:
@@ -139,6 +149,36 @@ def check_plan_name(text: str) -> str:
             value=text,
         )
     return text
+
+
+def table_with_plan(table: pd.DataFrame, plan: str, dtype: Any = TEXT_DTYPE) -> pd.DataFrame:
+    """Given an output table and its plan's name, return it with `plan` as first column
+    (of `dtype`: the table's other text columns')."""
+    result = table.drop(columns=[PLAN_COLUMN], errors="ignore")
+    result.insert(0, PLAN_COLUMN, pd.array([plan] * len(result), dtype=dtype))
+    return result
+
+
+def table_with_plans(
+    table: pd.DataFrame, old_plan: str, new_plan: str, dtype: Any = TEXT_DTYPE
+) -> pd.DataFrame:
+    """Given a diff table and both sides' plan names, return it with `old_plan` and
+    `new_plan` as first columns."""
+    result = table.drop(columns=list(DIFF_PLAN_COLUMNS), errors="ignore")
+    plans = zip(DIFF_PLAN_COLUMNS, (old_plan, new_plan), strict=True)
+    for position, (column, plan) in enumerate(plans):
+        result.insert(position, column, pd.array([plan] * len(result), dtype=dtype))
+    return result
+
+
+_PLAN_MONTH = re.compile(r"(?<!\d)(\d{4})-(0[1-9]|1[0-2])(?!\d)")
+
+
+def plan_to_month(plan: str) -> str | None:
+    """Given a plan name, return the YYYY-MM it holds (`desenzano-2021-11-scan` →
+    `2021-11`), or None when it holds none or several."""
+    months = {f"{y}-{m}" for y, m in _PLAN_MONTH.findall(plan)}
+    return months.pop() if len(months) == 1 else None
 
 
 def block_seq_to_objective_id(block: int, seq: int) -> str:

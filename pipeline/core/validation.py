@@ -8,14 +8,24 @@ the message names the table, the check, the rows and the values, a line per chec
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from pipeline.core.contract import PLAN_NAME_PATTERN
 from pipeline.core.errors import ValidationError
 
 FAILURES_SHOWN_PER_CHECK = 5
+
+
+def plan_field() -> Any:
+    """Return the `plan` field, the first column of every output table."""
+    return pa.Field(
+        str_matches=PLAN_NAME_PATTERN,
+        description="the plan's name: its key in params.yaml, the output folder's name",
+    )
 
 
 def model_to_columns(model: type[pa.DataFrameModel]) -> list[str]:

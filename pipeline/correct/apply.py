@@ -31,7 +31,9 @@ import pandas as pd
 from pipeline.core.contract import (
     CORRECTED_FIELDS,
     MANUAL_CORRECTION_RULE,
+    PLAN_COLUMN,
     objectives_with_target_totals,
+    table_with_plan,
 )
 from pipeline.core.errors import CorrectionError
 from pipeline.core.missions import bundled_missioni_programmi
@@ -308,9 +310,10 @@ def apply_corrections(
     )
     revision = str(tables["objectives"]["revision"].iloc[0])
     findings = corrections_to_findings(tables["objectives"], corrections)
-    result["quality"] = pd.concat(
-        [tables["quality"], findings_to_frame(findings, revision)], ignore_index=True
-    )
+    found = findings_to_frame(findings, revision)
+    if PLAN_COLUMN in tables["objectives"]:
+        found = table_with_plan(found, str(tables["objectives"][PLAN_COLUMN].iloc[0]))
+    result["quality"] = pd.concat([tables["quality"], found], ignore_index=True)
     return result
 
 

@@ -28,6 +28,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from scipy.optimize import linear_sum_assignment
 
+from pipeline.core.contract import PLAN_COLUMN, table_with_plans
 from pipeline.core.errors import DiffInputError
 from pipeline.core.settings import Settings, setting
 
@@ -649,6 +651,16 @@ def check_plan_frames(plan: PlanFrames, settings: DiffSettings) -> None:
         )
 
 
+def plan_frames_to_plan_name(plan: PlanFrames) -> str:
+    """Given one revision's tables, return its plan's name: the objectives' `plan`, else
+    the folder's name (a folder written before the column was), else `?`."""
+    if PLAN_COLUMN in plan.objectives:
+        values = plan.objectives[PLAN_COLUMN].dropna().unique()
+        if len(values):
+            return str(values[0])
+    return Path(plan.source).name if plan.source else "?"
+
+
 def _revision_of(plan: PlanFrames) -> str | None:
     values = plan.objectives["revision"].dropna().unique()
     return str(values[0]) if len(values) else None
@@ -668,13 +680,18 @@ def compare_plans(
     objective_changes = pairs_to_objective_changes(pairs, old.objectives, new.objectives, settings)
     added_ids = pairs.loc[pairs["old_objective_id"].isna(), "new_objective_id"]
     removed_ids = pairs.loc[pairs["new_objective_id"].isna(), "old_objective_id"]
+    plans = (plan_frames_to_plan_name(old), plan_frames_to_plan_name(new))
     return PlanDiff(
         old_revision=_revision_of(old),
         new_revision=_revision_of(new),
-        objectives=objective_changes,
-        targets=targets_to_changes(pairs, old.targets, new.targets, settings),
-        sector_weights=sector_weights_to_changes(old.sector_weights, new.sector_weights),
-        pairs=pairs,
+        objectives=table_with_plans(objective_changes, *plans, "string"),
+        targets=table_with_plans(
+            targets_to_changes(pairs, old.targets, new.targets, settings), *plans, "string"
+        ),
+        sector_weights=table_with_plans(
+            sector_weights_to_changes(old.sector_weights, new.sector_weights), *plans, "string"
+        ),
+        pairs=table_with_plans(pairs, *plans, "string"),
         added=_rows_by_id(new.objectives, added_ids),
         removed=_rows_by_id(old.objectives, removed_ids),
         sector_labels=sector_weights_to_labels(old.sector_weights, new.sector_weights),

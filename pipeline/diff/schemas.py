@@ -18,6 +18,8 @@ def _one_sided(frame: pd.DataFrame, old: str, new: str) -> pd.Series:
 class ObjectiveDiffSchema(pa.DataFrameModel):
     """diff.parquet: one row per change of an objective between two revisions."""
 
+    old_plan: Series[pd.StringDtype] = pa.Field(description="the old revision's plan name")
+    new_plan: Series[pd.StringDtype] = pa.Field(description="the new revision's plan name")
     change: Series[pd.StringDtype] = pa.Field(
         isin=list(CHANGE_KINDS), description="added, removed, modified or renumbered"
     )
@@ -80,6 +82,8 @@ class ObjectiveDiffSchema(pa.DataFrameModel):
 class TargetDiffSchema(pa.DataFrameModel):
     """targets_diff.parquet: one row per change of a sub-target."""
 
+    old_plan: Series[pd.StringDtype] = pa.Field(description="the old revision's plan name")
+    new_plan: Series[pd.StringDtype] = pa.Field(description="the new revision's plan name")
     change: Series[pd.StringDtype] = pa.Field(
         isin=["added", "removed", "modified"], description="added, removed or modified"
     )
@@ -138,6 +142,8 @@ class TargetDiffSchema(pa.DataFrameModel):
 class SectorWeightDiffSchema(pa.DataFrameModel):
     """sector_weights_diff.parquet: one row per sector whose relevance changed."""
 
+    old_plan: Series[pd.StringDtype] = pa.Field(description="the old revision's plan name")
+    new_plan: Series[pd.StringDtype] = pa.Field(description="the new revision's plan name")
     change: Series[pd.StringDtype] = pa.Field(
         isin=["added", "removed", "modified"],
         description="modified, or added / removed when the sector is in one table only",
@@ -169,6 +175,8 @@ class SectorWeightDiffSchema(pa.DataFrameModel):
 class PairSchema(pa.DataFrameModel):
     """pairs.parquet: every objective of two revisions with its partner, if any."""
 
+    old_plan: Series[pd.StringDtype] = pa.Field(description="the old revision's plan name")
+    new_plan: Series[pd.StringDtype] = pa.Field(description="the new revision's plan name")
     sector: Series[pd.StringDtype] = pa.Field(
         nullable=True, description="canonical sector key; null for the cross-cutting block"
     )

@@ -23,6 +23,7 @@ import pandas as pd
 from pipeline.core.contract import EXTRACTION_FILE
 from pipeline.core.errors import CellTooLongError, ExtractionError, InputError, OcrUnavailableError
 from pipeline.core.folders import file_sha256, tables_to_folder
+from pipeline.core.project import default_ocr_cache_dir
 from pipeline.core.quality import Finding, findings_to_frame
 from pipeline.core.settings import Settings, setting
 from pipeline.core.timing import StageTimings
@@ -263,7 +264,9 @@ def pdf_to_extraction(
     timings = timings if timings is not None else StageTimings()
     choices: list[GridChoice] = []
     page_findings: list[Finding] = []
-    cache = OcrCache(Path(settings.ocr.cache_dir))
+    cache = OcrCache(
+        Path(settings.ocr.cache_dir) if settings.ocr.cache_dir else default_ocr_cache_dir()
+    )
     pages = pdf_to_pages(path, settings.read)
     finders = settings_to_finders(settings)
 

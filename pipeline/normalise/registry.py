@@ -1,4 +1,6 @@
-"""Printed sector and assignee labels to canonical keys, against `data/registry.yaml`.
+"""Printed sector and assignee labels to canonical keys, against the registry: the
+project's `registry.yaml` (at the root of the folder holding dvc.yaml or params.yaml)
+when there is one, else the bundled `data/registry.yaml`.
 
 A label is first compared exactly, ignoring case, accents, apostrophes, punctuation,
 spacing and a leading office word ("Ufficio", "Settore", "Area"); that gives no
@@ -27,9 +29,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+import yaml
 from rapidfuzz import fuzz
 
+from pipeline.core.contract import KEY_PATTERN
 from pipeline.core.errors import NormalisationError
+from pipeline.core.project import folder_to_project_root
 from pipeline.core.quality import Finding
 from pipeline.core.text import text_to_glyph_form
 from pipeline.core.yamlfile import yaml_text_to_data
@@ -162,16 +167,77 @@ def check_registry(entries: tuple[RegistryEntry, ...]) -> None:
                 )
 
 
-@lru_cache(maxsize=8)
+REGISTRY_FILE = "registry.yaml"
+BUNDLED_REGISTRY = "the bundled registry"
+
+# words a key leaves out: articles, conjunctions and prepositions, plain and articulated
+DROPPED_KEY_WORDS = frozenset((
+    "e", "ed", "o", "od", "a", "ad", "di", "da", "in", "con", "su", "per", "tra", "fra",
+    "il", "lo", "la", "i", "gli", "le", "l", "un", "uno", "una", "del", "dello", "della",
+    "dei", "degli", "delle", "dell", "al", "allo", "alla", "ai", "agli", "alle", "all",
+    "dal", "dallo", "dalla", "dai", "dagli", "dalle", "dall", "nel", "nello", "nella",
+    "nei", "negli", "nelle", "nell", "sul", "sullo", "sulla", "sui", "sugli", "sulle",
+    "sull", "col", "coi",
+))  # fmt: skip
+
+
+def bundled_registry_text() -> str:
+    """Return the text of the registry bundled with the package."""
+    return resources.files("pipeline.normalise").joinpath("data/registry.yaml").read_text("utf-8")
+
+
+def project_registry_path(start: Path | None = None) -> Path | None:
+    """Given a folder (default: the working one), return its project's registry.yaml when
+    the project has one, else None (the bundled registry applies)."""
+    root = folder_to_project_root(start)
+    path = root / REGISTRY_FILE if root is not None else None
+    return path if path is not None and path.is_file() else None
+
+
+def registry_path_in_use(path: str | None = None) -> str | None:
+    """Given `normalise: registry_path` (None: not set), return the registry file the
+    stage reads: that path, else the project's registry.yaml, else None (bundled)."""
+    if path is not None:
+        return path
+    project = project_registry_path()
+    return None if project is None else str(project)
+
+
 def load_registry(path: str | None = None) -> Registry:
     """Given a registry file path (None: the bundled one), return the `Registry`."""
     if path is None:
-        text = (
-            resources.files("pipeline.normalise").joinpath("data/registry.yaml").read_text("utf-8")
-        )
-    else:
+        return text_to_registry(bundled_registry_text(), REGISTRY_FILE)
+    try:
         text = Path(path).read_text(encoding="utf-8")
-    return yaml_to_registry(text, path or "registry.yaml")
+    except OSError as error:
+        raise NormalisationError(f"cannot read the registry: {error.strerror}", file=path) from None
+    return text_to_registry(text, path)
+
+
+@lru_cache(maxsize=8)
+def text_to_registry(text: str, file: str) -> Registry:
+    """Given a registry file's text and name, return the `Registry` (cached by text, so an
+    edited file is read anew)."""
+    return yaml_to_registry(text, file)
+
+
+def label_to_derived_key(label: str) -> str:
+    """Given a printed label, return a key made as the registry's are: lower case, accents
+    stripped, articles, conjunctions and prepositions dropped, words joined by `_`
+    ("PNRR E TRANSIZIONE DIGITALE" → `pnrr_transizione_digitale`)."""
+    decomposed = unicodedata.normalize("NFKD", label)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    words = re.sub(r"[^a-z0-9]+", " ", plain).split()
+    kept = [w for w in words if w not in DROPPED_KEY_WORDS] or words
+    return "_".join(kept) or "unnamed"
+
+
+def registry_with_entry(registry: Registry, entry: RegistryEntry) -> Registry:
+    """Given a registry and a new entry, return the registry with the entry last (checked
+    as a file's entries are)."""
+    entries = (*registry.entries, entry)
+    check_registry(entries)
+    return Registry(entries)
 
 
 def label_to_normal_form(label: str) -> str:
@@ -307,3 +373,102 @@ def label_to_key(
     """Given a printed label, return its canonical key (None if unmatched) and findings."""
     match = label_to_match(label, registry, kinds, min_score, min_margin)
     return match.key, match_to_findings(match, field, page)
+
+
+UnknownLabels = Literal["stop", "derive"]
+UNKNOWN_LABELS: tuple[UnknownLabels, ...] = ("stop", "derive")
+
+
+@dataclass
+class RegistryInUse:
+    """The registry a run matches labels against, the file it was read from (None: the
+    bundled one) and what an unknown label does: `stop` the run, or `derive` a key from
+    the label (added to `registry` for the rest of the run) with a warning."""
+
+    registry: Registry
+    file: str | None = None
+    unknown_labels: UnknownLabels = "stop"
+
+    def file_text(self) -> str:
+        """Return the registry's file as a message names it (inside the working folder,
+        relative to it)."""
+        if self.file is None:
+            return BUNDLED_REGISTRY
+        path = Path(self.file)
+        return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
+
+    def unknown_label_to_key(
+        self, match: LabelMatch, kind: Kind, sector: str | None, field: str, page: int | None
+    ) -> tuple[str, list[Finding]]:
+        """Given an unmatched label's match, its kind and sector (a sector's is its own
+        key), return the key derived from it with a `label_key_derived` warning; when
+        unknown labels stop the run, raise `NormalisationError` naming the registry, the
+        label, the closest keys and the command that adds it."""
+        key = label_to_derived_key(match.raw)
+        if self.unknown_labels == "stop":
+            raise NormalisationError(
+                f"{kind} label {' '.join(match.raw.split())!r} is in no entry of "
+                f"{self.file_text()} (closest: {match.closest_text()}); add it with: "
+                f'piano registry add {key} --label "{" ".join(match.raw.split())}" '
+                f"--kind {kind}",
+                page=page,
+                field=field,
+            )
+        if key not in self.registry.keys(KINDS):
+            entry = RegistryEntry(
+                key=key,
+                name=" ".join(match.raw.split()),
+                kind=kind,
+                sector=key if kind == "sector" else sector,
+                aliases=(match.raw,),
+            )
+            self.registry = registry_with_entry(self.registry, entry)
+        message = (
+            f"{match.raw!r} is in no entry of {self.file_text()}; key {key!r} derived from it "
+            f"(normalise: unknown_labels: derive); closest keys: {match.closest_text()}"
+        )
+        return key, [
+            Finding(field, "label_key_derived", "warning", match.raw, key, message, None, page)
+        ]
+
+
+def registry_text_with_label(
+    text: str, key: str, label: str, kind: Kind, sector: str | None, file: str
+) -> str:
+    """Given a registry file's text, a key, a printed label, the key's kind and sector
+    (a sector's is its own key), return the text with the label among the key's aliases,
+    the key added last when new; its leading comment is kept. Raises `NormalisationError`
+    when the result is no valid registry (a key of another kind, a label of another key)."""
+    if not re.fullmatch(KEY_PATTERN, key):
+        raise NormalisationError(
+            "a key is lower-case words joined by '_' (e.g. pnrr_transizione_digitale)",
+            field="KEY",
+            value=key,
+        )
+    document = yaml_text_to_data(text, file, NormalisationError)
+    yaml_to_registry(text, file)  # the file itself is valid before it is changed
+    entries = document["entries"]
+    entry = next((e for e in entries if e.get("key") == key), None)
+    if entry is None:
+        entries.append(
+            {
+                "key": key,
+                "name": " ".join(label.split()),
+                "kind": kind,
+                "sector": key if kind == "sector" else sector,
+                "aliases": [label],
+            }
+        )
+    elif entry["kind"] != kind:
+        raise NormalisationError(f"{file}: {key} is an entry of kind {entry['kind']}", value=key)
+    elif label not in (entry["aliases"] or []):
+        entry["aliases"] = [*(entry["aliases"] or []), label]
+    leading = []
+    for line in text.splitlines(keepends=True):
+        if not line.startswith("#"):
+            break
+        leading.append(line)
+    body = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=88)
+    result = "".join(leading) + body
+    yaml_to_registry(result, file)
+    return result

@@ -9,14 +9,21 @@ not on the printed n. (which can be blank or repeated).
 
 A block's sector comes from its printed title when there is one ("CULTURA - SPORT");
 otherwise from its rows' assignees, the most common sector among their keys, or null
-when every assignee is cross-cutting. A title, or a block of assignees, that names no
-sector raises `NormalisationError` with the label, the page and the three closest keys.
-A blank assignee cell (merged with the row above in print) takes the block's sector.
+when every assignee is cross-cutting. A title, a block of assignees or an assignee that
+names no key of the registry raises `NormalisationError` with the registry file, the
+label, the page, the three closest keys and the `piano registry add` command that adds
+it; with `unknown_labels: derive` the key is derived from the label instead, with a
+`label_key_derived` warning. A blank assignee cell (merged with the row above in print)
+takes the block's sector.
 
 Findings raised here (rule: severity) on top of those of the modules it composes:
 `assignee_from_block`: info, `assignee_from_row_above`: info,
 `assignee_outside_block_sector`: warning, `block_sector_tie`: warning,
-`number_missing`: info, `number_duplicate`: warning.
+`number_missing`: info, `number_duplicate`: warning, `plan_name_revision_mismatch`:
+warning (the plan's name holds another YYYY-MM than the title's revision).
+
+Every output table starts with `plan`, the plan's name (its key in params.yaml, the
+output folder's name), so tables of several plans read together stay apart.
 """
 
 from __future__ import annotations
@@ -39,8 +46,11 @@ from pipeline.core.contract import (
     SEVERITIES,
     TEXT_DTYPE,
     block_seq_to_objective_id,
+    check_plan_name,
     is_revision,
     objectives_with_target_totals,
+    plan_to_month,
+    table_with_plan,
 )
 from pipeline.core.errors import ExtractionError, InputError, NormalisationError
 from pipeline.core.folders import folder_to_tables, tables_to_folder
@@ -53,10 +63,12 @@ from pipeline.normalise.penalties import objectives_to_penalties
 from pipeline.normalise.registry import (
     DEFAULT_MIN_LABEL_MARGIN,
     DEFAULT_MIN_LABEL_SCORE,
-    Registry,
+    UNKNOWN_LABELS,
+    RegistryInUse,
     label_to_match,
     load_registry,
     match_to_findings,
+    registry_path_in_use,
     title_to_match,
 )
 from pipeline.normalise.relevance import (
@@ -112,6 +124,7 @@ class NormaliseSettings(Settings):
     relevance_total: float = setting(DEFAULT_RELEVANCE_TOTAL, low=0, high=100)
     relevance_tolerance: float = setting(DEFAULT_RELEVANCE_TOLERANCE, low=0, below=100)
     registry_path: str | None = setting(None, nonempty=True)
+    unknown_labels: str = setting("stop", choices=UNKNOWN_LABELS)
 
 
 @dataclass
@@ -153,12 +166,13 @@ def rows_to_checked_rows(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def block_rows_to_sector(
-    block_rows: pd.DataFrame, registry: Registry, settings: NormaliseSettings
+    block_rows: pd.DataFrame, labels: RegistryInUse, settings: NormaliseSettings
 ) -> tuple[str | None, list[Finding]]:
     """Given one block's rows (block_title, assignee_raw, page_first), return its sector.
 
     Raises `NormalisationError` when the sector cannot be determined.
     """
+    registry = labels.registry
     block = int(block_rows["block"].iloc[0])
     page = int(block_rows["page_first"].iloc[0])
     title = block_rows["block_title"].iloc[0]
@@ -167,13 +181,7 @@ def block_rows_to_sector(
             str(title), registry, settings.min_label_score, settings.min_label_margin
         )
         if match.key is None:
-            raise NormalisationError(
-                f"block {block}: title {str(title)!r} names no sector; "
-                f"closest keys: {match.closest_text()}",
-                page=page,
-                field="sector",
-                value=str(title),
-            )
+            return labels.unknown_label_to_key(match, "sector", None, "sector", page)
         findings = [replace(f, page=page) for f in match_to_findings(match, "sector", page)]
         return registry.sector_of(match.key), findings
     votes: list[str] = []
@@ -192,14 +200,9 @@ def block_rows_to_sector(
         elif registry.sector_of(match.key) is not None:
             votes.append(str(registry.sector_of(match.key)))
     if not votes and unmatched:
+        # no title and no assignee names a sector: the first unknown assignee is the sector
         first, row_page = unmatched[0]
-        raise NormalisationError(
-            f"block {block}: no title and no assignee names a sector; assignee "
-            f"{first.raw!r} matches no key; closest keys: {first.closest_text()}",
-            page=row_page,
-            field="sector",
-            value=first.raw,
-        )
+        return labels.unknown_label_to_key(first, "sector", None, "sector", row_page)
     if not votes and block_rows["assignee_raw"].str.strip().eq("").all():
         raise NormalisationError(
             f"block {block}: no title and every assignee cell is blank", page=page, field="sector"
@@ -252,34 +255,24 @@ def blank_assignee_to_key(
 def printed_assignee_to_key(
     raw: str,
     sector: str | None,
-    registry: Registry,
+    labels: RegistryInUse,
     settings: NormaliseSettings,
     oid: str,
     page: int,
 ) -> tuple[str, list[Finding]]:
     """Given a printed assignee and its block's sector, return its key and findings.
 
-    An unmatched label takes the block's sector with its `error` finding (the contract
-    keeps assignee non-null); with no block sector it raises `NormalisationError`.
+    An unmatched label stops the run, or, with `unknown_labels: derive`, gets a key derived
+    from it, in the block's sector, with a warning.
     """
+    registry = labels.registry
     match = label_to_match(
         raw, registry, min_score=settings.min_label_score, min_margin=settings.min_label_margin
     )
     found = [replace(f, objective_id=oid) for f in match_to_findings(match, "assignee", page)]
     if match.key is None:
-        if sector is None:
-            raise NormalisationError(
-                f"assignee {raw!r} matches no key and the block has no sector; "
-                f"closest keys: {match.closest_text()}",
-                page=page,
-                row=oid,
-                field="assignee",
-                value=raw,
-            )
-        used = f"; the block's sector {sector!r} is used"
-        return sector, [
-            replace(f, normalised_value=sector, message=f.message + used) for f in found
-        ]
+        key, derived = labels.unknown_label_to_key(match, "assignee", sector, "assignee", page)
+        return key, [replace(f, objective_id=oid) for f in derived]
     own_sector = registry.sector_of(match.key)
     if sector is not None and own_sector is not None and own_sector != sector:
         message = f"assignee {match.key!r} belongs to {own_sector!r}, not the block's {sector!r}"
@@ -291,7 +284,7 @@ def printed_assignee_to_key(
 def rows_to_assignees(
     table: pd.DataFrame,
     block_sectors: Mapping[int, str | None],
-    registry: Registry,
+    labels: RegistryInUse,
     settings: NormaliseSettings,
 ) -> tuple[list[str], list[Finding]]:
     """Given checked rows (block, assignee_raw, objective_id, page_first) and each block's
@@ -305,7 +298,7 @@ def rows_to_assignees(
         raw = str(row.assignee_raw)
         if raw.strip():
             key, found = printed_assignee_to_key(
-                raw, block_sectors[block], registry, settings, oid, page
+                raw, block_sectors[block], labels, settings, oid, page
             )
         else:
             key, found = blank_assignee_to_key(block_sectors[block], previous.get(block), oid, page)
@@ -338,13 +331,13 @@ def rows_to_number_findings(table: pd.DataFrame) -> list[Finding]:
 
 
 def rows_to_block_sectors(
-    table: pd.DataFrame, registry: Registry, settings: NormaliseSettings
+    table: pd.DataFrame, labels: RegistryInUse, settings: NormaliseSettings
 ) -> tuple[dict[int, str | None], list[Finding]]:
     """Given checked rows, return each block's sector key and the findings."""
     block_sectors: dict[int, str | None] = {}
     findings: list[Finding] = []
     for block, block_rows in table.groupby("block", sort=True):
-        sector, found = block_rows_to_sector(block_rows, registry, settings)
+        sector, found = block_rows_to_sector(block_rows, labels, settings)
         block_sectors[int(block)] = sector
         findings += found
     return block_sectors, findings
@@ -448,10 +441,15 @@ def normalise_plan(
     sector_weights and the findings, grouped by objective in document order.
     """
     settings = settings or NormaliseSettings()
-    registry = load_registry(settings.registry_path)
+    registry_file = registry_path_in_use(settings.registry_path)
+    labels = RegistryInUse(
+        load_registry(registry_file),
+        registry_file,
+        "derive" if settings.unknown_labels == "derive" else "stop",
+    )
     table = rows_to_checked_rows(rows)
-    block_sectors, findings = rows_to_block_sectors(table, registry, settings)
-    assignees, found = rows_to_assignees(table, block_sectors, registry, settings)
+    block_sectors, findings = rows_to_block_sectors(table, labels, settings)
+    assignees, found = rows_to_assignees(table, block_sectors, labels, settings)
     findings += found + rows_to_number_findings(table)
     readings, found = rows_to_readings(table, plan_year)
     findings += found
@@ -466,7 +464,7 @@ def normalise_plan(
     sector_weights, found = relevance_to_sector_weights(
         relevance,
         revision,
-        registry,
+        labels.registry,
         settings.min_label_score,
         settings.min_label_margin,
         settings.relevance_total,
@@ -514,15 +512,42 @@ def findings_in_document_order(findings: list[Finding], objective_ids: list[str]
     )
 
 
+def plan_name_to_findings(plan_name: str, title_revision: str | None) -> list[Finding]:
+    """Given a plan's name and the revision read from its title, return a warning when the
+    name's YYYY-MM is another month (a file named `…-2021-12` whose title says November)."""
+    month = plan_to_month(plan_name)
+    if month is None or title_revision is None or month == title_revision:
+        return []
+    message = (
+        f"the plan's name {plan_name!r} says {month}, its title says {title_revision}: "
+        "a file named after another revision?"
+    )
+    return [
+        Finding(
+            "revision",
+            "plan_name_revision_mismatch",
+            "warning",
+            month,
+            title_revision,
+            message,
+            None,
+            1,
+        )
+    ]
+
+
 def extraction_to_outputs(
     tables: Mapping[str, pd.DataFrame],
     meta: Mapping[str, Any],
     revision: str | None,
     settings: NormaliseSettings,
+    plan_name: str,
 ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     """Given the extract stage's tables (EXTRACTION_TABLES) and extraction.json's content,
-    and an optional revision overriding the title's, return the normalised output tables
-    (OUTPUT_TABLES) and document.json's content."""
+    an optional revision overriding the title's and the plan's name, return the
+    normalised output tables (OUTPUT_TABLES, each with `plan` first) and document.json's
+    content."""
+    check_plan_name(plan_name)
     rows = tables["rows"].copy()
     for column in ("block_title", *OBJECTIVE_FIELDS, "extra"):
         if column in rows:
@@ -538,10 +563,18 @@ def extraction_to_outputs(
             file=meta["source"],
             page=1,
         )
-    plan = normalise_plan(rows, tables["relevance"], revision, info["plan_year"], settings)
+    try:
+        plan = normalise_plan(rows, tables["relevance"], revision, info["plan_year"], settings)
+    except NormalisationError as error:
+        error.file = error.file or meta["source"]  # the one line names the plan's PDF
+        raise
     plan.findings[:0] = frame_to_findings(tables["quality"])
-    outputs = plan_to_tables(tables["cells"], plan)
-    return outputs, document_json(meta, plan, outputs)
+    plan.findings += plan_name_to_findings(plan_name, info["revision"])
+    outputs = {
+        name: table_with_plan(table, plan_name)
+        for name, table in plan_to_tables(tables["cells"], plan).items()
+    }
+    return outputs, {"plan": plan_name, **document_json(meta, plan, outputs)}
 
 
 def plan_to_tables(cells: pd.DataFrame, plan: NormalisedPlan) -> dict[str, pd.DataFrame]:
@@ -602,9 +635,9 @@ def document_json(
 
 
 def extraction_folder_to_folder(
-    folder: Path, out: Path, revision: str | None, settings: NormaliseSettings
+    folder: Path, out: Path, revision: str | None, settings: NormaliseSettings, plan_name: str
 ) -> None:
-    """Given the extract stage's folder, write the normalised tables and document.json
-    into `out`, all or nothing."""
+    """Given the extract stage's folder and the plan's name, write the normalised tables
+    and document.json into `out`, all or nothing."""
     tables, meta = folder_to_tables(folder, EXTRACTION_TABLES, EXTRACTION_FILE)
-    tables_to_folder(*extraction_to_outputs(tables, meta, revision, settings), out)
+    tables_to_folder(*extraction_to_outputs(tables, meta, revision, settings, plan_name), out)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from pipeline.core.contract import PLAN_COLUMN, table_with_plan
 from pipeline.core.errors import PianoError, ScoreInputError
 from pipeline.core.folders import write_file, write_folder
 from pipeline.core.quality import findings_to_frame
@@ -121,11 +123,26 @@ def cells_to_newlines(cells: list[str]) -> int:
     return sum(c.count("\n") for c in cells)
 
 
+def folder_to_plan_name(folder: Path, objectives: pd.DataFrame) -> str:
+    """Given an extracted folder and its objectives, return the plan's name: their `plan`
+    column's, or the folder's name for a folder written before the column was."""
+    if PLAN_COLUMN in objectives and len(objectives):
+        return str(objectives[PLAN_COLUMN].iloc[0])
+    return folder.resolve().name
+
+
 def score_folder(folder: Path, achievements: Path, settings: ScoreSettings) -> Scores:
     """Given an extracted folder, an achievements CSV and settings, return validated Scores."""
     objectives, targets, sector_weights = read_plan(folder)
     rows = read_achievements_csv(achievements)
     scores = plan_to_scores(objectives, targets, sector_weights, rows, settings, str(achievements))
+    plan = folder_to_plan_name(folder, objectives)
+    scores = replace(
+        scores,
+        target_scores=table_with_plan(scores.target_scores, plan, "string"),
+        objective_scores=table_with_plan(scores.objective_scores, plan, "string"),
+        sector_scores=table_with_plan(scores.sector_scores, plan, "string"),
+    )
     validate_frame(scores.target_scores, TargetScoresSchema, "target_scores.parquet")
     validate_frame(scores.objective_scores, ObjectiveScoresSchema, "objective_scores.parquet")
     validate_frame(scores.sector_scores, SectorScoresSchema, "sector_scores.parquet")
@@ -151,6 +168,7 @@ def write_template(folder: Path, out: Path, example: bool, settings: ScoreSettin
 def write_scores(scores: Scores, out: Path) -> None:
     """Given validated Scores, write every output file into `out`, all or nothing."""
     revision = str(scores.objective_scores["revision"].iloc[0])
+    plan = str(scores.objective_scores[PLAN_COLUMN].iloc[0])
     summary = json.dumps(scores_to_summary(scores), indent=2, ensure_ascii=False) + "\n"
     figure = sector_scores_to_figure(scores.sector_scores, scores.split)
     write_folder(
@@ -161,8 +179,8 @@ def write_scores(scores: Scores, out: Path) -> None:
                 p, index=False
             ),
             "sector_scores.parquet": lambda p: scores.sector_scores.to_parquet(p, index=False),
-            "score_quality.parquet": lambda p: findings_to_frame(
-                scores.findings, revision
+            "score_quality.parquet": lambda p: table_with_plan(
+                findings_to_frame(scores.findings, revision), plan
             ).to_parquet(p, index=False),
             "score_summary.json": lambda p: p.write_text(summary, encoding="utf-8"),
             "score_chart.png": lambda p: figure.savefig(p, format="png", dpi=CHART_DPI),

@@ -95,9 +95,10 @@ TEMPLATE_COLUMNS = [
 ]
 ACHIEVEMENT_COLUMNS = [*KEY, *FILL_IN_COLUMNS, "line"]
 # the output tables' columns and dtypes, as their pandera models define them
-TARGET_SCORE_COLUMNS = model_to_columns(TargetScoresSchema)
-OBJECTIVE_SCORE_COLUMNS = model_to_columns(ObjectiveScoresSchema)
-SECTOR_SCORE_COLUMNS = model_to_columns(SectorScoresSchema)
+# (without `plan`: the runner that reads the plan's folder puts it first)
+TARGET_SCORE_COLUMNS = model_to_columns(TargetScoresSchema)[1:]
+OBJECTIVE_SCORE_COLUMNS = model_to_columns(ObjectiveScoresSchema)[1:]
+SECTOR_SCORE_COLUMNS = model_to_columns(SectorScoresSchema)[1:]
 # what the office reports and the score made of it: the rest are the plan's score targets
 RESULT_COLUMNS = (
     "achieved_pct",

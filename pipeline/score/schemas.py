@@ -9,6 +9,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from pipeline.core.contract import OPERATORS, STATUSES
+from pipeline.core.validation import plan_field
 
 # how a sub-target's weight was reached, and where its lateness rule came from
 WEIGHTINGS = ("printed", "rescaled", "equal", "shared_rest", "unweighted_zero")
@@ -23,6 +24,7 @@ def score_field(description: str) -> Any:
 class TargetScoresSchema(pa.DataFrameModel):
     """target_scores.parquet: one row per sub-target, how its score was reached."""
 
+    plan: Series[pd.StringDtype] = plan_field()
     revision: Series[pd.StringDtype] = pa.Field(description="plan revision, e.g. 2021-11")
     objective_id: Series[pd.StringDtype] = pa.Field(description="objective, as extracted")
     target_seq: Series[pd.Int64Dtype] = pa.Field(ge=1, description="1-based sub-target")
@@ -99,6 +101,7 @@ class TargetScoresSchema(pa.DataFrameModel):
 class ObjectiveScoresSchema(pa.DataFrameModel):
     """objective_scores.parquet: one row per objective."""
 
+    plan: Series[pd.StringDtype] = plan_field()
     revision: Series[pd.StringDtype] = pa.Field(description="plan revision")
     objective_id: Series[pd.StringDtype] = pa.Field(unique=True, description="objective")
     sector: Series[pd.StringDtype] = pa.Field(
@@ -135,6 +138,7 @@ class ObjectiveScoresSchema(pa.DataFrameModel):
 class SectorScoresSchema(pa.DataFrameModel):
     """sector_scores.parquet: one row per sector, plus one for the cross-cutting objectives."""
 
+    plan: Series[pd.StringDtype] = plan_field()
     revision: Series[pd.StringDtype] = pa.Field(description="plan revision")
     sector: Series[pd.StringDtype] = pa.Field(
         nullable=True, unique=True, description="canonical key; NA: the cross-cutting objectives"

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from pipeline.core.contract import ASSIGNEE_KEYS, SECTOR_KEYS
+from pipeline.core.contract import ASSIGNEE_KEYS, KEY_PATTERN, SECTOR_KEYS
 
 MAX_VALUES_LISTED = 20  # longer lists of allowed values are cut, with a count of the rest
 
@@ -63,6 +63,8 @@ def check_to_text(check: Any) -> str:
         return f"< {stats['max_value']}"
     if check.name == "in_range":
         return f"{stats['min_value']} to {stats['max_value']}"
+    if check.name == "str_matches" and stats["pattern"] == KEY_PATTERN:
+        return "a registry key (see [canonical keys](#canonical-keys))"
     if check.name == "str_matches":
         return f"matches `{stats['pattern']}`"
     return str(check.name)

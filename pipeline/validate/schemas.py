@@ -1,9 +1,10 @@
 """The output tables' pandera models, one per Parquet file: the data dictionary.
 
 Each field's `description` says what the column holds; `pipeline.validate.stage` checks
-every table against its model. The canonical keys are the contract's
-(`pipeline.core.contract`); the registry must name the same ones (a test holds them
-together).
+every table against its model. Sector and assignee columns hold keys (`KEY_PATTERN`):
+the normalise stage, which reads the registry, writes only keys it names (the bundled
+one names the contract's keys, `pipeline.core.contract`: a test holds them together) or
+keys it derived, each with its `label_key_derived` finding.
 """
 
 from __future__ import annotations
@@ -15,17 +16,17 @@ import pandera.pandas as pa
 from pandera.typing.pandas import Series
 
 from pipeline.core.contract import (
-    ASSIGNEE_KEYS,
     CELL_FIELDS,
     DEADLINE_STATUSES,
+    KEY_PATTERN,
     OBJECTIVE_ID_PATTERN,
     OPERATORS,
     REVISION_PATTERN,
-    SECTOR_KEYS,
     SEVERITIES,
     STATUSES,
     TARGET_SOURCE_FIELDS,
 )
+from pipeline.core.validation import plan_field
 
 RELEVANCE_TOTAL, RELEVANCE_TOLERANCE = 100.0, 0.01
 
@@ -38,6 +39,7 @@ def revision_field() -> Any:
 class ObjectivesSchema(pa.DataFrameModel):
     """objectives.parquet: one row per objective (one logical table row)."""
 
+    plan: Series[str] = plan_field()
     revision: Series[str] = revision_field()
     objective_id: Series[str] = pa.Field(
         unique=True,
@@ -48,7 +50,7 @@ class ObjectivesSchema(pa.DataFrameModel):
     seq: Series[int] = pa.Field(ge=1, description="1-based position of the row in its block")
     sector: Series[str] = pa.Field(
         nullable=True,
-        isin=SECTOR_KEYS,
+        str_matches=KEY_PATTERN,
         description="canonical sector key of the block; null for the cross-cutting block",
     )
     number: Series[str] = pa.Field(
@@ -58,7 +60,7 @@ class ObjectivesSchema(pa.DataFrameModel):
         description="the `Assegnatario obiettivo` cell as printed (empty when blank)"
     )
     assignee: Series[str] = pa.Field(
-        isin=ASSIGNEE_KEYS,
+        str_matches=KEY_PATTERN,
         description="canonical assignee key; a blank cell takes the block's sector",
     )
     dup_raw: Series[str] = pa.Field(
@@ -138,6 +140,7 @@ class ObjectivesSchema(pa.DataFrameModel):
 class TargetsSchema(pa.DataFrameModel):
     """targets.parquet: one row per sub-target of an objective."""
 
+    plan: Series[str] = plan_field()
     revision: Series[str] = revision_field()
     objective_id: Series[str] = pa.Field(
         str_matches=OBJECTIVE_ID_PATTERN, description="the objective the target belongs to"
@@ -188,9 +191,10 @@ class TargetsSchema(pa.DataFrameModel):
 class SectorWeightsSchema(pa.DataFrameModel):
     """sector_weights.parquet: the "Rilevanza degli obiettivi" table, without its total."""
 
+    plan: Series[str] = plan_field()
     revision: Series[str] = revision_field()
     sector: Series[str] = pa.Field(
-        isin=SECTOR_KEYS, unique=True, description="canonical sector key"
+        str_matches=KEY_PATTERN, unique=True, description="canonical sector key"
     )
     label_raw: Series[str] = pa.Field(description="the sector's label as printed")
     relevance_pct: Series[float] = pa.Field(
@@ -213,6 +217,7 @@ class SectorWeightsSchema(pa.DataFrameModel):
 class QualitySchema(pa.DataFrameModel):
     """quality.parquet: every repair, doubt and validation finding."""
 
+    plan: Series[str] = plan_field()
     revision: Series[str] = revision_field()
     objective_id: Series[str] = pa.Field(
         nullable=True, description="the objective concerned; null for plan-level findings"
@@ -233,6 +238,7 @@ class CellsSchema(pa.DataFrameModel):
     """cells.parquet: where each printed cell of an objective sits on its page, one row
     per cell and page (a row broken across two pages has two boxes per field)."""
 
+    plan: Series[str] = plan_field()
     revision: Series[str] = revision_field()
     objective_id: Series[str] = pa.Field(
         str_matches=OBJECTIVE_ID_PATTERN, description="the objective the cell belongs to"

@@ -35,7 +35,6 @@ DEFAULT_LANGUAGE = "ita"
 DEFAULT_PAGE_PSM = 3  # whole page: automatic page segmentation
 DEFAULT_CELL_PSM = 6  # one cell: a single uniform block of text
 DEFAULT_LINE_PSM = 7  # a cell of one line: a single text line (reads "n." and lone digits)
-DEFAULT_CACHE_DIR = "build/ocr-cache"
 DEFAULT_WORKERS = 2  # pages read at once (one Tesseract process each)
 DEFAULT_TIMEOUT = 600.0  # seconds one Tesseract call may take
 
@@ -54,7 +53,8 @@ class OcrSettings(Settings):
     page_psm: int = setting(DEFAULT_PAGE_PSM, low=0, high=13)
     cell_psm: int = setting(DEFAULT_CELL_PSM, low=0, high=13)
     line_psm: int = setting(DEFAULT_LINE_PSM, low=0, high=13)
-    cache_dir: str = setting(DEFAULT_CACHE_DIR, nonempty=True)
+    # None: the project's build/ocr-cache, else the user's cache folder (default_ocr_cache_dir)
+    cache_dir: str | None = setting(None, nonempty=True)
     workers: int = setting(DEFAULT_WORKERS, low=1)
     timeout: float = setting(DEFAULT_TIMEOUT, above=0)
 
