@@ -136,7 +136,7 @@ def sheet_to_worksheet(sheet: Sheet, worksheet: Worksheet) -> None:
         worksheet.column_dimensions[letter].width = min(max(width + 1, MIN_WIDTH), MAX_WIDTH)
     worksheet.freeze_panes = "A2"
     last = get_column_letter(max(len(sheet.columns), 1))
-    worksheet.auto_filter.ref = f"A1:{last}{max(len(records) + 1, 2)}"
+    worksheet.auto_filter.ref = f"A1:{last}{len(records) + 1}"
 
 
 def sheets_to_workbook(sheets: Iterable[Sheet]) -> Workbook:
