@@ -114,6 +114,11 @@ def test_objective_scores_are_numbers_and_deadlines_dates(scored: Path):
             dated += 1
         assert row["Risultati attesi"].value == expected.n_targets
     assert dated > len(rows) / 2
+    sectors = pd.read_parquet(scored / "sector_scores.parquet").dropna(subset=["sector"])
+    labels = dict(zip(sectors["sector"], sectors["label_raw"], strict=True))
+    for row, expected in zip(rows, objectives.itertuples(index=False), strict=True):
+        label = "Obiettivi trasversali" if pd.isna(expected.sector) else labels[expected.sector]
+        assert str(row["Settore"].value).startswith(label)
 
 
 def test_target_sheet_has_one_typed_row_per_target(scored: Path):

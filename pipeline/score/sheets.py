@@ -34,7 +34,7 @@ SECTOR_COLUMNS = (
 )
 OBJECTIVE_COLUMNS = (
     Column("objective_id", "Obiettivo"),
-    Column("sector", "Settore"),
+    SECTOR_COLUMN,
     Column("assignee", "Assegnatario"),
     Column("subject", "Oggetto"),
     Column("status", "Stato", labels=STATUS_LABELS),
@@ -48,7 +48,7 @@ OBJECTIVE_COLUMNS = (
 TARGET_COLUMNS = (
     Column("objective_id", "Obiettivo"),
     Column("target_seq", "Risultato n.", "integer"),
-    Column("sector", "Settore"),
+    SECTOR_COLUMN,
     Column("subject", "Oggetto"),
     Column("text", "Risultato atteso"),
     Column("status", "Stato", labels=STATUS_LABELS),
@@ -78,6 +78,17 @@ def sector_scores_to_people(sector_scores: pd.DataFrame) -> pd.DataFrame:
     return sector_scores.assign(settore=label.fillna(CROSS_CUTTING_LABEL))
 
 
+def frame_with_sector_label(frame: pd.DataFrame, sectors: pd.DataFrame) -> pd.DataFrame:
+    """Given objective or target scores (`sector`) and `sector_scores_to_people`'s table,
+    return the scores with `settore`, the sector's label."""
+    known = sectors.dropna(subset=["sector"])
+    labels = dict(zip(known["sector"], known["settore"], strict=True))
+    settore = frame["sector"].map(
+        lambda key: CROSS_CUTTING_LABEL if pd.isna(key) else labels.get(key, key)
+    )
+    return frame.assign(settore=settore)
+
+
 def scores_to_sheets(
     target_scores: pd.DataFrame, objective_scores: pd.DataFrame, sector_scores: pd.DataFrame
 ) -> list[Sheet]:
@@ -88,6 +99,6 @@ def scores_to_sheets(
     return [
         Sheet("Ripartizione del fondo", in_split, FUND_SPLIT_COLUMNS),
         Sheet("Settori", sectors, SECTOR_COLUMNS),
-        Sheet("Obiettivi", objective_scores, OBJECTIVE_COLUMNS),
-        Sheet("Risultati attesi", target_scores, TARGET_COLUMNS),
+        Sheet("Obiettivi", frame_with_sector_label(objective_scores, sectors), OBJECTIVE_COLUMNS),
+        Sheet("Risultati attesi", frame_with_sector_label(target_scores, sectors), TARGET_COLUMNS),
     ]
