@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pandas as pd
 import pytest
 from conftest import ROOT
@@ -24,8 +25,13 @@ EXTRACT_FILES = (
     "cells.parquet",
     "document.json",
 )
-DIFF_FILES = ("diff.parquet", "targets_diff.parquet", "sector_weights_diff.parquet")
-SCORE_FILES = ("target_scores.parquet",)
+DIFF_FILES = (
+    "diff.parquet",
+    "targets_diff.parquet",
+    "sector_weights_diff.parquet",
+    "modifiche.xlsx",
+)
+SCORE_FILES = ("target_scores.parquet", "punteggi.xlsx")
 
 
 def contract_to_promised_names(text: str) -> dict[str, list[str]]:
@@ -51,6 +57,9 @@ def document_keys(document: dict[str, Any], prefix: str = "") -> set[str]:
 
 
 def names_in(path: Path) -> set[str]:
+    """Given an output file, return its column names (a workbook: its sheet names)."""
+    if path.suffix == ".xlsx":
+        return set(openpyxl.load_workbook(path, read_only=True).sheetnames)
     if path.suffix == ".json":
         return document_keys(json.loads(path.read_text(encoding="utf-8")))
     return set(pd.read_parquet(path).columns)

@@ -70,10 +70,13 @@ def test_diff_writes_every_file_with_the_contract_columns(folders, tmp_path, cap
 
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == [
+        "diff.html",
         "diff.md",
         "diff.parquet",
+        "modifiche.xlsx",
         "pairs.parquet",
         "sector_weights_diff.parquet",
+        "style.css",
         "targets_diff.parquet",
     ]
     table = pd.read_parquet(out / "diff.parquet")

@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 import yaml
 from conftest import ROOT, params_with_ocr_cache
@@ -176,7 +177,16 @@ def test_repro_builds_every_plan_then_reruns_nothing(repo: Path, first_repro):
         assert {f"{stage}@{plan}" for stage in PER_PLAN_STAGES} <= first
         assert (repo / "extracted" / plan / "objectives.parquet").exists()
     assert "diff@desenzano-2021-07__desenzano-2021-11" in first
-    assert (repo / "diffs" / "desenzano-2021-07__desenzano-2021-11" / "diff.md").exists()
+    pair = repo / "diffs" / "desenzano-2021-07__desenzano-2021-11"
+    assert (pair / "diff.md").exists()
+    assert "Modifiche" in openpyxl.load_workbook(pair / "modifiche.xlsx").sheetnames
+    scored = openpyxl.load_workbook(repo / "scored" / "desenzano-2021-11" / "punteggi.xlsx")
+    assert "Ripartizione del fondo" in scored.sheetnames
+    # the review report is Italian and links to the diff its plan is part of, which exists
+    index = (repo / "reports" / "desenzano-2021-11" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="it">' in index
+    assert 'href="../../diffs/desenzano-2021-07__desenzano-2021-11/diff.html"' in index
+    assert '<html lang="it">' in (pair / "diff.html").read_text(encoding="utf-8")
     assert stages_run(dvc(repo, "repro")) == set()
     metrics = dvc(repo, "metrics", "show")
     assert "objectives" in metrics and "findings_warning" in metrics

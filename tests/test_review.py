@@ -27,6 +27,7 @@ from pipeline.review.crops import (
     quality_to_severity_counts,
     rendered_page_to_crop,
 )
+from pipeline.review.files import diff_pairs_to_links
 from pipeline.review.html import review_to_pages
 from pipeline.review.render import RenderedPage
 
@@ -142,7 +143,7 @@ def test_corrections_come_from_the_column_and_the_manual_correction_findings():
 def test_without_corrections_nothing_is_marked_corrected():
     tables = review_tables([])
     assert objectives_to_corrected_fields(tables.objectives, tables.quality) == {}
-    assert "corrected by hand" not in review_to_pages(tables, [])["01.01.html"]
+    assert "corretto a mano" not in review_to_pages(tables, [])["01.01.html"]
 
 
 def test_findings_are_counted_by_sector_in_block_order_and_severity():
@@ -155,7 +156,7 @@ def test_findings_are_counted_by_sector_in_block_order_and_severity():
         ]
     )
     counts = quality_to_severity_counts(tables.quality, tables.objectives)
-    assert counts.index.tolist() == ["istruzione", "(cross-cutting)", WHOLE_PLAN]
+    assert counts.index.tolist() == ["istruzione", "(trasversali)", WHOLE_PLAN]
     assert counts.loc["istruzione"].tolist() == [0, 2, 0, 2]
     assert counts.loc[WHOLE_PLAN, "info"] == 1
     assert counts.columns.tolist() == ["info", "warning", "error", "total"]
@@ -177,12 +178,12 @@ def test_objective_page_shows_its_corrections_beside_its_findings():
         corrected_fields=["subject", None, None],
     )
     page = review_to_pages(tables, [])["01.01.html"]
-    assert "corrected by hand" in page
-    assert re.search(r'<tr class="corrected"><th>.*subject.*corrected</span></th>', page)
+    assert "corretto a mano" in page
+    assert re.search(r'<tr class="corrected"><th>.*subject.*corretto</span></th>', page)
     assert "Mensa scolastca" in page and "typo in the printed subject" in page
     assert 'id="corrections"' in page
     summary = review_to_pages(tables, [])["index.html"]
-    assert "corrected: subject" in summary
+    assert "corretto: subject" in summary
 
 
 def test_unknown_review_setting_is_refused():
@@ -250,3 +251,33 @@ def test_review_of_a_missing_folder_is_one_line(tmp_path: Path, capsys: pytest.C
     code = main(["review", "nope", "--extracted-root", str(tmp_path), "--out", str(tmp_path / "r")])
     assert code == 14
     assert "run `piano extract`" in capsys.readouterr().err
+
+
+def test_review_links_only_the_diffs_its_plan_is_part_of_relative_to_the_report():
+    pairs = {
+        "a__b": {"old": "a", "new": "b"},
+        "b__c": {"old": "b", "new": "c"},
+        "c__d": {"old": "c", "new": "d"},
+    }
+    links = diff_pairs_to_links(pairs, "b", Path("reports/b"), Path("diffs"))
+    assert links == [
+        ("a → b", "../../diffs/a__b/diff.html"),
+        ("b → c", "../../diffs/b__c/diff.html"),
+    ]
+    assert diff_pairs_to_links(None, "b", Path("reports/b"), Path("diffs")) == []
+
+
+def test_review_pages_are_italian_with_rule_codes_kept_beside_their_description():
+    tables = review_tables(
+        [Finding("deadline", "deadline_year_typo", "warning", "20201", None, "m", "01.01")]
+    )
+    pages = review_to_pages(tables, [])
+    assert all('<html lang="it">' in text for name, text in pages.items() if name.endswith(".html"))
+    for name in ("index.html", "01.01.html"):
+        assert re.search(
+            r"<td>Refuso nell&#x27;anno della scadenza, corretto</td>\s*"
+            r"<td><code>deadline_year_typo</code></td>",
+            pages[name],
+        ), name
+    assert "Segnalazioni sugli obiettivi" in pages["index.html"]
+    assert ">avviso</span>" in pages["01.01.html"]

@@ -73,7 +73,7 @@ def test_report_loads_links_reach_an_objective_and_its_crop_shows(
 ):
     driver = browser
     driver.get((review_report / "index.html").as_uri())
-    assert "Review: desenzano-2021-11" in driver.title
+    assert "Verifica: desenzano-2021-11" in driver.title
     assert console_errors(driver) == []
     # the first warning in the findings list links to its objective's page
     link = driver.find_element(By.CSS_SELECTOR, "#findings-warning + table a[href$='.html']")
@@ -102,6 +102,6 @@ def test_summary_links_reach_every_sector_and_back(browser: WebDriver, review_re
         target = str(anchor.get_attribute("href")).split("#", 1)[1]
         assert driver.find_elements(By.ID, target), target
     driver.get((review_report / "01.01.html").as_uri())
-    driver.find_element(By.PARTIAL_LINK_TEXT, "summary").click()
+    driver.find_element(By.PARTIAL_LINK_TEXT, "riepilogo").click()
     assert "index.html#" in driver.current_url
     assert console_errors(driver) == []

@@ -26,6 +26,7 @@ OUTPUTS = {
     "score_quality.parquet",
     "score_summary.json",
     "score_chart.png",
+    "punteggi.xlsx",
 }
 
 

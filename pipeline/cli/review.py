@@ -17,19 +17,25 @@ from pipeline.core.folders import (
     write_folder,
 )
 from pipeline.core.progress import progress_bar
-from pipeline.core.settings import settings_from_file
+from pipeline.core.settings import load_params, settings_from_file
 from pipeline.review.crops import (
     ReviewSettings,
     cells_to_regions,
     pages_to_crops,
     regions_to_page_boxes,
 )
-from pipeline.review.files import check_source, folder_to_review_tables, source_path
+from pipeline.review.files import (
+    check_source,
+    diff_pairs_to_links,
+    folder_to_review_tables,
+    source_path,
+)
 from pipeline.review.html import review_to_pages
 from pipeline.review.render import pdf_to_rendered_pages
 
 DEFAULT_EXTRACTED_ROOT = Path("extracted")
 DEFAULT_SOURCES_ROOT = Path("sources")
+DEFAULT_DIFFS_ROOT = Path("diffs")
 
 
 def register(subparsers: Any) -> None:
@@ -71,6 +77,14 @@ def register(subparsers: Any) -> None:
         default=Path("params.yaml"),
         help="settings file, `review:` section (default: params.yaml, if present)",
     )
+    parser.add_argument(
+        "--diffs-root",
+        type=Path,
+        default=DEFAULT_DIFFS_ROOT,
+        metavar="DIR",
+        help="where `piano diff` writes the pairs of --params' `diffs:` section; the summary "
+        f"links to each pair's diff.html the plan is part of (default: {DEFAULT_DIFFS_ROOT})",
+    )
     parser.set_defaults(func=run_review)
 
 
@@ -88,7 +102,9 @@ def run_review(args: argparse.Namespace) -> None:
     corrections, and a picture of the page region it was read from with each cell's box
     drawn) and its OBJECTIVE_ID-pN.png crops. Open DIR/index.html from disk: no server
     and nothing from the network. The PDF must be the one the folder was extracted
-    from (same sha256). Crop settings: the `review:` section of --params.
+    from (same sha256). Crop settings: the `review:` section of --params. The summary
+    links to the diff.html of each pair in its `diffs:` section the plan is part of
+    (under --diffs-root, as `dvc repro` writes them).
     """
     started = time.perf_counter()
     settings = settings_from_file(ReviewSettings, args.params, "review")
@@ -111,7 +127,11 @@ def run_review(args: argparse.Namespace) -> None:
         f"review {args.name}",
     )
     crops = pages_to_crops(rendered, regions, tables.cells, settings)
-    files = {name: text_writer(text) for name, text in review_to_pages(tables, crops).items()}
+    links = diff_pairs_to_links(
+        load_params(args.params).get("diffs"), args.name, args.out, args.diffs_root
+    )
+    report = review_to_pages(tables, crops, links)
+    files = {name: text_writer(text) for name, text in report.items()}
     files.update({crop.file_name: bytes_writer(crop.png) for crop in crops})
     write_folder(args.out, files)
     print(

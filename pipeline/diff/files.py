@@ -1,4 +1,5 @@
-"""The diff stage's files: two extracted folders in, the diff's Parquet files and memo out."""
+"""The diff stage's files: two extracted folders in, the diff's Parquet files, memo, page and
+workbook out."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ import pyarrow as pa
 
 from pipeline.core.errors import DiffInputError
 from pipeline.core.folders import write_folder
+from pipeline.core.style import CSS
 from pipeline.core.validation import validate_frame
+from pipeline.core.workbook import workbook_writer
 from pipeline.diff.compare import (
     PlanDiff,
     PlanFrames,
 )
+from pipeline.diff.html import DIFF_PAGE, STYLE_FILE, diff_to_html
 from pipeline.diff.report import diff_to_markdown
 from pipeline.diff.schemas import (
     ObjectiveDiffSchema,
@@ -22,6 +26,7 @@ from pipeline.diff.schemas import (
     SectorWeightDiffSchema,
     TargetDiffSchema,
 )
+from pipeline.diff.sheets import DIFF_WORKBOOK, plan_diff_to_sheets
 
 INPUT_FILES = ("objectives.parquet", "targets.parquet", "sector_weights.parquet")
 
@@ -52,6 +57,7 @@ def check_plan_diff(diff: PlanDiff) -> None:
 def plan_diff_to_folder(diff: PlanDiff, out: Path) -> None:
     """Given a `PlanDiff`, write its files into `out` (see `run_diff`), all or nothing."""
     markdown = diff_to_markdown(diff)
+    page = diff_to_html(diff)
     writers: dict[str, Callable[[Path], object]] = {
         "diff.parquet": lambda path: diff.objectives.to_parquet(path, index=False),
         "targets_diff.parquet": lambda path: diff.targets.to_parquet(path, index=False),
@@ -60,5 +66,8 @@ def plan_diff_to_folder(diff: PlanDiff, out: Path) -> None:
         ),
         "pairs.parquet": lambda path: diff.pairs.to_parquet(path, index=False),
         "diff.md": lambda path: path.write_text(markdown, encoding="utf-8"),
+        DIFF_PAGE: lambda path: path.write_text(page, encoding="utf-8"),
+        STYLE_FILE: lambda path: path.write_text(CSS, encoding="utf-8"),
+        DIFF_WORKBOOK: workbook_writer(plan_diff_to_sheets(diff)),
     }
     write_folder(out, writers)

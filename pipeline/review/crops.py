@@ -30,8 +30,8 @@ DEFAULT_PNG_COLORS = 64  # palette PNG: a third of the size, no visible loss on 
 DEFAULT_MAX_CROP_PIXELS = 40_000_000
 DEFAULT_MAX_IMAGE_PIXELS = 150_000_000
 
-WHOLE_PLAN = "(whole plan)"  # findings about no objective
-CROSS_CUTTING = "(cross-cutting)"  # objectives of the block with no sector
+WHOLE_PLAN = "(intero piano)"  # findings about no objective
+CROSS_CUTTING = "(trasversali)"  # objectives of the block with no sector
 
 
 # one colour per boxed field, the same in the crops and in the report's field tables
@@ -253,8 +253,8 @@ def sector_label(sector: object) -> str:
 
 def quality_to_severity_counts(quality: pd.DataFrame, objectives: pd.DataFrame) -> pd.DataFrame:
     """Given quality.parquet and objectives.parquet, return the findings counted by
-    sector (rows, in block order; `(cross-cutting)` for the block with no sector,
-    `(whole plan)` for findings about no objective) and severity (columns info, warning,
+    sector (rows, in block order; `(trasversali)` for the block with no sector,
+    `(intero piano)` for findings about no objective) and severity (columns info, warning,
     error, then total)."""
     sectors = dict(
         zip(

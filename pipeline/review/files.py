@@ -1,7 +1,9 @@
-"""The review stage's files: the extracted folder and its source PDF in."""
+"""The review stage's files: the extracted folder and its source PDF in; where the
+plan's revision diffs are."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pipeline.core.errors import ReviewInputError
@@ -11,6 +13,7 @@ from pipeline.core.folders import (
 )
 from pipeline.review.crops import ReviewTables
 
+DIFF_PAGE = "diff.html"  # written by `piano diff` (pipeline.diff.html)
 REVIEW_TABLES = ("objectives", "targets", "sector_weights", "quality", "cells")
 
 
@@ -55,3 +58,22 @@ def check_source(source: Path, tables: ReviewTables) -> None:
         raise ReviewInputError(
             f"not the PDF {tables.name} was extracted from (sha256 differs)", file=str(source)
         )
+
+
+def diff_pairs_to_links(
+    pairs: object, name: str, out: Path, diffs_root: Path
+) -> list[tuple[str, str]]:
+    """Given params.yaml's `diffs:` section (pair -> old, new plan names), a plan name,
+    the report folder and the diffs' root, return (text, link relative to the report) of
+    each pair's diff.html the plan is part of, in the section's order. The review knows
+    the diffs from params.yaml only: it reads none of their files."""
+    if not isinstance(pairs, dict):
+        return []
+    links = []
+    for pair, sides in pairs.items():
+        if not isinstance(sides, dict) or name not in (sides.get("old"), sides.get("new")):
+            continue
+        page = Path(diffs_root) / str(pair) / DIFF_PAGE
+        href = Path(os.path.relpath(page, out)).as_posix()
+        links.append((f"{sides.get('old')} → {sides.get('new')}", href))
+    return links

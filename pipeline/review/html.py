@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -20,6 +20,7 @@ from pipeline.core.contract import (
     OBJECTIVE_COLUMNS,
     OBJECTIVE_EXTRA_COLUMNS,
 )
+from pipeline.core.style import CSS
 from pipeline.review.crops import (
     CROSS_CUTTING,
     FIELD_COLOURS,
@@ -33,60 +34,45 @@ from pipeline.review.crops import (
     quality_to_severity_counts,
     sector_label,
 )
+from pipeline.review.words import (
+    SEVERITY_PLURALS,
+    STATUS_LABELS,
+    rule_to_description,
+    severity_to_label,
+)
 
 STYLE_FILE = "style.css"
 INDEX_FILE = "index.html"
 SEVERITY_ORDER = ("error", "warning", "info")  # most urgent first, as an analyst reads
-QUALITY_SHOWN = ("severity", "rule", "field", "raw_value", "normalised_value", "message", "page")
+QUALITY_SHOWN = (
+    "severity",
+    "what",
+    "rule",
+    "field",
+    "raw_value",
+    "normalised_value",
+    "message",
+    "page",
+)
 TARGET_SHOWN = ("target_seq", "text", "weight_pct", "operator", "value", "unit", "source_field")
-
-CSS = """\
-:root { --ink: #1d2330; --muted: #5b6475; --line: #d9dde5; --bg: #f6f7f9;
-  --error: #b42318; --warning: #b54708; --info: #175cd3; --fix: #067647; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-  color: var(--ink); background: var(--bg); }
-header.top { background: #1d2330; color: #fff; padding: .6rem 1.5rem; display: flex;
-  gap: 1rem; align-items: baseline; flex-wrap: wrap; }
-header.top a { color: #fff; font-weight: 600; text-decoration: none; }
-header.top .where { color: #c5cbd6; }
-main { max-width: 1280px; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
-footer { color: var(--muted); font-size: 12px; padding: 1rem 1.5rem; text-align: center; }
-h1 { font-size: 1.5rem; margin: .6rem 0 .2rem; }
-h2 { font-size: 1.15rem; margin: 2rem 0 .6rem; border-bottom: 1px solid var(--line);
-  padding-bottom: .25rem; }
-h3 { font-size: 1rem; margin: 1.4rem 0 .4rem; }
-a { color: #1849a9; }
-.meta { color: var(--muted); margin: 0 0 1rem; }
-.cards { display: flex; gap: .8rem; flex-wrap: wrap; margin: 1rem 0; }
-.card { background: #fff; border: 1px solid var(--line); border-radius: 8px;
-  padding: .6rem 1rem; min-width: 9rem; }
-.card b { display: block; font-size: 1.5rem; }
-.card span { color: var(--muted); font-size: 13px; }
-table { border-collapse: collapse; width: 100%; background: #fff; margin: .4rem 0 1rem;
-  border: 1px solid var(--line); }
-th, td { text-align: left; vertical-align: top; padding: .35rem .6rem;
-  border-bottom: 1px solid var(--line); }
-th { background: #eef0f4; font-weight: 600; font-size: 13px; white-space: nowrap; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.text { white-space: pre-line; }
-tr.corrected td { background: #ecfdf3; }
-.null { color: #98a2b3; font-style: italic; }
-.badge { display: inline-block; border-radius: 999px; padding: 0 .5rem; font-size: 12px;
-  font-weight: 600; border: 1px solid currentColor; margin-right: .25rem; }
-.sev-error { color: var(--error); } .sev-warning { color: var(--warning); }
-.sev-info { color: var(--info); } .fix { color: var(--fix); }
-td.zero { color: #c0c5cf; }
-.swatch { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px;
-  margin-right: .4rem; vertical-align: -1px; border: 2px solid; }
-figure { margin: .4rem 0 1rem; background: #fff; border: 1px solid var(--line);
-  border-radius: 6px; padding: .5rem; }
-figure img { display: block; max-width: 100%; height: auto; }
-figcaption { color: var(--muted); font-size: 13px; margin-top: .3rem; }
-nav.pager { display: flex; justify-content: space-between; margin: .6rem 0; }
-details > summary { cursor: pointer; color: var(--muted); margin: .4rem 0; }
-code { font-size: 13px; }
-"""
+# column -> header people read; the code beside it in a column of its own is the contract's
+HEADERS = {
+    "severity": "Gravità",
+    "what": "Che cosa",
+    "rule": "Regola",
+    "field": "Campo",
+    "raw_value": "Valore stampato",
+    "normalised_value": "Valore normalizzato",
+    "message": "Dettaglio",
+    "page": "Pagina",
+    "target_seq": "n.",
+    "text": "Testo",
+    "weight_pct": "Peso %",
+    "operator": "Operatore",
+    "value": "Valore",
+    "unit": "Unità",
+    "source_field": "Letto da",
+}
 
 
 def esc(value: object) -> str:
@@ -126,14 +112,14 @@ def page_html(title: str, tables: ReviewTables, body: str) -> str:
         esc(part)
         for part in (
             document.get("municipality"),
-            f"revision {document.get('revision', '?')}",
+            f"revisione {document.get('revision', '?')}",
             source.get("file"),
         )
         if part
     )
     sha = str(source.get("sha256") or "")[:12]
     return f"""<!doctype html>
-<html lang="en">
+<html lang="it">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -142,14 +128,14 @@ def page_html(title: str, tables: ReviewTables, body: str) -> str:
 <link rel="stylesheet" href="{STYLE_FILE}">
 </head>
 <body>
-<header class="top"><a href="{INDEX_FILE}">piano review</a><span class="where">{where}</span>
+<header class="top"><a href="{INDEX_FILE}">piano · verifica</a><span class="where">{where}</span>
 </header>
 <main>
 {body}
 </main>
-<footer>Generated by <code>piano review</code> (pipeline {
+<footer>Generato da <code>piano review</code> (pipeline {
         esc(document.get("pipeline_version", "?"))
-    }) from {esc(source.get("file", "?"))}, sha256 {esc(sha)}…</footer>
+    }) da {esc(source.get("file", "?"))}, sha256 {esc(sha)}…</footer>
 </body>
 </html>
 """
@@ -168,7 +154,7 @@ def sector_anchor(label: str) -> str:
 def severity_badges(counts: dict[str, int]) -> str:
     """Given severity -> count for one objective, return one badge per severity found."""
     return "".join(
-        f'<span class="badge sev-{s}">{counts[s]} {s}</span>'
+        f'<span class="badge sev-{s}">{counts[s]} {esc(severity_to_label(s))}</span>'
         for s in SEVERITY_ORDER
         if counts.get(s)
     )
@@ -209,8 +195,9 @@ def severity_matrix_html(counts: pd.DataFrame) -> str:
         cells.append(str(int(row["total"])))
         rows.append(cells)
     totals = counts[list(SEVERITY_ORDER) + ["total"]].sum()
-    rows.append(["<b>all</b>", *(f"<b>{int(totals[c])}</b>" for c in (*SEVERITY_ORDER, "total"))])
-    return rows_to_table(["sector", *SEVERITY_ORDER, "total"], rows, numeric=(1, 2, 3, 4))
+    rows.append(["<b>tutti</b>", *(f"<b>{int(totals[c])}</b>" for c in (*SEVERITY_ORDER, "total"))])
+    header = ["Settore", *(SEVERITY_PLURALS[s] for s in SEVERITY_ORDER), "totale"]
+    return rows_to_table(header, rows, numeric=(1, 2, 3, 4))
 
 
 def findings_list_html(tables: ReviewTables) -> str:
@@ -245,27 +232,32 @@ def findings_list_html(tables: ReviewTables) -> str:
                 [
                     esc(sector),
                     f'<a href="{esc(objective_href(oid))}">{esc(oid)}</a>',
-                    esc(finding.rule),
+                    esc(rule_to_description(finding.rule)),
+                    f"<code>{esc(finding.rule)}</code>",
                     esc(finding.field),
                     value_to_html(finding.message),
                 ]
             )
-        table = rows_to_table(["sector", "objective", "rule", "field", "message"], rows)
-        title = f'<h3 id="findings-{severity}" class="sev-{severity}">{severity} ({len(rows)})</h3>'
+        header = ["Settore", "Obiettivo", "Che cosa", "Regola", "Campo", "Dettaglio"]
+        table = rows_to_table(header, rows)
+        title = (
+            f'<h3 id="findings-{severity}" class="sev-{severity}">'
+            f"{esc(SEVERITY_PLURALS[severity])} ({len(rows)})</h3>"
+        )
         if severity == "info":
             parts.append(
-                f"{title}\n<details><summary>show {len(rows)} info findings"
+                f"{title}\n<details><summary>mostra {len(rows)} informazioni"
                 f"</summary>\n{table}\n</details>"
             )
         else:
             parts.append(f"{title}\n{table}")
-    return "\n".join(parts) or "<p>No finding about any objective.</p>"
+    return "\n".join(parts) or "<p>Nessuna segnalazione sugli obiettivi.</p>"
 
 
 def rule_counts_html(quality: pd.DataFrame) -> str:
     """Given quality.parquet, return a table of findings per rule and severity."""
     if quality.empty:
-        return "<p>No findings.</p>"
+        return "<p>Nessuna segnalazione.</p>"
     counts = quality.groupby(["rule", "severity"]).size().reset_index(name="n")
     rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
     counts = counts.sort_values(
@@ -275,13 +267,19 @@ def rule_counts_html(quality: pd.DataFrame) -> str:
     )
     rows = [
         [
-            esc(r.rule),
-            f'<span class="badge sev-{esc(r.severity)}">{esc(r.severity)}</span>',
+            esc(rule_to_description(r.rule)),
+            f"<code>{esc(r.rule)}</code>",
+            severity_badge(r.severity),
             str(r.n),
         ]
         for r in counts.itertuples(index=False)
     ]
-    return rows_to_table(["rule", "severity", "findings"], rows, numeric=(2,))
+    return rows_to_table(["Che cosa", "Regola", "Gravità", "Segnalazioni"], rows, numeric=(3,))
+
+
+def severity_badge(severity: object) -> str:
+    """Given a severity, return its badge, coloured, in Italian."""
+    return f'<span class="badge sev-{esc(severity)}">{esc(severity_to_label(severity))}</span>'
 
 
 def plan_findings_html(quality: pd.DataFrame) -> str:
@@ -289,19 +287,21 @@ def plan_findings_html(quality: pd.DataFrame) -> str:
     folded away when they are only info."""
     plan = quality[quality["objective_id"].isna()]
     if plan.empty:
-        return "<p>None.</p>"
+        return "<p>Nessuna.</p>"
     rows = [
         [
-            f'<span class="badge sev-{esc(f.severity)}">{esc(f.severity)}</span>',
-            esc(f.rule),
+            severity_badge(f.severity),
+            esc(rule_to_description(f.rule)),
+            f"<code>{esc(f.rule)}</code>",
             value_to_html(getattr(f, "page", None)),
             value_to_html(f.message),
         ]
         for f in plan.itertuples(index=False)
     ]
-    table = rows_to_table(["severity", "rule", "page", "message"], rows, numeric=(2,))
+    header = ["Gravità", "Che cosa", "Regola", "Pagina", "Dettaglio"]
+    table = rows_to_table(header, rows, numeric=(3,))
     if set(plan["severity"]) <= {"info"}:
-        return f"<details><summary>show {len(rows)} info findings</summary>\n{table}\n</details>"
+        return f"<details><summary>mostra {len(rows)} informazioni</summary>\n{table}\n</details>"
     return table
 
 
@@ -320,10 +320,10 @@ def objectives_by_sector_html(tables: ReviewTables, corrected: dict[str, list[st
     parts = []
     for label, group in objectives.groupby(objectives["sector"].map(sector_label), sort=False):
         share = relevance.get(label)
-        note = f" · relevance {value_to_html(share)}%" if share is not None else ""
+        note = f" · rilevanza {value_to_html(share)}%" if share is not None else ""
         parts.append(
             f'<h3 id="{sector_anchor(str(label))}">{esc(label)}'
-            f' <span class="meta">· {len(group)} objectives{note}</span></h3>'
+            f' <span class="meta">· {len(group)} obiettivi{note}</span></h3>'
         )
         rows = []
         for o in group.to_dict("records"):
@@ -336,10 +336,10 @@ def objectives_by_sector_html(tables: ReviewTables, corrected: dict[str, list[st
                     value_to_html(o.get("subject")),
                     value_to_html(o.get("assignee")),
                     value_to_html(o.get("deadline")),
-                    esc(o.get("status", "")),
+                    esc(STATUS_LABELS.get(str(o.get("status", "")), o.get("status", ""))),
                     severity_badges(severities.get(oid, {}))
                     + (
-                        f'<span class="badge fix">corrected: {esc(", ".join(fixes))}</span>'
+                        f'<span class="badge fix">corretto: {esc(", ".join(fixes))}</span>'
                         if fixes
                         else ""
                     ),
@@ -347,41 +347,52 @@ def objectives_by_sector_html(tables: ReviewTables, corrected: dict[str, list[st
             )
         parts.append(
             rows_to_table(
-                ["objective", "n.", "subject", "assignee", "deadline", "status", "findings"], rows
+                ["Obiettivo", "n.", "Oggetto", "Assegnatario", "Scadenza", "Stato", "Segnalazioni"],
+                rows,
             )
         )
     return "\n".join(parts)
 
 
-def index_html(tables: ReviewTables) -> str:
-    """Given the report's tables, return the summary page."""
+def diff_links_html(diff_links: Sequence[tuple[str, str]]) -> str:
+    """Given (text, relative link) of each revision diff involving the plan, return the
+    section linking to them, or nothing."""
+    if not diff_links:
+        return ""
+    items = "".join(f'<li><a href="{esc(href)}">{esc(text)}</a></li>' for text, href in diff_links)
+    return f'<h2 id="diffs">Variazioni fra revisioni</h2>\n<ul class="diffs">{items}</ul>\n'
+
+
+def index_html(tables: ReviewTables, diff_links: Sequence[tuple[str, str]] = ()) -> str:
+    """Given the report's tables and the links to the plan's revision diffs, return the
+    summary page."""
     document, quality = tables.document, tables.quality
     corrected = objectives_to_corrected_fields(tables.objectives, quality)
     by_severity = quality["severity"].value_counts()
-    cards = [(len(tables.objectives), "objectives"), (len(tables.targets), "sub-targets")]
-    cards += [(int(by_severity.get(s, 0)), f"{s} findings") for s in SEVERITY_ORDER]
-    cards.append((len(corrected), "objectives corrected by hand"))
+    cards = [(len(tables.objectives), "obiettivi"), (len(tables.targets), "risultati attesi")]
+    cards += [(int(by_severity.get(s, 0)), SEVERITY_PLURALS[s]) for s in SEVERITY_ORDER]
+    cards.append((len(corrected), "obiettivi corretti a mano"))
     cards_html = "".join(
         f'<div class="card"><b>{n}</b><span>{esc(what)}</span></div>' for n, what in cards
     )
     label = document.get("revision_label") or document.get("revision") or tables.name
-    body = f"""<h1>{esc(document.get("municipality") or tables.name)}: performance plan,
+    body = f"""<h1>{esc(document.get("municipality") or tables.name)}: piano della performance,
 {esc(label)}</h1>
-<p class="meta">Extracted folder <code>{esc(tables.name)}</code> · {
+<p class="meta">Cartella estratta <code>{esc(tables.name)}</code> · {
         esc(document.get("pages", "?"))
-    } pages · every objective links to the part of the page it was read from.</p>
+    } pagine · ogni obiettivo porta alla parte della pagina da cui è stato letto.</p>
 <div class="cards">{cards_html}</div>
-<h2 id="by-sector">Findings by sector and severity</h2>
+{diff_links_html(diff_links)}<h2 id="by-sector">Segnalazioni per settore e gravità</h2>
 {severity_matrix_html(quality_to_severity_counts(quality, tables.objectives))}
-<h2 id="by-rule">Findings by rule</h2>
+<h2 id="by-rule">Segnalazioni per regola</h2>
 {rule_counts_html(quality)}
-<h2 id="findings">Findings about objectives</h2>
+<h2 id="findings">Segnalazioni sugli obiettivi</h2>
 {findings_list_html(tables)}
-<h2 id="plan-findings">Findings about the whole plan</h2>
+<h2 id="plan-findings">Segnalazioni sull'intero piano</h2>
 {plan_findings_html(quality)}
-<h2 id="objectives">Objectives by sector</h2>
+<h2 id="objectives">Obiettivi per settore</h2>
 {objectives_by_sector_html(tables, corrected)}"""
-    return page_html(f"Review: {tables.name}", tables, body)
+    return page_html(f"Verifica: {tables.name}", tables, body)
 
 
 def field_label_html(column: str) -> str:
@@ -400,7 +411,7 @@ def fields_table_html(objective: dict[str, Any], corrected: list[str]) -> str:
     columns += [c for c in objective if c not in columns]
     rows = []
     for column in columns:
-        mark = ' <span class="badge fix">corrected</span>' if column in corrected else ""
+        mark = ' <span class="badge fix">corretto</span>' if column in corrected else ""
         css = ' class="corrected"' if column in corrected else ""
         rows.append(
             f"<tr{css}><th>{field_label_html(column)}{mark}</th>"
@@ -418,7 +429,11 @@ def frame_rows_html(frame: pd.DataFrame, columns: Iterable[str]) -> list[list[st
         for column in columns:
             value = record.get(column)
             if column == "severity" and not is_null(value):
-                cells.append(f'<span class="badge sev-{esc(value)}">{esc(value)}</span>')
+                cells.append(severity_badge(value))
+            elif column == "what":
+                cells.append(esc(rule_to_description(record.get("rule"))))
+            elif column == "rule" and not is_null(value):
+                cells.append(f"<code>{esc(value)}</code>")
             else:
                 cells.append(value_to_html(value))
         rows.append(cells)
@@ -428,16 +443,17 @@ def frame_rows_html(frame: pd.DataFrame, columns: Iterable[str]) -> list[list[st
 def crops_html(objective_id: str, crops: list[Crop], source: str) -> str:
     """Given an objective and its crops, return one figure per page."""
     if not crops:
-        return "<p>No cell boxes were recorded for this objective.</p>"
+        return "<p>Per questo obiettivo non è stato registrato alcun riquadro di cella.</p>"
     figures = []
     for crop in crops:
         figures.append(
-            f'<figure><a href="{esc(crop.file_name)}" title="open at full size">'
+            f'<figure><a href="{esc(crop.file_name)}" title="apri a grandezza piena">'
             f'<img src="{esc(crop.file_name)}" width="{crop.width}" '
-            f'height="{crop.height}" alt="objective {esc(objective_id)} on page {crop.page}">'
-            f"</a><figcaption>Page {crop.page} of {esc(source)}: each cell read is outlined "
-            "in its field's colour (see the swatches below); the page around it is faded. "
-            "Click the picture for full size.</figcaption></figure>"
+            f'height="{crop.height}" alt="obiettivo {esc(objective_id)} a pagina {crop.page}">'
+            f"</a><figcaption>Pagina {crop.page} di {esc(source)}: ogni cella letta è "
+            "contornata nel colore del suo campo (vedi i campioni sotto); il resto della "
+            "pagina è sbiadito. Clic sull'immagine per vederla a grandezza piena."
+            "</figcaption></figure>"
         )
     return "\n".join(figures)
 
@@ -457,55 +473,66 @@ def objective_html(
     label = sector_label(objective.get("sector"))
     pager = (
         f'<nav class="pager"><span>{link_or_blank(previous, "‹ ")}</span>'
-        f'<a href="{INDEX_FILE}#{sector_anchor(label)}">summary · {esc(label)}</a>'
+        f'<a href="{INDEX_FILE}#{sector_anchor(label)}">riepilogo · {esc(label)}</a>'
         f"<span>{link_or_blank(following, '', ' ›')}</span></nav>"
     )
     quality = tables.quality[tables.quality["objective_id"].astype("string") == oid]
     targets = tables.targets[tables.targets["objective_id"].astype("string") == oid]
     corrections = quality[quality["rule"] == MANUAL_CORRECTION_RULE]
-    source = str((tables.document.get("source") or {}).get("file", "the source PDF"))
-    pages = f"page {objective.get('page_first')}"
+    source = str((tables.document.get("source") or {}).get("file", "il PDF di origine"))
+    pages = f"pagina {objective.get('page_first')}"
     if objective.get("page_last") != objective.get("page_first"):
-        pages = f"pages {objective.get('page_first')}–{objective.get('page_last')}"
+        pages = f"pagine {objective.get('page_first')}–{objective.get('page_last')}"
     badges = severity_badges(objective_severity_counts(quality).get(oid, {}))
     if corrected:
-        badges += '<span class="badge fix">corrected by hand</span>'
+        badges += '<span class="badge fix">corretto a mano</span>'
     findings_table = (
-        rows_to_table(QUALITY_SHOWN, frame_rows_html(quality, QUALITY_SHOWN), numeric=(6,))
+        rows_to_table(
+            [HEADERS[c] for c in QUALITY_SHOWN],
+            frame_rows_html(quality, QUALITY_SHOWN),
+            numeric=(7,),
+        )
         if len(quality)
-        else "<p>None.</p>"
+        else "<p>Nessuna.</p>"
     )
     corrections_html = ""
     if len(corrected) or len(corrections):
         shown = ("field", "raw_value", "normalised_value", "message")
         corrections_html = (
-            '<h2 id="corrections">Corrections applied</h2>\n'
-            f"<p>Fields changed by a hand correction: {esc(', '.join(corrected)) or 'none'}."
-            " The printed value stays in the PDF; the correction is data in "
+            '<h2 id="corrections">Correzioni applicate</h2>\n'
+            "<p>Campi cambiati da una correzione manuale: "
+            f"{esc(', '.join(corrected)) or 'nessuno'}."
+            " Il valore stampato resta nel PDF; la correzione è un dato in "
             "<code>corrections/</code>.</p>\n"
             + (
-                rows_to_table(shown, frame_rows_html(corrections, shown))
+                rows_to_table([HEADERS[c] for c in shown], frame_rows_html(corrections, shown))
                 if len(corrections)
                 else ""
             )
         )
     targets_table = (
-        rows_to_table(TARGET_SHOWN, frame_rows_html(targets, TARGET_SHOWN), numeric=(0, 2, 4))
+        rows_to_table(
+            [HEADERS[c] for c in TARGET_SHOWN],
+            frame_rows_html(targets, TARGET_SHOWN),
+            numeric=(0, 2, 4),
+        )
         if len(targets)
-        else "<p>None.</p>"
+        else "<p>Nessuno.</p>"
     )
     body = f"""{pager}
 <h1 id="objective">{esc(oid)} · {value_to_html(objective.get("subject"))}</h1>
 <p class="meta">{esc(label)} · n. {value_to_html(objective.get("number"))} · {esc(pages)} ·
-status {esc(objective.get("status", "?"))} {badges}</p>
-<h2 id="source">Where it was read</h2>
+stato {esc(STATUS_LABELS.get(str(objective.get("status")), objective.get("status", "?")))} {
+        badges
+    }</p>
+<h2 id="source">Dove è stato letto</h2>
 {crops_html(oid, crops, source)}
-<h2 id="fields">Extracted fields</h2>
+<h2 id="fields">Campi estratti</h2>
 {fields_table_html(objective, corrected)}
 {corrections_html}
-<h2 id="targets">Sub-targets</h2>
+<h2 id="targets">Risultati attesi</h2>
 {targets_table}
-<h2 id="findings">Findings</h2>
+<h2 id="findings">Segnalazioni</h2>
 {findings_table}
 {pager}"""
     return page_html(f"{oid} · {tables.name}", tables, body)
@@ -519,14 +546,17 @@ def link_or_blank(objective_id: object, before: str = "", after: str = "") -> st
     return f'<a href="{esc(objective_href(oid))}">{esc(before + oid + after)}</a>'
 
 
-def review_to_pages(tables: ReviewTables, crops: list[Crop]) -> dict[str, str]:
-    """Given the report's tables and the crops, return file name -> text of every page
-    and the style sheet."""
+def review_to_pages(
+    tables: ReviewTables, crops: list[Crop], diff_links: Sequence[tuple[str, str]] = ()
+) -> dict[str, str]:
+    """Given the report's tables, the crops and the links to the plan's revision diffs
+    ((text, relative link) each), return file name -> text of every page and the style
+    sheet."""
     corrected = objectives_to_corrected_fields(tables.objectives, tables.quality)
     crops_by_objective: dict[str, list[Crop]] = {}
     for crop in sorted(crops, key=lambda c: c.page):
         crops_by_objective.setdefault(crop.objective_id, []).append(crop)
-    pages = {STYLE_FILE: CSS, INDEX_FILE: index_html(tables)}
+    pages = {STYLE_FILE: CSS, INDEX_FILE: index_html(tables, diff_links)}
     ordered = tables.objectives.sort_values(["block", "seq"]).to_dict("records")
     ids: list[str | None] = [None, *(str(o["objective_id"]) for o in ordered), None]
     for position, objective in enumerate(ordered):

@@ -1,5 +1,5 @@
-"""The score stage's files: the extracted plan and the achievements CSV in, scores and
-the chart out."""
+"""The score stage's files: the extracted plan and the achievements CSV in, scores, the
+chart and the office's workbook out."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from pipeline.core.folders import write_file, write_folder
 from pipeline.core.quality import findings_to_frame
 from pipeline.core.spreadsheet import spreadsheet_text_to_text, text_to_spreadsheet_text
 from pipeline.core.validation import validate_frame
+from pipeline.core.workbook import workbook_writer
 from pipeline.score.chart import euro_to_text, sector_scores_to_figure
 from pipeline.score.model import (
     REQUIRED_ACHIEVEMENT_COLUMNS,
@@ -34,6 +35,7 @@ from pipeline.score.schemas import (
     SectorScoresSchema,
     TargetScoresSchema,
 )
+from pipeline.score.sheets import SCORED_WORKBOOK, scores_to_sheets
 
 PLAN_FILES = ("objectives.parquet", "targets.parquet", "sector_weights.parquet")
 CSV_DELIMITERS = ",;\t"  # Excel writes ";" where the decimal mark is a comma
@@ -184,6 +186,11 @@ def write_scores(scores: Scores, out: Path) -> None:
             ).to_parquet(p, index=False),
             "score_summary.json": lambda p: p.write_text(summary, encoding="utf-8"),
             "score_chart.png": lambda p: figure.savefig(p, format="png", dpi=CHART_DPI),
+            SCORED_WORKBOOK: workbook_writer(
+                scores_to_sheets(
+                    scores.target_scores, scores.objective_scores, scores.sector_scores
+                )
+            ),
         },
     )
 
