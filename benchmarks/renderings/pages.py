@@ -135,16 +135,14 @@ class _Stream:
 
 
 def _pieces(
-    stream: _Stream, wanted: str, pages: range, short: bool, budget: list[int], depth: int = 0
+    stream: _Stream, wanted: str, pages: range, short: bool, depth: int = 0
 ) -> Iterator[list[tuple[int, int]]]:
     """Yield, best first, the ways (lists of (position, length)) `wanted` can be printed:
     the first piece on the first of `pages` holding an unclaimed occurrence, each further
     one on the page after the piece before it. The piece that agrees longest may run
     into the next cell (whose text happens to go on the same way), so each shorter
-    length follows. Each call spends one unit of `budget`, shared by the whole search: a
-    long cell whose text recurs tries many lengths, each one more search."""
-    budget[0] -= 1
-    if depth > MAX_PIECES or budget[0] < 0:
+    length follows."""
+    if depth > MAX_PIECES:
         return
     for number in pages:
         full = min(ANCHOR, len(wanted))
@@ -170,7 +168,7 @@ def _pieces(
                     continue
                 after = stream.pages[at + size - 1] + 1
                 rest_pages = range(after, after + 1)
-                for rest in _pieces(stream, wanted[size:], rest_pages, short, budget, depth + 1):
+                for rest in _pieces(stream, wanted[size:], rest_pages, short, depth + 1):
                     yield [(at, size), *rest]
         return
 
@@ -188,7 +186,7 @@ def _row_pieces(
     every cell must start on the page the first one starts on."""
     if not cells:
         return []
-    for pieces in _pieces(stream, cells[0], pages, short, budget):
+    for pieces in _pieces(stream, cells[0], pages, short):
         budget[0] -= 1
         if budget[0] < 0:
             return None
@@ -233,7 +231,7 @@ def plan_to_row_pages(
     for block in plan.blocks:
         # the description header: long and printed at the top of every block
         header = _fold(max(block.header, key=len))
-        ways = _pieces(text, header, range(page, text.last_page + 1), False, [SEARCH_BUDGET])
+        ways = _pieces(text, header, range(page, text.last_page + 1), short=False)
         first = next(ways, None)
         if first is None:
             raise PageFindingError(f"block {block.block}: header {header[:40]!r} not found")
