@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -118,15 +119,15 @@ def reference_to_row_pages(reference: dict[str, Any], page_texts: list[str]) -> 
     return placed
 
 
-def pdf_to_open_pages(source: Path, header_first: str) -> set[int]:
-    """Given a vector PDF and the first header cell of its plan tables ("n."), return the
-    1-based pages that may begin with the rest of a row from the page before: a page whose
-    first ruled table's first row under the header has a blank first cell, or on which no
-    ruled table is found (a borderless page cannot tell)."""
+def pdf_to_open_pages(source: Path, header_first: str, pages: Iterable[int]) -> set[int]:
+    """Given a vector PDF, the first header cell of its plan tables ("n.") and 1-based
+    pages, return those of them that may begin with the rest of a row from the page
+    before: a page whose first ruled table's first row under the header has a blank
+    first cell, or on which no ruled table is found (a borderless page cannot tell)."""
     open_pages = set()
     with pdfplumber.open(source) as pdf:
-        for k, page in enumerate(pdf.pages, start=1):
-            tables = page.extract_tables()
+        for k in sorted(pages):
+            tables = pdf.pages[k - 1].extract_tables()
             if not tables:
                 open_pages.add(k)
                 continue
