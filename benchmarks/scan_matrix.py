@@ -2,7 +2,7 @@
 """The scan matrix: piano on plans scanned as offices scan them, scored cell by cell.
 
     python -m benchmarks.scan_matrix [--build build/scans] [--only NAME ...] [--no-speed]
-        [--source PDF REF ...] [--window 4] [--json FILE] [--list]
+        [--per-page] [--source PDF REF ...] [--window 4] [--json FILE] [--list]
 
 Makes the matrix of `benchmarks.scans` (a pairwise covering design over resolution, skew,
 JPEG quality, blur, noise, text layer, whole-page turn, grey/colour and lighting, with
@@ -22,11 +22,13 @@ holds it, and which bars it misses:
 - sector and assignee keys exact on every row;
 - cell similarity >= 0.97 at 200 dpi and above, >= 0.95 at 150 dpi.
 
-Then, unless --no-speed, the speed check: an image-only copy of the bundled 19-page
-November scan, read by `ocrmypdf -l ita --force-ocr --jobs 2` and by a cold `piano
-extract` (empty OCR cache), one after the other in the same run. Exits 1 when a scan
-misses a bar. The whole run takes about half an hour on 2 cores (the scans are made on
-the first run only; the OCR runs every time).
+With --per-page, each page of a scan piano failed on is then read alone (piano stops at
+the first page it cannot read; this tells which pages it can), and scored where the page
+holds whole rows only. Then, unless --no-speed, the speed check: an image-only copy of
+the bundled 19-page November scan, read by `ocrmypdf -l ita --force-ocr --jobs 2` and by
+a cold `piano extract` (empty OCR cache), one after the other in the same run. Exits 1
+when a scan misses a bar. The whole run takes about half an hour on 2 cores (the scans
+are made on the first run only; the OCR runs every time); --per-page adds about as much.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import pypdf
 import pypdfium2 as pdfium
 
 from benchmarks.scans.__main__ import DEFAULT_SOURCES, spec_to_line
@@ -51,12 +54,15 @@ from benchmarks.scans.design import DEFAULT_WINDOW, ScanSpec, sources_to_specs
 from benchmarks.scans.make import (
     ROOT,
     ScanFiles,
+    folder_to_files,
     make_scan,
     pdf_to_ocrmypdf,
+    read_reference,
     shown_path,
     source_from_files,
     tool_path,
 )
+from benchmarks.scans.truth import pdf_to_page_texts, reference_to_row_pages, reference_to_truth
 
 BUILD = ROOT / "build" / "scans"
 NOVEMBER_SCAN = ROOT / "sources" / "desenzano-2021-11-scan.pdf"
@@ -172,6 +178,104 @@ def measure_scan(spec: ScanSpec, build: Path, jobs: int = SPEED_JOBS) -> ScanRes
         result.revision = document.get("revision")
     result.misses = report_to_misses(result.report, spec.settings.dpi, code)
     return result
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """What piano made of one page of a failed scan read alone: the page in the scan and
+    in the source, whether it holds whole rows only (then it is scored), piano's exit
+    code, message and seconds, and tests/score.py's report."""
+
+    scan: ScanResult
+    scan_page: int
+    source_page: int
+    stands_alone: bool
+    exit_code: int
+    message: str
+    seconds: float
+    report: dict[str, Any] | None
+
+
+def measure_pages(result: ScanResult, build: Path) -> list[PageResult]:
+    """Given a scan piano failed on, run piano cold on each of its pages alone and score
+    those that hold whole rows only, to tell which pages it cannot read and why."""
+    spec = result.spec
+    folder = build / spec.name
+    reference = read_reference(spec.source.reference)
+    rows = reference_to_row_pages(reference, pdf_to_page_texts(spec.source.pdf))
+    reader = pypdf.PdfReader(folder_to_files(folder).pdf)
+    scorer = load_scorer()
+    results = []
+    for k, page in enumerate(result.manifest["pages"], start=1):
+        work = folder / "pages" / f"{k:02d}"
+        work.mkdir(parents=True, exist_ok=True)
+        writer = pypdf.PdfWriter()
+        writer.add_page(reader.pages[k - 1])
+        with (work / "page.pdf").open("wb") as out_file:
+            writer.write(out_file)
+        revision = None if page == 1 else result.manifest["truth"]["revision"]
+        code, message, seconds, out = extract_cold(work / "page.pdf", work / "run", revision)
+        alone = spec.source.page_stands_alone(page)
+        report = None
+        if code == 0 and alone:
+            report = scorer.score(reference_to_truth(reference, rows, [page]), out)
+        results.append(PageResult(result, k, page, alone, code, message, seconds, report))
+    return results
+
+
+PAGE_HEADER = (
+    "scan",
+    "page",
+    "source",
+    "turn",
+    "skew",
+    "whole",
+    "exit",
+    "s",
+    "rows",
+    "recall",
+    "prec",
+    "sector",
+    "assign",
+    "sim",
+    "bars / piano's message",
+)
+
+
+def page_result_to_cells(page: PageResult) -> list[str]:
+    """Given one page's result, return its row of the per-page table."""
+    sheet = page.scan.manifest["sheets"][page.scan_page - 1]
+    cells = [
+        page.scan.spec.name,
+        str(page.scan_page),
+        str(page.source_page),
+        str(sheet["turn"]),
+        f"{sheet['skew']:+.2f}",
+        "yes" if page.stands_alone else "no",
+        str(page.exit_code),
+        f"{page.seconds:.1f}",
+    ]
+    report = page.report
+    if report is None:
+        cells += ["–"] * 6
+    else:
+        normal = report["normalised_accuracy"]
+        cells += [
+            f"{report['extracted_rows']}/{report['reference_rows']}",
+            f"{report['row_recall']:.3f}",
+            f"{report['row_precision']:.3f}",
+            f"{normal.get('sector', 0.0):.3f}",
+            f"{normal.get('assignee', 0.0):.3f}",
+            f"{report['cell_similarity']:.4f}",
+        ]
+    if page.exit_code != 0:
+        cells.append(page.message.removeprefix("piano: error: page.pdf, page 1: ")[:150])
+    elif report is None:
+        cells.append("read (not scored: a row runs on to the next page)")
+    else:
+        misses = report_to_misses(report, page.scan.spec.settings.dpi, 0)
+        cells.append("ok" if not misses else "MISS " + ",".join(misses))
+    return cells
 
 
 def pages_label(pages: list[int]) -> str:
@@ -338,6 +442,11 @@ def parser_for_matrix() -> argparse.ArgumentParser:
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-speed", action="store_true", help="skip the speed check")
+    parser.add_argument(
+        "--per-page",
+        action="store_true",
+        help="also run piano on each page of a failed scan alone (which pages it reads)",
+    )
     parser.add_argument("--list", action="store_true", help="list the matrix and stop")
     parser.add_argument("--json", type=Path, help="also write every figure here")
     return parser
@@ -373,6 +482,12 @@ def main(argv: list[str] | None = None) -> int:
     print(rows_to_table(HEADER, [result_to_cells(r) for r in results]))
     for note in (n for r in results for n in result_to_notes(r)):
         print("  " + note)
+    pages = []
+    if args.per_page:
+        for result in (r for r in results if r.exit_code != 0):
+            pages += measure_pages(result, args.build)
+        print("\neach page of the failed scans read alone:")
+        print(rows_to_table(PAGE_HEADER, [page_result_to_cells(p) for p in pages]))
     speed = None
     if not args.no_speed:
         speed = measure_speed(args.build)

@@ -156,6 +156,11 @@ def test_design_reads_every_page_of_every_source_and_is_the_same_each_run():
     assert len({s.settings.seed for s in specs}) == len(specs)
 
 
+def test_a_page_stands_alone_when_no_row_runs_on_to_it_or_from_it():
+    source = Source(Path("plan.pdf"), Path("plan.json"), 6, ((1, 2, 3), (4, 5, 6)), (1, 3, 4, 6))
+    assert [k for k in range(1, 7) if source.page_stands_alone(k)] == [1, 4]
+
+
 # what happens to each sheet
 
 

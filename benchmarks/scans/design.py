@@ -52,12 +52,18 @@ Pair = tuple[str, Hashable, str, Hashable]
 @dataclass(frozen=True)
 class Source:
     """A vector plan the matrix scans: its PDF, its reference transcription, its page
-    count and the runs of pages a scan may hold (none cuts a row in two)."""
+    count, the runs of pages a scan may hold (none cuts a row in two) and the pages such
+    a run may end on."""
 
     pdf: Path
     reference: Path
     pages: int
     windows: tuple[tuple[int, ...], ...]
+    cuts: tuple[int, ...] = ()
+
+    def page_stands_alone(self, page: int) -> bool:
+        """Whether a scan of this one page would hold whole rows only."""
+        return page in self.cuts and (page == 1 or page - 1 in self.cuts)
 
     @property
     def name(self) -> str:

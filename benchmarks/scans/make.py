@@ -89,12 +89,12 @@ def source_from_files(pdf: Path, reference: Path, window: int) -> Source:
     try:
         rows = reference_to_row_pages(transcription, texts)
     except RowPlacementError:
-        return Source(pdf, reference, len(texts), (tuple(range(1, len(texts) + 1)),))
+        return Source(pdf, reference, len(texts), (tuple(range(1, len(texts) + 1)),), (len(texts),))
     # only a page after a cut the text allows needs its table read to confirm the cut
     maybe = row_pages_to_cuts(rows, len(texts), set())
     after = {k + 1 for k in maybe if k < len(texts)}
     cuts = row_pages_to_cuts(rows, len(texts), pdf_to_open_pages(pdf, first_header, after))
-    return Source(pdf, reference, len(texts), tuple(cuts_to_windows(cuts, window)))
+    return Source(pdf, reference, len(texts), tuple(cuts_to_windows(cuts, window)), tuple(cuts))
 
 
 def pdf_to_pictures(
