@@ -197,8 +197,10 @@ class PageResult:
 
 
 def measure_pages(result: ScanResult, build: Path) -> list[PageResult]:
-    """Given a scan piano failed on, run piano cold on each of its pages alone and score
-    those that hold whole rows only, to tell which pages it cannot read and why."""
+    """Given a scan piano failed on, run piano cold on each of its pages that holds part of
+    a plan table alone (a page with no row, such as the relevance table's, is not a plan
+    by itself) and score those that hold whole rows only, to tell which pages it cannot
+    read and why."""
     spec = result.spec
     folder = build / spec.name
     reference = read_reference(spec.source.reference)
@@ -206,7 +208,10 @@ def measure_pages(result: ScanResult, build: Path) -> list[PageResult]:
     reader = pypdf.PdfReader(folder_to_files(folder).pdf)
     scorer = load_scorer()
     results = []
+    holding = {k for row in rows for k in range(row.first, row.last + 1)}
     for k, page in enumerate(result.manifest["pages"], start=1):
+        if page not in holding:
+            continue
         work = folder / "pages" / f"{k:02d}"
         work.mkdir(parents=True, exist_ok=True)
         writer = pypdf.PdfWriter()
