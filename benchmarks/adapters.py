@@ -17,8 +17,16 @@ from typing import Any
 import pandas as pd
 
 # the printed columns of objectives.parquet, in the plans' column order
-CONTRACT_COLUMNS = ["number", "assignee_raw", "dup_raw", "subject", "description",
-                    "indicator", "expected_result", "deadline_raw"]
+CONTRACT_COLUMNS = [
+    "number",
+    "assignee_raw",
+    "dup_raw",
+    "subject",
+    "description",
+    "indicator",
+    "expected_result",
+    "deadline_raw",
+]
 # what a header cell says → its column; the first keyword found in the folded text wins
 HEADER_KEYWORDS = [
     ("assegnatario", "assignee_raw"),

@@ -46,8 +46,15 @@ README_START = "<!-- benchmarks:start (written by python -m benchmarks.compare -
 README_END = "<!-- benchmarks:end -->"
 DEFAULT_RUNS = 3
 # the tools measured on every plan, in the order the table lists them
-TOOLS = ["pipeline", "pipeline-pdfplumber", "cli", "pdfplumber-lines", "camelot-lattice",
-         "pdfplumber-words", "pdfium-text"]
+TOOLS = [
+    "pipeline",
+    "pipeline-pdfplumber",
+    "cli",
+    "pdfplumber-lines",
+    "camelot-lattice",
+    "pdfplumber-words",
+    "pdfium-text",
+]
 # the tools measured as well on a plan the pipeline reads as borderless
 BORDERLESS_TOOLS = ["pdfplumber-text", "camelot-stream", "camelot-network"]
 LABELS = {
@@ -64,8 +71,16 @@ LABELS = {
 }
 PEERS = ["pdfplumber-lines", "camelot-lattice"]  # what the accuracy target compares with
 STAGES = ["read", "grid", "ocr", "ocr_wait", "rows", "normalise", "correct", "validate", "write"]
-VERSIONS = ["piano", "pdfplumber", "pdfminer.six", "camelot-py", "pypdfium2", "pandas",
-            "pandera", "opencv-python-headless"]
+VERSIONS = [
+    "piano",
+    "pdfplumber",
+    "pdfminer.six",
+    "camelot-py",
+    "pypdfium2",
+    "pandas",
+    "pandera",
+    "opencv-python-headless",
+]
 
 
 @dataclass(frozen=True)
@@ -106,11 +121,14 @@ def params_to_plans(params_path: Path, names: list[str] | None = None) -> list[P
 def run_process(command: list[str], cwd: Path = ROOT) -> tuple[float, float]:
     """Given a command, run it and return its wall-clock seconds and its own peak
     resident memory in MiB (wait4's rusage: this child only); raise on failure."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
+    }
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     assert process.stderr is not None
     stderr = process.stderr.read()
     _, status, usage = os.wait4(process.pid, 0)
@@ -132,20 +150,24 @@ def cli_params(params_path: Path, ocr_cache: Path, out: Path) -> Path:
     return out
 
 
-def measure_once(tool: str, plan: Plan, work: Path, round_: int, params_path: Path,
-                 log: Any = None) -> dict[str, Any]:
+def measure_once(
+    tool: str, plan: Plan, work: Path, round_: int, params_path: Path, log: Any = None
+) -> dict[str, Any]:
     """Given a tool, a plan, a scratch folder and the round, run the tool in a fresh
     process and return what it cost, with `out`, the folder of its rows; say so on
     `log`."""
     result = run_tool(tool, plan, work, round_, params_path)
     if log is not None:
-        print(f"round {round_} {plan.name:<32} {tool:<18} {result['seconds']:7.2f} s "
-              f"{result['peak_mib']:7.0f} MiB", file=log, flush=True)
+        print(
+            f"round {round_} {plan.name:<32} {tool:<18} {result['seconds']:7.2f} s "
+            f"{result['peak_mib']:7.0f} MiB",
+            file=log,
+            flush=True,
+        )
     return result
 
 
-def run_tool(tool: str, plan: Plan, work: Path, round_: int,
-             params_path: Path) -> dict[str, Any]:
+def run_tool(tool: str, plan: Plan, work: Path, round_: int, params_path: Path) -> dict[str, Any]:
     """Given a tool, a plan, a scratch folder and the round, run the tool in a fresh
     process and return what it cost, with `out`, the folder of its rows."""
     out = work / plan.name / f"{tool}-{round_}"
@@ -153,17 +175,39 @@ def run_tool(tool: str, plan: Plan, work: Path, round_: int,
     if tool == "cli":
         # the OCR cache the in-process runs of this plan filled: the command is timed
         # as a user reruns it, without the minutes of a cold OCR
-        params = cli_params(params_path, work / plan.name / "ocr-cache-cli",
-                            work / plan.name / "params.yaml")
+        params = cli_params(
+            params_path, work / plan.name / "ocr-cache-cli", work / plan.name / "params.yaml"
+        )
         empty = work / "no-corrections"
         empty.mkdir(exist_ok=True)
-        seconds, peak = run_process([sys.executable, "-m", "pipeline.cli", "extract",
-                                     str(plan.source), "--out", str(out), "--params",
-                                     str(params), "--corrections-dir", str(empty)])
+        seconds, peak = run_process(
+            [
+                sys.executable,
+                "-m",
+                "pipeline",
+                "extract",
+                str(plan.source),
+                "--out",
+                str(out),
+                "--params",
+                str(params),
+                "--corrections-dir",
+                str(empty),
+            ]
+        )
         return {"tool": tool, "seconds": seconds, "peak_mib": peak, "out": str(out)}
     result_path = out.with_suffix(".json")
-    command = [sys.executable, "-m", "benchmarks.measure", tool, str(plan.source),
-               str(out), str(result_path), "--params", str(params_path)]
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.measure",
+        tool,
+        str(plan.source),
+        str(out),
+        str(result_path),
+        "--params",
+        str(params_path),
+    ]
     cache = work / plan.name / f"ocr-cache-{tool}-{round_}"  # a new, empty one: cold
     if tool.startswith("pipeline"):
         command += ["--ocr-cache", str(cache)]
@@ -189,8 +233,15 @@ def score_folder(reference: Path | None, folder: Path) -> dict[str, Any] | None:
     finally:
         sys.path.pop(0)
     report = score.score(json.loads(reference.read_text(encoding="utf-8")), folder)
-    keys = ("cell_accuracy", "cell_similarity", "row_recall", "row_precision",
-            "reference_rows", "extracted_rows", "paired_rows")
+    keys = (
+        "cell_accuracy",
+        "cell_similarity",
+        "row_recall",
+        "row_precision",
+        "reference_rows",
+        "extracted_rows",
+        "paired_rows",
+    )
     return {k: report[k] for k in keys}
 
 
@@ -200,11 +251,14 @@ def median_of(runs: list[dict[str, Any]], key: str) -> float | None:
     return statistics.median(values) if values else None
 
 
-def runs_to_entry(tool: str, runs: list[dict[str, Any]], pages: int,
-                  reference: Path | None) -> dict[str, Any]:
+def runs_to_entry(
+    tool: str, runs: list[dict[str, Any]], pages: int, reference: Path | None
+) -> dict[str, Any]:
     """Given the runs of one tool on one plan, return its line of the results."""
     entry: dict[str, Any] = {
-        "tool": tool, "label": LABELS[tool], "runs": len(runs),
+        "tool": tool,
+        "label": LABELS[tool],
+        "runs": len(runs),
         "seconds": median_of(runs, "seconds"),
         "seconds_each": [round(r["seconds"], 4) for r in runs],
         "warm_seconds": median_of(runs, "warm_seconds"),
@@ -213,11 +267,16 @@ def runs_to_entry(tool: str, runs: list[dict[str, Any]], pages: int,
     }
     entry["pages_per_second"] = pages / entry["seconds"] if entry["seconds"] else None
     if tool.startswith("pipeline"):
-        entry["stages"] = {s: statistics.median(r["stages"].get(s, 0.0) for r in runs)
-                           for s in STAGES if any(s in r["stages"] for r in runs)}
-        entry["warm_stages"] = {s: statistics.median(r["warm_stages"].get(s, 0.0)
-                                                     for r in runs)
-                                for s in STAGES if any(s in r["warm_stages"] for r in runs)}
+        entry["stages"] = {
+            s: statistics.median(r["stages"].get(s, 0.0) for r in runs)
+            for s in STAGES
+            if any(s in r["stages"] for r in runs)
+        }
+        entry["warm_stages"] = {
+            s: statistics.median(r["warm_stages"].get(s, 0.0) for r in runs)
+            for s in STAGES
+            if any(s in r["warm_stages"] for r in runs)
+        }
         entry["finders"] = runs[0]["finders"]
     if tool not in ("pdfplumber-words", "pdfium-text"):
         entry["accuracy"] = score_folder(reference, Path(runs[0]["out"]))
@@ -232,8 +291,11 @@ def plan_to_ratios(tools: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Given one plan's results by tool, return piano's time over the floors' and
     camelot's, and its accuracy margin over the best peer."""
     piano = tools["pipeline"]["seconds"]
-    accuracies = {t: (tools[t].get("accuracy") or {}).get("cell_accuracy")
-                  for t in ("pipeline", *PEERS) if t in tools}
+    accuracies = {
+        t: (tools[t].get("accuracy") or {}).get("cell_accuracy")
+        for t in ("pipeline", *PEERS)
+        if t in tools
+    }
     peers = [a for t, a in accuracies.items() if t != "pipeline" and a is not None]
     return {
         "pipeline_over_pdfplumber_words": ratio(piano, tools["pdfplumber-words"]["seconds"]),
@@ -241,7 +303,9 @@ def plan_to_ratios(tools: dict[str, dict[str, Any]]) -> dict[str, Any]:
         "pipeline_over_camelot_lattice": ratio(piano, tools["camelot-lattice"]["seconds"]),
         "accuracy_margin_over_best_peer": (
             accuracies["pipeline"] - max(peers)
-            if accuracies.get("pipeline") is not None and peers else None),
+            if accuracies.get("pipeline") is not None and peers
+            else None
+        ),
     }
 
 
@@ -257,9 +321,13 @@ def machine() -> dict[str, Any]:
     if meminfo.exists():
         found = re.search(r"^MemTotal:\s*(\d+) kB", meminfo.read_text(), re.M)
         memory = round(int(found.group(1)) / 1024 / 1024, 1) if found else None
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": memory,
-            "system": f"{platform.system()} {platform.release()}",
-            "python": platform.python_version()}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": memory,
+        "system": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+    }
 
 
 def versions() -> dict[str, str | None]:
@@ -273,8 +341,9 @@ def versions() -> dict[str, str | None]:
     return found
 
 
-def benchmark(plans: list[Plan], runs: int, params_path: Path, work: Path,
-              log: Any = sys.stderr) -> dict[str, Any]:
+def benchmark(
+    plans: list[Plan], runs: int, params_path: Path, work: Path, log: Any = sys.stderr
+) -> dict[str, Any]:
     """Given the plans, the number of rounds, params.yaml and a scratch folder, measure
     every tool on every plan `runs` times, interleaved, and return the results."""
     load_before = os.getloadavg()
@@ -294,21 +363,32 @@ def benchmark(plans: list[Plan], runs: int, params_path: Path, work: Path,
                 if tool in skip:
                     continue
                 measured.setdefault(tool, []).append(
-                    measure_once(tool, plan, work, round_, params_path, log))
+                    measure_once(tool, plan, work, round_, params_path, log)
+                )
     results: dict[str, Any] = {
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "machine": machine(), "versions": versions(), "runs": runs,
+        "machine": machine(),
+        "versions": versions(),
+        "runs": runs,
         "load_average": {"before": load_before, "after": os.getloadavg()},
         "plans": [],
     }
     for plan in plans:
         pages = raw[plan.name]["pipeline"][0]["pages"]
-        tools = {tool: runs_to_entry(tool, tool_runs, pages, plan.reference)
-                 for tool, tool_runs in raw[plan.name].items()}
-        results["plans"].append({
-            "plan": plan.name, "source": plan.listed, "pages": pages,
-            "reference": plan.reference.name if plan.reference else None,
-            "tools": list(tools.values()), "ratios": plan_to_ratios(tools)})
+        tools = {
+            tool: runs_to_entry(tool, tool_runs, pages, plan.reference)
+            for tool, tool_runs in raw[plan.name].items()
+        }
+        results["plans"].append(
+            {
+                "plan": plan.name,
+                "source": plan.listed,
+                "pages": pages,
+                "reference": plan.reference.name if plan.reference else None,
+                "tools": list(tools.values()),
+                "ratios": plan_to_ratios(tools),
+            }
+        )
     return results
 
 
@@ -321,9 +401,11 @@ def accuracy_cells(entry: dict[str, Any]) -> tuple[str, str]:
     accuracy = entry.get("accuracy")
     if not accuracy:
         return "–", "–"
-    return (f"{accuracy['cell_accuracy']:.4f}",
-            f"{accuracy['paired_rows']}/{accuracy['reference_rows']} "
-            f"({accuracy['extracted_rows']} read)")
+    return (
+        f"{accuracy['cell_accuracy']:.4f}",
+        f"{accuracy['paired_rows']}/{accuracy['reference_rows']} "
+        f"({accuracy['extracted_rows']} read)",
+    )
 
 
 def results_to_markdown(results: dict[str, Any]) -> str:
@@ -334,7 +416,8 @@ def results_to_markdown(results: dict[str, Any]) -> str:
     lines = [
         f"Measured {results['date'][:10]} by `python -m benchmarks.compare` on {m['cpu']}, "
         f"{m['cores']} cores, {m['memory_gib']} GiB, {m['system']}, Python {m['python']}; "
-        + ", ".join(f"{k} {val}" for k, val in v.items() if val) + ". "
+        + ", ".join(f"{k} {val}" for k, val in v.items() if val)
+        + ". "
         f"Median of {results['runs']} runs, each in a fresh process, the tools interleaved "
         f"in each round (load average {before:.1f} at the start, {after:.1f} at the end: "
         "the machine is shared). Seconds exclude the interpreter's start and imports "
@@ -355,11 +438,16 @@ def results_to_markdown(results: dict[str, Any]) -> str:
                 f"| {plan['plan']} | {plan['pages']} | {entry['label']} | "
                 f"{number(entry['seconds'])} | {number(entry.get('warm_seconds'))} | "
                 f"{number(entry['pages_per_second'], 1)} | {number(entry['peak_mib'], 0)} | "
-                f"{accuracy} | {rows} |")
-    lines += ["", "Ratios (piano extract in-process, cold):", "",
-              "| plan | piano / pdfplumber words | piano / pypdfium2 text "
-              "| piano / camelot lattice | cell accuracy over the best peer |",
-              "|---|---:|---:|---:|---:|"]
+                f"{accuracy} | {rows} |"
+            )
+    lines += [
+        "",
+        "Ratios (piano extract in-process, cold):",
+        "",
+        "| plan | piano / pdfplumber words | piano / pypdfium2 text "
+        "| piano / camelot lattice | cell accuracy over the best peer |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for plan in results["plans"]:
         r = plan["ratios"]
         margin = r["accuracy_margin_over_best_peer"]
@@ -367,22 +455,31 @@ def results_to_markdown(results: dict[str, Any]) -> str:
             f"| {plan['plan']} | {number(r['pipeline_over_pdfplumber_words'])}× | "
             f"{number(r['pipeline_over_pdfium_text'], 0)}× | "
             f"{number(r['pipeline_over_camelot_lattice'])}× | "
-            f"{'–' if margin is None else f'{margin:+.4f}'} |")
-    stages = [s for s in STAGES if any(
-        s in e.get("stages", {}) for p in results["plans"] for e in p["tools"])]
-    lines += ["", "Pages per second of each step of piano extract (cold run, "
-              "by reader; `pipeline.timing.StageTimings`; – under a millisecond; OCR "
-              "runs in two worker threads, so its steps overlap):", "",
-              "| plan | " + " | ".join(stages) + " |",
-              "|---|" + "---:|" * len(stages)]
+            f"{'–' if margin is None else f'{margin:+.4f}'} |"
+        )
+    stages = [
+        s
+        for s in STAGES
+        if any(s in e.get("stages", {}) for p in results["plans"] for e in p["tools"])
+    ]
+    lines += [
+        "",
+        "Pages per second of each step of piano extract (cold run, "
+        "by reader; `pipeline.core.timing.StageTimings`; – under a millisecond; OCR "
+        "runs in two worker threads, so its steps overlap):",
+        "",
+        "| plan | " + " | ".join(stages) + " |",
+        "|---|" + "---:|" * len(stages),
+    ]
     for plan in results["plans"]:
         for entry in (e for e in plan["tools"] if e["tool"].startswith("pipeline")):
             reader = entry["tool"].removeprefix("pipeline").strip("-") or "pdfium"
             cells = []
             for stage in stages:
                 seconds = entry["stages"].get(stage)
-                cells.append("–" if not seconds or seconds < 1e-3
-                             else f"{plan['pages'] / seconds:.0f}")
+                cells.append(
+                    "–" if not seconds or seconds < 1e-3 else f"{plan['pages'] / seconds:.0f}"
+                )
             lines.append(f"| {plan['plan']} ({reader}) | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -393,21 +490,33 @@ def readme_with_section(readme: str, markdown: str) -> str:
     start, end = readme.find(README_START), readme.find(README_END)
     if start < 0 or end < start:
         raise ValueError("README.md has no benchmark markers")
-    return readme[:start + len(README_START)] + "\n" + markdown + readme[end:]
+    return readme[: start + len(README_START)] + "\n" + markdown + readme[end:]
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the comparison as the command line asks; print the Markdown; return 0."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=DEFAULT_RUNS,
-                        help=f"rounds; each figure is their median (default {DEFAULT_RUNS})")
-    parser.add_argument("--plans", nargs="+", metavar="NAME",
-                        help="only these plans of params.yaml (default: all)")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=DEFAULT_RUNS,
+        help=f"rounds; each figure is their median (default {DEFAULT_RUNS})",
+    )
+    parser.add_argument(
+        "--plans", nargs="+", metavar="NAME", help="only these plans of params.yaml (default: all)"
+    )
     parser.add_argument("--params", type=Path, default=ROOT / "params.yaml")
-    parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results.json",
-                        help="where to write the results (default benchmarks/results.json)")
-    parser.add_argument("--write-readme", action="store_true",
-                        help="put the table into README.md between the benchmark markers")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=ROOT / "benchmarks" / "results.json",
+        help="where to write the results (default benchmarks/results.json)",
+    )
+    parser.add_argument(
+        "--write-readme",
+        action="store_true",
+        help="put the table into README.md between the benchmark markers",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -420,8 +529,9 @@ def main(argv: list[str] | None = None) -> int:
     args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     if args.write_readme:
         readme = ROOT / "README.md"
-        readme.write_text(readme_with_section(readme.read_text(encoding="utf-8"), markdown),
-                          encoding="utf-8")
+        readme.write_text(
+            readme_with_section(readme.read_text(encoding="utf-8"), markdown), encoding="utf-8"
+        )
     print(markdown, end="")
     return 0
 

@@ -47,14 +47,15 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def pipeline_settings(params_path: Path | None, ocr_cache: Path | None,
-                      engine: str | None = None) -> tuple[Any, Any]:
+def pipeline_settings(
+    params_path: Path | None, ocr_cache: Path | None, engine: str | None = None
+) -> tuple[Any, Any]:
     """Given params.yaml, an OCR cache folder and a PDF reader (None: the file's),
     return the extract and normalise settings a `piano extract` run would use, the OCR
     cache moved to the folder."""
-    from pipeline.extract import ExtractSettings
-    from pipeline.normalise import NormaliseSettings
-    from pipeline.params import load_params
+    from pipeline.core.settings import load_params
+    from pipeline.extract.stage import ExtractSettings
+    from pipeline.normalise.stage import NormaliseSettings
 
     params = load_params(params_path)
     extract = dict(params.get("extract") or {})
@@ -62,16 +63,19 @@ def pipeline_settings(params_path: Path | None, ocr_cache: Path | None,
         extract["ocr"] = {**(extract.get("ocr") or {}), "cache_dir": str(ocr_cache)}
     if engine is not None:
         extract["read"] = {**(extract.get("read") or {}), "engine": engine}
-    return (ExtractSettings.from_params(extract),
-            NormaliseSettings.from_params(params.get("normalise")))
+    return (
+        ExtractSettings.from_params(extract),
+        NormaliseSettings.from_params(params.get("normalise")),
+    )
 
 
-def measure_pipeline(pdf: Path, out: Path, params: Path | None,
-                     ocr_cache: Path | None, engine: str | None = None) -> dict[str, Any]:
+def measure_pipeline(
+    pdf: Path, out: Path, params: Path | None, ocr_cache: Path | None, engine: str | None = None
+) -> dict[str, Any]:
     """Given a PDF, run what `piano extract` runs into `out` twice (cold, then warm),
     with no hand corrections; return the seconds, seconds per step and grid finders."""
-    from pipeline.commands.extract import pdf_to_folder
-    from pipeline.timing import StageTimings
+    from pipeline.chain import pdf_to_folder
+    from pipeline.core.timing import StageTimings
 
     extract, normalise = pipeline_settings(params, ocr_cache, engine)
     runs = []
@@ -82,20 +86,29 @@ def measure_pipeline(pdf: Path, out: Path, params: Path | None,
         runs.append((time.perf_counter() - started, dict(timings.seconds), peak_mib()))
     document = json.loads((out / "document.json").read_text(encoding="utf-8"))
     (cold, cold_stages, cold_peak), (warm, warm_stages, _) = runs
-    return {"seconds": cold, "stages": cold_stages, "peak_mib": cold_peak,
-            "warm_seconds": warm, "warm_stages": warm_stages,
-            "pages": document["pages"],
-            "finders": sorted({g["finder"] for g in document["grid"] if g["finder"]})}
+    return {
+        "seconds": cold,
+        "stages": cold_stages,
+        "peak_mib": cold_peak,
+        "warm_seconds": warm,
+        "warm_stages": warm_stages,
+        "pages": document["pages"],
+        "finders": sorted({g["finder"] for g in document["grid"] if g["finder"]}),
+    }
 
 
-def measure(tool: str, pdf: Path, out: Path, params: Path | None = None,
-            ocr_cache: Path | None = None) -> dict[str, Any]:
+def measure(
+    tool: str, pdf: Path, out: Path, params: Path | None = None, ocr_cache: Path | None = None
+) -> dict[str, Any]:
     """Given a tool name, a PDF and an output folder, run the tool once (the pipeline
     twice) and return its cost; peers also write their rows to `out`."""
     if tool in PIPELINES:
-        importlib.import_module("pipeline.commands.extract")
-        return {"tool": tool, "imported_mib": peak_mib(),
-                **measure_pipeline(pdf, out, params, ocr_cache, PIPELINES[tool])}
+        importlib.import_module("pipeline.cli.extract")
+        return {
+            "tool": tool,
+            "imported_mib": peak_mib(),
+            **measure_pipeline(pdf, out, params, ocr_cache, PIPELINES[tool]),
+        }
     libraries, run = PEERS[tool] if tool in PEERS else FLOORS[tool]
     for library in [*libraries, "pandas"]:
         importlib.import_module(library)

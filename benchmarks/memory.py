@@ -48,8 +48,9 @@ def extract_in_child(pdf: Path, out: Path, pages: int) -> Run:
     its wall time and peak RSS (from the child's own resource usage)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "extract", str(pdf),
-                              "--out", str(out)], env=env)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "extract", str(pdf), "--out", str(out)], env=env
+    )
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -66,13 +67,19 @@ def runs_to_report(baseline: Run, long: Run, limit_bytes: int) -> str:
     per_page = growth / max(long.pages - baseline.pages, 1)
     lines = [f"{'run':<10}{'pages':>7}{'wall s':>9}{'s/page':>9}{'peak RSS MiB':>14}"]
     for name, run in (("baseline", baseline), ("long", long)):
-        lines.append(f"{name:<10}{run.pages:>7}{run.seconds:>9.1f}"
-                     f"{run.seconds / run.pages:>9.3f}{run.peak_rss_bytes / MIB:>14.1f}")
-    lines.append(f"growth over the baseline: {growth / MIB:.1f} MiB, "
-                 f"{per_page / 1024:.1f} KiB per extra page")
+        lines.append(
+            f"{name:<10}{run.pages:>7}{run.seconds:>9.1f}"
+            f"{run.seconds / run.pages:>9.3f}{run.peak_rss_bytes / MIB:>14.1f}"
+        )
+    lines.append(
+        f"growth over the baseline: {growth / MIB:.1f} MiB, "
+        f"{per_page / 1024:.1f} KiB per extra page"
+    )
     verdict = "within" if long.peak_rss_bytes <= limit_bytes else "OVER"
-    lines.append(f"peak RSS {long.peak_rss_bytes / MIB:.1f} MiB: {verdict} the limit of "
-                 f"{limit_bytes / MIB:.0f} MiB")
+    lines.append(
+        f"peak RSS {long.peak_rss_bytes / MIB:.1f} MiB: {verdict} the limit of "
+        f"{limit_bytes / MIB:.0f} MiB"
+    )
     return "\n".join(lines)
 
 
@@ -90,8 +97,11 @@ def main(argv: list[str] | None = None) -> int:
         for pages in (args.baseline, args.pages):
             start = time.perf_counter()
             pdf = long_plan(work / f"plan-{pages}.pdf", pages)
-            print(f"drew {pages} pages in {time.perf_counter() - start:.1f} s "
-                  f"({pdf.stat().st_size / MIB:.1f} MiB)", flush=True)
+            print(
+                f"drew {pages} pages in {time.perf_counter() - start:.1f} s "
+                f"({pdf.stat().st_size / MIB:.1f} MiB)",
+                flush=True,
+            )
             runs.append(extract_in_child(pdf, work / f"out-{pages}", pages))
     limit = int(args.limit_mib * MIB)
     print(runs_to_report(runs[0], runs[1], limit))

@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from pipeline.extract import Extraction, ExtractSettings, pdf_to_extraction  # noqa: E402
-from pipeline.ocr import OcrSettings  # noqa: E402
+from pipeline.extract.ocr.tesseract import OcrSettings  # noqa: E402
+from pipeline.extract.stage import Extraction, ExtractSettings, pdf_to_extraction  # noqa: E402
 
 VECTOR = ROOT / "sources" / "desenzano-2021-11.pdf"
 SCAN = ROOT / "sources" / "desenzano-2021-11-scan.pdf"
@@ -44,8 +44,9 @@ def best_of(repeat: int, run: Callable[[], Extraction]) -> tuple[float, Extracti
     return min(runs, key=lambda r: r[0])
 
 
-def cold_and_warm(source: Path, workers: int, repeat: int, cache: Path
-                  ) -> tuple[float, float, Extraction, Extraction]:
+def cold_and_warm(
+    source: Path, workers: int, repeat: int, cache: Path
+) -> tuple[float, float, Extraction, Extraction]:
     """Given a scanned PDF, return its cold time, warm time and both extractions."""
     settings = ExtractSettings(ocr=OcrSettings(cache_dir=str(cache), workers=workers))
     cold, first = timed(lambda: pdf_to_extraction(source, settings))
@@ -57,27 +58,36 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of the fast cases")
     parser.add_argument("--workers", type=int, default=2, help="pages OCR'd at once")
-    parser.add_argument("--image-only", action="store_true",
-                        help="also time an image-only copy of the scan")
+    parser.add_argument(
+        "--image-only", action="store_true", help="also time an image-only copy of the scan"
+    )
     args = parser.parse_args(argv)
 
     vector, vector_run = best_of(args.repeat, lambda: pdf_to_extraction(VECTOR))
     print(f"vector  {VECTOR.name}: {vector:6.2f} s  ({len(vector_run.rows)} rows)")
     with tempfile.TemporaryDirectory(prefix="piano-bench-") as folder:
-        cold, warm, first, again = cold_and_warm(SCAN, args.workers, args.repeat,
-                                                 Path(folder) / "ocr-cache")
-        print(f"scan    {SCAN.name}: cold {cold:6.2f} s ({first.ocr_runs} OCR readings), "
-              f"warm {warm:5.2f} s ({again.ocr_runs} read), {len(first.rows)} rows")
-        print(f"ratio   scan warm / vector: {warm / vector:.2f} (bar: 3.00); "
-              f"scan cold: {cold:.0f} s (bar: 300 s)")
+        cold, warm, first, again = cold_and_warm(
+            SCAN, args.workers, args.repeat, Path(folder) / "ocr-cache"
+        )
+        print(
+            f"scan    {SCAN.name}: cold {cold:6.2f} s ({first.ocr_runs} OCR readings), "
+            f"warm {warm:5.2f} s ({again.ocr_runs} read), {len(first.rows)} rows"
+        )
+        print(
+            f"ratio   scan warm / vector: {warm / vector:.2f} (bar: 3.00); "
+            f"scan cold: {cold:.0f} s (bar: 300 s)"
+        )
         if args.image_only:
             from scan_factory import image_only_copy
 
             copy = image_only_copy(SCAN, Path(folder) / "image-only.pdf")
-            cold, warm, first, again = cold_and_warm(copy, args.workers, args.repeat,
-                                                     Path(folder) / "ocr-cache")
-            print(f"image-only copy: cold {cold:6.2f} s ({first.ocr_runs} OCR readings), "
-                  f"warm {warm:5.2f} s, ratio {warm / vector:.2f}, {len(first.rows)} rows")
+            cold, warm, first, again = cold_and_warm(
+                copy, args.workers, args.repeat, Path(folder) / "ocr-cache"
+            )
+            print(
+                f"image-only copy: cold {cold:6.2f} s ({first.ocr_runs} OCR readings), "
+                f"warm {warm:5.2f} s, ratio {warm / vector:.2f}, {len(first.rows)} rows"
+            )
     return 0
 
 

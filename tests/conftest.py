@@ -56,8 +56,17 @@ def review_report(extracted: dict[str, Path], tmp_path_factory: pytest.TempPathF
 
     folder = extracted["desenzano-2021-11"]
     out = tmp_path_factory.mktemp("reports") / "desenzano-2021-11"
-    code = main(["review", folder.name, "--extracted-root", str(folder.parent),
-                 "--source", str(ROOT / "sources" / "desenzano-2021-11.pdf"),
-                 "--out", str(out)])
+    code = main(
+        [
+            "review",
+            folder.name,
+            "--extracted-root",
+            str(folder.parent),
+            "--source",
+            str(ROOT / "sources" / "desenzano-2021-11.pdf"),
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0, "piano review failed on desenzano-2021-11"
     return out

@@ -20,20 +20,39 @@ TITLE = "PIANO DELLE PERFORMANCE (aggiornamento novembre 2021)"
 SECTORS = ["ISTRUZIONE", "CULTURA", "TRIBUTI", "ECOLOGIA", "URBANISTICA"]
 
 
-def objective(number: str, assignee: str, description: str = "Descrizione.",
-              deadline: str = "31/12/2021") -> list[list[str]]:
+def objective(
+    number: str, assignee: str, description: str = "Descrizione.", deadline: str = "31/12/2021"
+) -> list[list[str]]:
     """Return one printed objective row under the standard header."""
-    return cells(number, assignee, "4.1.0", f"Oggetto {number}", description, "Indicatore",
-                 "Risultato (Peso 100%)", deadline)
+    return cells(
+        number,
+        assignee,
+        "4.1.0",
+        f"Oggetto {number}",
+        description,
+        "Indicatore",
+        "Risultato (Peso 100%)",
+        deadline,
+    )
 
 
 def good_plan(path: Path) -> Path:
     """A two-page plan that extracts cleanly: one titled block, its header repeated."""
-    return plan_pdf(path, [
-        PageSpec([TableSpec([objective("1", "ISTRUZIONE"), objective("2", "ISTRUZIONE")],
-                            title="ISTRUZIONE")], lines_above=[TITLE]),
-        PageSpec([TableSpec([objective("3", "ISTRUZIONE")])]),
-    ])
+    return plan_pdf(
+        path,
+        [
+            PageSpec(
+                [
+                    TableSpec(
+                        [objective("1", "ISTRUZIONE"), objective("2", "ISTRUZIONE")],
+                        title="ISTRUZIONE",
+                    )
+                ],
+                lines_above=[TITLE],
+            ),
+            PageSpec([TableSpec([objective("3", "ISTRUZIONE")])]),
+        ],
+    )
 
 
 def truncated_pdf(path: Path) -> Path:
@@ -67,9 +86,12 @@ def encrypted(source: Path, path: Path, user_password: str) -> Path:
     writer = PdfWriter(clone_from=source)
     # -3904: every permission bit cleared, the reserved ones set as the PDF spec asks
     # (a bare 0 is malformed, and pdfminer fails on it)
-    writer.encrypt(user_password=user_password, owner_password="proprietario",
-                   algorithm="AES-128",
-                   permissions_flag=UserAccessPermissions(-3904))
+    writer.encrypt(
+        user_password=user_password,
+        owner_password="proprietario",
+        algorithm="AES-128",
+        permissions_flag=UserAccessPermissions(-3904),
+    )
     writer.write(path)
     return path
 
@@ -89,46 +111,80 @@ def missing_column_plan(path: Path) -> Path:
     """A plan whose header has no RISULTATO ATTESO column (page 2's table)."""
     header = [h for h in HEADER if h != "RISULTATO ATTESO"]
     widths = [w for h, w in zip(HEADER, WIDTHS, strict=True) if h != "RISULTATO ATTESO"]
-    row = cells("1", "TRIBUTI", "1.4.0", "Oggetto", "Descrizione.", "Indicatore",
-                "31/12/2021")
-    return plan_pdf(path, [
-        PageSpec([TableSpec([objective("1", "ISTRUZIONE")], title="ISTRUZIONE")],
-                 lines_above=[TITLE]),
-        PageSpec([TableSpec([row], header=header, widths=widths, title="TRIBUTI")]),
-    ])
+    row = cells("1", "TRIBUTI", "1.4.0", "Oggetto", "Descrizione.", "Indicatore", "31/12/2021")
+    return plan_pdf(
+        path,
+        [
+            PageSpec(
+                [TableSpec([objective("1", "ISTRUZIONE")], title="ISTRUZIONE")], lines_above=[TITLE]
+            ),
+            PageSpec([TableSpec([row], header=header, widths=widths, title="TRIBUTI")]),
+        ],
+    )
 
 
 def headerless_block_plan(path: Path) -> Path:
     """A plan whose first block (page 1) is printed without its header row; the second
     block (page 2) has one."""
-    return plan_pdf(path, [
-        PageSpec([TableSpec([objective("1", "ISTRUZIONE")], header=None,
-                            title="ISTRUZIONE")], lines_above=[TITLE]),
-        PageSpec([TableSpec([objective("1", "TRIBUTI")], title="TRIBUTI")]),
-    ])
+    return plan_pdf(
+        path,
+        [
+            PageSpec(
+                [TableSpec([objective("1", "ISTRUZIONE")], header=None, title="ISTRUZIONE")],
+                lines_above=[TITLE],
+            ),
+            PageSpec([TableSpec([objective("1", "TRIBUTI")], title="TRIBUTI")]),
+        ],
+    )
 
 
 def extra_column_plan(path: Path) -> Path:
     """A plan with a ninth column no field is known for ("NOTE")."""
     header = [*HEADER, "NOTE"]
-    widths = [w - 60.0 if h.startswith("DESCRIZIONE") else w
-              for h, w in zip(HEADER, WIDTHS, strict=True)] + [60.0]
-    rows = [[*objective("1", "ISTRUZIONE"), ["Vedi allegato"]],
-            [*objective("2", "ISTRUZIONE"), []]]
-    return plan_pdf(path, [PageSpec([TableSpec(rows, header=header, widths=widths,
-                                               title="ISTRUZIONE")], lines_above=[TITLE])])
+    widths = [
+        w - 60.0 if h.startswith("DESCRIZIONE") else w for h, w in zip(HEADER, WIDTHS, strict=True)
+    ] + [60.0]
+    rows = [[*objective("1", "ISTRUZIONE"), ["Vedi allegato"]], [*objective("2", "ISTRUZIONE"), []]]
+    return plan_pdf(
+        path,
+        [
+            PageSpec(
+                [TableSpec(rows, header=header, widths=widths, title="ISTRUZIONE")],
+                lines_above=[TITLE],
+            )
+        ],
+    )
 
 
 def rotated_plan(path: Path, degrees: int = 90, pages: tuple[int, ...] = (2,)) -> Path:
     """A three-page plan whose given pages (1-based) carry /Rotate `degrees`: a viewer
     shows them turned, while their content is drawn upright as on the other pages."""
-    drawn = plan_pdf(path.with_name(f"upright-{path.name}"), [
-        PageSpec([TableSpec([objective("1", "ISTRUZIONE"), objective("2", "ISTRUZIONE")],
-                            title="ISTRUZIONE")], lines_above=[TITLE]),
-        PageSpec([TableSpec([objective("1", "CULTURA", "Testo su una|seconda riga."),
-                             objective("2", "CULTURA")], title="CULTURA")]),
-        PageSpec([TableSpec([objective("1", "TRIBUTI")], title="TRIBUTI")]),
-    ])
+    drawn = plan_pdf(
+        path.with_name(f"upright-{path.name}"),
+        [
+            PageSpec(
+                [
+                    TableSpec(
+                        [objective("1", "ISTRUZIONE"), objective("2", "ISTRUZIONE")],
+                        title="ISTRUZIONE",
+                    )
+                ],
+                lines_above=[TITLE],
+            ),
+            PageSpec(
+                [
+                    TableSpec(
+                        [
+                            objective("1", "CULTURA", "Testo su una|seconda riga."),
+                            objective("2", "CULTURA"),
+                        ],
+                        title="CULTURA",
+                    )
+                ]
+            ),
+            PageSpec([TableSpec([objective("1", "TRIBUTI")], title="TRIBUTI")]),
+        ],
+    )
     writer = PdfWriter(clone_from=drawn)
     for number in pages:
         writer.pages[number - 1].rotate(degrees)
@@ -145,11 +201,16 @@ def long_plan_pages(pages: int) -> list[PageSpec]:
         rows = []
         for k in range(3):
             number = str(3 * (index % 4) + k + 1)
-            description = "|".join(f"Descrizione dell'obiettivo {number}, riga {line} "
-                                   "del testo" for line in range(6))
+            description = "|".join(
+                f"Descrizione dell'obiettivo {number}, riga {line} del testo" for line in range(6)
+            )
             rows.append(objective(number, sector, description))
-        specs.append(PageSpec([TableSpec(rows, title=sector if index % 4 == 0 else None)],
-                              lines_above=[TITLE] if index == 0 else []))
+        specs.append(
+            PageSpec(
+                [TableSpec(rows, title=sector if index % 4 == 0 else None)],
+                lines_above=[TITLE] if index == 0 else [],
+            )
+        )
     return specs
 
 

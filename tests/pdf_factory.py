@@ -12,14 +12,28 @@ from pathlib import Path
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
-HEADER = ["n.", "Assegnatario obiettivo", "DUP", "OGGETTO",
-          "DESCRIZIONE DEGLI OBIETTIVI ASSEGNATI", "INDICATORE PERFORMANCE",
-          "RISULTATO ATTESO", "TEMPI STABILITI"]
+HEADER = [
+    "n.",
+    "Assegnatario obiettivo",
+    "DUP",
+    "OGGETTO",
+    "DESCRIZIONE DEGLI OBIETTIVI ASSEGNATI",
+    "INDICATORE PERFORMANCE",
+    "RISULTATO ATTESO",
+    "TEMPI STABILITI",
+]
 # the same header wrapped inside its cells, as a word processor sets it: without
 # borders, text running past a cell's side would join two columns
-WRAPPED_HEADER = ["n.", "Assegnatario|obiettivo", "DUP", "OGGETTO",
-                  "DESCRIZIONE DEGLI OBIETTIVI ASSEGNATI", "INDICATORE|PERFORMANCE",
-                  "RISULTATO ATTESO", "TEMPI|STABILITI"]
+WRAPPED_HEADER = [
+    "n.",
+    "Assegnatario|obiettivo",
+    "DUP",
+    "OGGETTO",
+    "DESCRIZIONE DEGLI OBIETTIVI ASSEGNATI",
+    "INDICATORE|PERFORMANCE",
+    "RISULTATO ATTESO",
+    "TEMPI|STABILITI",
+]
 WIDTHS = [22.0, 80.0, 40.0, 90.0, 250.0, 100.0, 120.0, 60.0]
 FONT, SIZE, LEADING, PAD = "Helvetica", 7.0, 8.5, 3.0
 
@@ -66,8 +80,9 @@ def draw_table(canvas: Canvas, spec: TableSpec, x: float, y: float) -> float:
         xs.append(xs[-1] + w)
     top = y
     for index, row in enumerate(rows):
-        height = max(max((len(c) for c in row), default=1) * LEADING + 2 * spec.pad,
-                     spec.min_row_height)
+        height = max(
+            max((len(c) for c in row), default=1) * LEADING + 2 * spec.pad, spec.min_row_height
+        )
         for col, lines in enumerate(row):
             block = len(lines) * LEADING
             start = top - spec.pad if spec.valign == "top" else top - (height - block) / 2

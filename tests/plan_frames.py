@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.diff import PlanFrames
+from pipeline.diff.compare import PlanFrames
 
 DEFAULT_WEIGHTS = {"istruzione": 40.0, "cultura": 60.0}
 

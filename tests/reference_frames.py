@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.diff import PlanFrames
+from pipeline.diff.compare import PlanFrames
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
 

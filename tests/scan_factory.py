@@ -10,15 +10,18 @@ import pypdfium2 as pdfium
 from PIL import Image
 
 
-def pdf_to_page_images(source: Path, pages: list[int] | None = None, dpi: float = 200.0
-                       ) -> list[Image.Image]:
+def pdf_to_page_images(
+    source: Path, pages: list[int] | None = None, dpi: float = 200.0
+) -> list[Image.Image]:
     """Given a PDF and 1-based page numbers (all when None), return the pages rendered in
     grey at `dpi`; an invisible OCR text layer is not drawn."""
     document = pdfium.PdfDocument(source)
     try:
         numbers = pages or list(range(1, len(document) + 1))
-        return [document[n - 1].render(scale=dpi / 72.0, grayscale=True).to_pil().convert("L")
-                for n in numbers]
+        return [
+            document[n - 1].render(scale=dpi / 72.0, grayscale=True).to_pil().convert("L")
+            for n in numbers
+        ]
     finally:
         document.close()
 
@@ -31,7 +34,8 @@ def images_to_pdf(images: list[Image.Image], target: Path, dpi: float = 200.0) -
     return target
 
 
-def image_only_copy(source: Path, target: Path, pages: list[int] | None = None,
-                    dpi: float = 200.0) -> Path:
+def image_only_copy(
+    source: Path, target: Path, pages: list[int] | None = None, dpi: float = 200.0
+) -> Path:
     """Given a scanned PDF, write an image-only copy of the chosen pages at `target`."""
     return images_to_pdf(pdf_to_page_images(source, pages, dpi), target, dpi)

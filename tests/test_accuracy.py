@@ -61,8 +61,10 @@ def test_sub_target_weights_match_the_transcription(name: str, extracted: dict[s
     wrong = []
     for i, j, _ in score.pair_rows(ref, objectives):
         objective_id = objectives.iloc[j]["objective_id"]
-        got = [float(w) for w in targets.loc[targets["objective_id"] == objective_id,
-                                              "weight_pct"].dropna()]
+        got = [
+            float(w)
+            for w in targets.loc[targets["objective_id"] == objective_id, "weight_pct"].dropna()
+        ]
         want = [float(w) for w in printed[i]["expected"]["weights"]]
         if got != want:
             wrong.append(f"{objective_id}: want {want} got {got}")

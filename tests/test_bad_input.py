@@ -25,17 +25,16 @@ from input_corpus import (
     zero_page_pdf,
 )
 
-from pipeline import errors
 from pipeline.cli import main
-from pipeline.errors import EncryptedPdfError
+from pipeline.core import errors
+from pipeline.core.errors import EncryptedPdfError
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def folder_hashes(folder: Path) -> dict[str, str]:
     """Given a folder, return the SHA-256 of every file in it (hidden ones too) by name."""
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.iterdir())}
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
 @pytest.fixture(scope="module")
@@ -57,32 +56,54 @@ def previous_output(tmp_path: Path, good_output: Path) -> Path:
 
 # builder, file name, exit code, the message after "piano: error: "
 BAD_INPUTS: dict[str, tuple[Callable[[Path], Path], str, int, str]] = {
-    "truncated": (truncated_pdf, "troncato.pdf", 2,
-                  "troncato.pdf: the PDF is truncated: it does not end with %%EOF"),
-    "random_bytes": (random_bytes_pdf, "casuale.pdf", 2,
-                     "casuale.pdf: not a PDF: there is no %PDF- header in its first 1024 "
-                     "bytes"),
-    "user_password": (user_password_pdf, "protetto.pdf", 15,
-                      "protetto.pdf: the PDF is encrypted with a user password; piano "
-                      "cannot open it without one (ask for an unprotected copy)"),
+    "truncated": (
+        truncated_pdf,
+        "troncato.pdf",
+        2,
+        "troncato.pdf: the PDF is truncated: it does not end with %%EOF",
+    ),
+    "random_bytes": (
+        random_bytes_pdf,
+        "casuale.pdf",
+        2,
+        "casuale.pdf: not a PDF: there is no %PDF- header in its first 1024 bytes",
+    ),
+    "user_password": (
+        user_password_pdf,
+        "protetto.pdf",
+        15,
+        "protetto.pdf: the PDF is encrypted with a user password; piano "
+        "cannot open it without one (ask for an unprotected copy)",
+    ),
     "zero_pages": (zero_page_pdf, "vuoto.pdf", 2, "vuoto.pdf: the PDF has no pages"),
-    "no_tables": (no_table_pdf, "lettera.pdf", 3,
-                  "lettera.pdf: no table with a plan header (n., Assegnatario, OGGETTO, "
-                  "DESCRIZIONE, RISULTATO …) was found"),
-    "missing_column": (missing_column_plan, "senza-risultato.pdf", 16,
-                       "senza-risultato.pdf, page 2: the table header has no column for "
-                       "expected_result"),
-    "headerless_block": (headerless_block_plan, "senza-intestazione.pdf", 16,
-                         "senza-intestazione.pdf, page 1: a table has no header row and no "
-                         "plan header was read before it, so its columns cannot be named "
-                         "(value: '1 | ISTRUZIONE | 4.1.0 | Oggetto 1"),
+    "no_tables": (
+        no_table_pdf,
+        "lettera.pdf",
+        3,
+        "lettera.pdf: no table with a plan header (n., Assegnatario, OGGETTO, "
+        "DESCRIZIONE, RISULTATO …) was found",
+    ),
+    "missing_column": (
+        missing_column_plan,
+        "senza-risultato.pdf",
+        16,
+        "senza-risultato.pdf, page 2: the table header has no column for expected_result",
+    ),
+    "headerless_block": (
+        headerless_block_plan,
+        "senza-intestazione.pdf",
+        16,
+        "senza-intestazione.pdf, page 1: a table has no header row and no "
+        "plan header was read before it, so its columns cannot be named "
+        "(value: '1 | ISTRUZIONE | 4.1.0 | Oggetto 1",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", list(BAD_INPUTS))
 def test_bad_input_gives_one_line_its_exit_code_and_leaves_the_output_as_it_was(
-        case: str, tmp_path: Path, previous_output: Path,
-        capsys: pytest.CaptureFixture[str]):
+    case: str, tmp_path: Path, previous_output: Path, capsys: pytest.CaptureFixture[str]
+):
     build, name, exit_code, message = BAD_INPUTS[case]
     pdf = build(tmp_path / name)
     before = folder_hashes(previous_output)
@@ -95,8 +116,9 @@ def test_bad_input_gives_one_line_its_exit_code_and_leaves_the_output_as_it_was(
     assert folder_hashes(previous_output) == before
 
 
-def test_missing_file_is_named_with_exit_code_2(tmp_path: Path, previous_output: Path,
-                                                capsys: pytest.CaptureFixture[str]):
+def test_missing_file_is_named_with_exit_code_2(
+    tmp_path: Path, previous_output: Path, capsys: pytest.CaptureFixture[str]
+):
     before = folder_hashes(previous_output)
     missing = tmp_path / "nessuno.pdf"
     assert main(["extract", str(missing), "--out", str(previous_output)]) == 2
@@ -115,8 +137,12 @@ def test_command_line_prints_no_traceback_on_bad_input(tmp_path: Path, previous_
     before = folder_hashes(previous_output)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "extract", str(pdf), "--out",
-         str(previous_output)], capture_output=True, text=True, env=env, timeout=120)
+        [sys.executable, "-m", "pipeline", "extract", str(pdf), "--out", str(previous_output)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert result.stderr.startswith("piano: error: troncato.pdf: the PDF is truncated")
     assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
@@ -131,8 +157,11 @@ def readme_exit_codes() -> dict[str, int]:
 
 
 def test_readme_lists_every_error_class_with_its_exit_code():
-    classes = {c.__name__: c.exit_code for c in vars(errors).values()
-               if isinstance(c, type) and issubclass(c, errors.PianoError)}
+    classes = {
+        c.__name__: c.exit_code
+        for c in vars(errors).values()
+        if isinstance(c, type) and issubclass(c, errors.PianoError)
+    }
     assert readme_exit_codes() == classes
     codes = [c for name, c in classes.items() if name != "PianoError"]
     assert len(codes) == len(set(codes)), "two failure kinds share an exit code"

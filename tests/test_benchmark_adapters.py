@@ -23,10 +23,26 @@ from benchmarks.compare import (
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = [
-    cells("1", "ISTRUZIONE", "4.1.0", "Servizi scolastici", "Gestire le risorse.",
-          "Proposta", "Deliberazione (Peso 100%)", "31/12/2021"),
-    cells("2", "CULTURA", "5.2.0", "Biblioteca", "Aprire la sala.", "Apertura",
-          "Sala aperta (Peso 100%)", "30/06/2021"),
+    cells(
+        "1",
+        "ISTRUZIONE",
+        "4.1.0",
+        "Servizi scolastici",
+        "Gestire le risorse.",
+        "Proposta",
+        "Deliberazione (Peso 100%)",
+        "31/12/2021",
+    ),
+    cells(
+        "2",
+        "CULTURA",
+        "5.2.0",
+        "Biblioteca",
+        "Aprire la sala.",
+        "Apertura",
+        "Sala aperta (Peso 100%)",
+        "30/06/2021",
+    ),
 ]
 
 
@@ -37,20 +53,34 @@ def drawn_table(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_columns_are_told_by_header_meaning():
-    header = ["n.", "Assegnatario\nobiettivo", "OGGETTO", "DESCRIZIONE DEGLI OBIETTIVI "
-              "ASSEGNATI", "TEMPI STABILITI"]
+    header = [
+        "n.",
+        "Assegnatario\nobiettivo",
+        "OGGETTO",
+        "DESCRIZIONE DEGLI OBIETTIVI ASSEGNATI",
+        "TEMPI STABILITI",
+    ]
     assert adapters.header_to_columns(header) == {
-        0: "number", 1: "assignee_raw", 2: "subject", 3: "description", 4: "deadline_raw"}
+        0: "number",
+        1: "assignee_raw",
+        2: "subject",
+        3: "description",
+        4: "deadline_raw",
+    }
 
 
 def test_a_table_of_unknown_columns_gives_no_rows():
     assert adapters.table_to_rows([["Settore", "Peso"], ["Ragioneria", "60%"]]) == []
 
 
-@pytest.mark.parametrize("tables", [
-    lambda pdf: adapters.pdfplumber_to_tables(pdf, "lines"),
-    lambda pdf: adapters.camelot_to_tables(pdf, "lattice"),
-], ids=["pdfplumber", "camelot-lattice"])
+@pytest.mark.parametrize(
+    "tables",
+    [
+        lambda pdf: adapters.pdfplumber_to_tables(pdf, "lines"),
+        lambda pdf: adapters.camelot_to_tables(pdf, "lattice"),
+    ],
+    ids=["pdfplumber", "camelot-lattice"],
+)
 def test_peer_tables_become_contract_rows(drawn_table: Path, tables, tmp_path: Path):
     rows = adapters.tables_to_rows(tables(drawn_table))
     assert [r["number"] for r in rows] == ["1", "2"]
@@ -61,14 +91,36 @@ def test_peer_tables_become_contract_rows(drawn_table: Path, tables, tmp_path: P
 
 
 def test_scorer_reads_an_adapters_folder(tmp_path: Path):
-    rows = [dict(zip(adapters.CONTRACT_COLUMNS, ["1", "ISTRUZIONE", "4.1.0", "Scuole",
-                                                  "Gestire.", "Proposta", "Fatto", "31/12"],
-                     strict=True))]
-    reference = {"blocks": [{"block": 1, "objectives": [{
-        "seq": 1, "number": "1", "assignee": ["ISTRUZIONE"], "dup": ["4.1.0"],
-        "subject": ["Scuole"], "description": ["Gestire."], "indicator": ["Proposta"],
-        "expected_result": ["Fatto"], "deadline": ["31/12"]}]}],
-        "relevance": {"rows": []}}
+    rows = [
+        dict(
+            zip(
+                adapters.CONTRACT_COLUMNS,
+                ["1", "ISTRUZIONE", "4.1.0", "Scuole", "Gestire.", "Proposta", "Fatto", "31/12"],
+                strict=True,
+            )
+        )
+    ]
+    reference = {
+        "blocks": [
+            {
+                "block": 1,
+                "objectives": [
+                    {
+                        "seq": 1,
+                        "number": "1",
+                        "assignee": ["ISTRUZIONE"],
+                        "dup": ["4.1.0"],
+                        "subject": ["Scuole"],
+                        "description": ["Gestire."],
+                        "indicator": ["Proposta"],
+                        "expected_result": ["Fatto"],
+                        "deadline": ["31/12"],
+                    }
+                ],
+            }
+        ],
+        "relevance": {"rows": []},
+    }
     report = score.score(reference, adapters.rows_to_folder(rows, tmp_path))
     assert report["cell_accuracy"] == 1.0
 
@@ -101,18 +153,27 @@ def test_readme_has_the_benchmark_markers():
 
 def test_readme_section_is_replaced_between_markers():
     readme = f"# x\n\n{README_START}\nold table\n{README_END}\nafter\n"
-    assert readme_with_section(readme, "new table\n") == \
-        f"# x\n\n{README_START}\nnew table\n{README_END}\nafter\n"
+    assert (
+        readme_with_section(readme, "new table\n")
+        == f"# x\n\n{README_START}\nnew table\n{README_END}\nafter\n"
+    )
 
 
-def test_the_whole_benchmark_runs_on_a_drawn_plan(tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]):
+def test_the_whole_benchmark_runs_on_a_drawn_plan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
     from benchmarks.compare import main
 
     (tmp_path / "sources").mkdir()
-    plan_pdf(tmp_path / "sources" / "comune-2021-11.pdf", [PageSpec(
-        [TableSpec(ROWS, title="ISTRUZIONE")],
-        lines_above=["PIANO DELLE PERFORMANCE (aggiornamento novembre 2021)"])])
+    plan_pdf(
+        tmp_path / "sources" / "comune-2021-11.pdf",
+        [
+            PageSpec(
+                [TableSpec(ROWS, title="ISTRUZIONE")],
+                lines_above=["PIANO DELLE PERFORMANCE (aggiornamento novembre 2021)"],
+            )
+        ],
+    )
     params = tmp_path / "params.yaml"
     params.write_text("plans:\n  comune-2021-11:\n    source: sources/comune-2021-11.pdf\n")
     results = tmp_path / "results.json"
@@ -120,5 +181,11 @@ def test_the_whole_benchmark_runs_on_a_drawn_plan(tmp_path: Path,
     printed = capsys.readouterr().out
     assert "| comune-2021-11 | 1 | **piano extract**" in printed
     tools = {t["tool"] for t in json.loads(results.read_text())["plans"][0]["tools"]}
-    assert {"pipeline", "cli", "pdfplumber-lines", "camelot-lattice", "pdfplumber-words",
-            "pdfium-text"} <= tools
+    assert {
+        "pipeline",
+        "cli",
+        "pdfplumber-lines",
+        "camelot-lattice",
+        "pdfplumber-words",
+        "pdfium-text",
+    } <= tools

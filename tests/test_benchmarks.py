@@ -12,9 +12,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_memory_benchmark_prints_pages_time_and_peak_rss_of_both_runs(tmp_path: Path):
     result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "memory.py"), "--pages", "8",
-         "--baseline", "4", "--keep", str(tmp_path)],
-        capture_output=True, text=True, timeout=300, check=True)
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "memory.py"),
+            "--pages",
+            "8",
+            "--baseline",
+            "4",
+            "--keep",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     lines = result.stdout.splitlines()
     assert lines[-5].split() == ["run", "pages", "wall", "s", "s/page", "peak", "RSS", "MiB"]
     assert lines[-4].split()[:2] == ["baseline", "4"]

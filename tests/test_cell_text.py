@@ -1,13 +1,18 @@
 """Cell text: wrapped lines, separately set lines and hyphens at line ends."""
 
-from pipeline.cell_text import Line, cell_words_to_lines, lines_to_text
-from pipeline.page import Word
+from pipeline.extract.lines import Line, cell_words_to_lines, lines_to_text
+from pipeline.extract.page import Word
 
 CELL_X0, CELL_X1 = 100.0, 200.0
 
 
-def line_of(texts: list[str], top: float, x0: float = 102.0, space_after_last: bool = False,
-            char_width: float = 4.0) -> list[Word]:
+def line_of(
+    texts: list[str],
+    top: float,
+    x0: float = 102.0,
+    space_after_last: bool = False,
+    char_width: float = 4.0,
+) -> list[Word]:
     words, x = [], x0
     for k, text in enumerate(texts):
         width = char_width * len(text)

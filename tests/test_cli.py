@@ -23,7 +23,8 @@ def test_every_command_has_help_with_an_example():
 
 
 def test_pdf_without_plan_tables_fails_with_one_line_and_writes_nothing(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
     pdf = text_pdf(tmp_path / "lettera.pdf", ["Gentile cittadino,", "nessuna tabella qui."])
     out = tmp_path / "out"
     code = main(["extract", str(pdf), "--out", str(out)])
@@ -41,7 +42,8 @@ def test_missing_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_failed_run_leaves_previous_output_untouched(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
     out = tmp_path / "out"
     out.mkdir()
     (out / "objectives.parquet").write_bytes(b"previous good output")
@@ -53,11 +55,18 @@ def test_failed_run_leaves_previous_output_untouched(
 
 def test_running_one_command_imports_only_its_own_module():
     # a fresh interpreter: this test session has long imported everything
-    code = ("import sys; from pipeline.cli import build_parser; build_parser('extract'); "
-            "print(sorted(m for m in ('scipy', 'matplotlib', 'selenium', "
-            "'pipeline.commands.diff', 'pipeline.commands.score') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=Path(__file__).resolve().parent.parent).stdout
+    code = (
+        "import sys; from pipeline.cli import build_parser; build_parser('extract'); "
+        "print(sorted(m for m in ('scipy', 'matplotlib', 'selenium', "
+        "'pipeline.cli.diff', 'pipeline.cli.score') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    ).stdout
     assert out.strip() == "[]"
 
 
@@ -69,7 +78,8 @@ def test_help_still_lists_every_command(capsys: pytest.CaptureFixture[str]):
 
 
 def test_bad_settings_name_the_params_file_with_the_settings_exit_code(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
     params = tmp_path / "params.yaml"
     params.write_text("extract:\n  read:\n    x_tolerance: -1\n", encoding="utf-8")
     pdf = text_pdf(tmp_path / "plan.pdf", ["Nessuna tabella."])

@@ -7,13 +7,13 @@ import textwrap
 
 import pytest
 
-from pipeline.corrections import (
+from pipeline.core.errors import CorrectionError
+from pipeline.correct.corrections import (
     Correction,
     correction_to_yaml_text,
     file_name_to_revision,
     yaml_text_to_corrections,
 )
-from pipeline.errors import CorrectionError
 
 FILE = "corrections/2021-11.yaml"
 
@@ -75,8 +75,11 @@ def test_malformed_yaml_fails_with_file_and_line():
 
 
 def test_an_unknown_key_fails_at_its_line():
-    error = read_error(GOOD.replace("  by: A. Rossi\n  date: 2026-11-25\n\n#",
-                                    "  by: A. Rossi\n  dat: 2026-11-25\n\n#"))
+    error = read_error(
+        GOOD.replace(
+            "  by: A. Rossi\n  date: 2026-11-25\n\n#", "  by: A. Rossi\n  dat: 2026-11-25\n\n#"
+        )
+    )
     assert (error.line, error.field) == (10, "dat")
     assert "unknown key" in error.message
 
@@ -95,8 +98,11 @@ def test_a_deadline_that_is_not_a_date_fails_at_its_line(new: str):
 
 
 def test_null_fails_where_the_column_may_not_be_null():
-    error = read_error(GOOD.replace("field: deadline", "field: status").replace(
-        "old: 2021-01-06", "old: active").replace("new: 2021-06-01", "new: null"))
+    error = read_error(
+        GOOD.replace("field: deadline", "field: status")
+        .replace("old: 2021-01-06", "old: active")
+        .replace("new: 2021-06-01", "new: null")
+    )
     assert (error.line, error.field) == (7, "new") and "may not be null" in error.message
 
 
@@ -112,8 +118,11 @@ def test_a_printed_number_must_be_text():
 
 
 def test_a_new_value_outside_the_canonical_keys_fails():
-    error = read_error(GOOD.replace("field: deadline", "field: status").replace(
-        "old: 2021-01-06", "old: active").replace("new: 2021-06-01", "new: sospeso"))
+    error = read_error(
+        GOOD.replace("field: deadline", "field: status")
+        .replace("old: 2021-01-06", "old: active")
+        .replace("new: 2021-06-01", "new: sospeso")
+    )
     assert error.line == 7 and "suspended" in error.message
 
 
@@ -158,8 +167,14 @@ def test_an_entry_written_as_yaml_reads_back_the_same(correction: Correction):
 
 def test_multi_line_text_is_written_as_a_block_and_reads_back_exactly():
     [entry, _] = yaml_text_to_corrections(GOOD, FILE)
-    text_entry = Correction(**{**vars(entry), "field": "expected_result",
-                               "old": "Relazione\nAtti di gara", "new": "Relazione\n  Atti"})
+    text_entry = Correction(
+        **{
+            **vars(entry),
+            "field": "expected_result",
+            "old": "Relazione\nAtti di gara",
+            "new": "Relazione\n  Atti",
+        }
+    )
     text = correction_to_yaml_text(text_entry)
     assert "new: |-" in text
     assert yaml_text_to_corrections(text, FILE)[0].new == "Relazione\n  Atti"

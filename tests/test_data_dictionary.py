@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from pipeline.data_dictionary import data_dictionary_to_markdown, model_to_data_dictionary
-from pipeline.diff_schemas import ObjectiveDiffSchema
-from pipeline.schemas import ObjectivesSchema
+from pipeline.diff.schemas import ObjectiveDiffSchema
+from pipeline.docs import data_dictionary_to_markdown
+from pipeline.validate.dictionary import model_to_data_dictionary
+from pipeline.validate.schemas import ObjectivesSchema
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "docs" / "data-dictionary.md"
@@ -18,40 +19,77 @@ COMMITTED = ROOT / "docs" / "data-dictionary.md"
 # the columns CONTRACT.md promises, by file, with the type it gives each
 CONTRACT_COLUMNS = {
     "objectives.parquet": {
-        "revision": "string", "objective_id": "string", "block": "int", "seq": "int",
-        "sector": "string, nullable", "number": "string, nullable", "assignee_raw": "string",
-        "assignee": "string", "dup_raw": "string, nullable", "dup_mission": "int, nullable",
-        "dup_programme": "int, nullable", "subject": "string", "description": "string",
-        "indicator": "string", "expected_result": "string", "deadline_raw": "string",
-        "deadline": "date, nullable", "deadline_status": "string", "status": "string",
-        "page_first": "int", "page_last": "int",
+        "revision": "string",
+        "objective_id": "string",
+        "block": "int",
+        "seq": "int",
+        "sector": "string, nullable",
+        "number": "string, nullable",
+        "assignee_raw": "string",
+        "assignee": "string",
+        "dup_raw": "string, nullable",
+        "dup_mission": "int, nullable",
+        "dup_programme": "int, nullable",
+        "subject": "string",
+        "description": "string",
+        "indicator": "string",
+        "expected_result": "string",
+        "deadline_raw": "string",
+        "deadline": "date, nullable",
+        "deadline_status": "string",
+        "status": "string",
+        "page_first": "int",
+        "page_last": "int",
     },
     "targets.parquet": {
-        "revision": "string", "objective_id": "string", "target_seq": "int", "text": "string",
-        "weight_pct": "float, nullable", "operator": "string, nullable",
-        "value": "float, nullable", "unit": "string, nullable",
+        "revision": "string",
+        "objective_id": "string",
+        "target_seq": "int",
+        "text": "string",
+        "weight_pct": "float, nullable",
+        "operator": "string, nullable",
+        "value": "float, nullable",
+        "unit": "string, nullable",
     },
     "sector_weights.parquet": {
-        "revision": "string", "sector": "string", "label_raw": "string",
+        "revision": "string",
+        "sector": "string",
+        "label_raw": "string",
         "relevance_pct": "float",
     },
     "quality.parquet": {
-        "revision": "string", "objective_id": "string, nullable", "field": "string",
-        "rule": "string", "severity": "string", "raw_value": "string, nullable",
-        "normalised_value": "string, nullable", "message": "string",
+        "revision": "string",
+        "objective_id": "string, nullable",
+        "field": "string",
+        "rule": "string",
+        "severity": "string",
+        "raw_value": "string, nullable",
+        "normalised_value": "string, nullable",
+        "message": "string",
     },
     "cells.parquet": {
-        "revision": "string", "objective_id": "string", "field": "string", "page": "int",
-        "x0": "float", "top": "float", "x1": "float", "bottom": "float",
+        "revision": "string",
+        "objective_id": "string",
+        "field": "string",
+        "page": "int",
+        "x0": "float",
+        "top": "float",
+        "x1": "float",
+        "bottom": "float",
     },
     "diff.parquet": {
-        "change": "string", "sector": "string, nullable",
-        "old_objective_id": "string, nullable", "new_objective_id": "string, nullable",
-        "field": "string, nullable", "old_value": "string, nullable",
+        "change": "string",
+        "sector": "string, nullable",
+        "old_objective_id": "string, nullable",
+        "new_objective_id": "string, nullable",
+        "field": "string, nullable",
+        "old_value": "string, nullable",
         "new_value": "string, nullable",
     },
     "sector_weights_diff.parquet": {
-        "sector": "string", "old_pct": "float, nullable", "new_pct": "float, nullable",
+        "sector": "string",
+        "old_pct": "float, nullable",
+        "new_pct": "float, nullable",
     },
 }
 
@@ -70,7 +108,8 @@ def markdown_sections(markdown: str) -> dict[str, dict[str, tuple[str, str]]]:
 
 def test_committed_dictionary_is_what_the_schemas_generate():
     assert COMMITTED.read_text(encoding="utf-8") == data_dictionary_to_markdown(), (
-        "docs/data-dictionary.md is stale: run `piano docs` and commit it")
+        "docs/data-dictionary.md is stale: run `piano docs` and commit it"
+    )
 
 
 @pytest.mark.parametrize("file_name", sorted(CONTRACT_COLUMNS))
@@ -98,7 +137,8 @@ def test_canonical_key_sets_are_named_once_not_repeated_per_column():
 
 
 def test_piano_docs_writes_the_file_and_check_fails_once_it_is_stale(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
     out = tmp_path / "docs" / "data-dictionary.md"
     assert main(["docs", "--check", "--out", str(out)]) == 13
     assert main(["docs", "--out", str(out)]) == 0

@@ -8,11 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.deadlines import (
-    DEADLINE_STATUSES,
-    deadline_texts_to_context_year,
-    text_to_deadline,
-)
+from pipeline.core.contract import DEADLINE_STATUSES
+from pipeline.normalise.deadlines import deadline_texts_to_context_year, text_to_deadline
 
 
 def rules(deadline):

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from plan_frames import objective, plan
 
-from pipeline.diff import (
+from pipeline.core.errors import DiffInputError, SettingsError
+from pipeline.diff.compare import (
     OBJECTIVE_DIFF_COLUMNS,
     DiffSettings,
     compare_plans,
@@ -18,7 +19,6 @@ from pipeline.diff import (
     similarity_to_pairs,
     value_to_text,
 )
-from pipeline.errors import DiffInputError, SettingsError
 
 # three objectives of one office, all about different things
 PAYMENTS = objective(

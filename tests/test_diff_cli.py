@@ -143,7 +143,7 @@ def test_missing_input_file_exits_with_one_line_naming_it(folders, tmp_path, cap
 
 
 def test_diff_command_is_registered_with_an_example_in_its_help():
-    assert "pipeline.commands.diff" in cli.COMMAND_MODULES
+    assert "pipeline.cli.diff" in cli.COMMAND_MODULES
     help_text = cli.build_parser()._subparsers._group_actions[0].choices["diff"].format_help()
     assert "piano diff extracted/" in help_text
     assert "--json" in help_text

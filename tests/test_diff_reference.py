@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 from reference_frames import REFERENCE_DIR, cell_to_text, reference_to_frames
 
-from pipeline.diff import compare_plans
+from pipeline.diff.compare import compare_plans
 
 OLD, NEW = "desenzano-2021-07", "desenzano-2021-11"
 # (diff field, where the reference has it): printed cells, then `expected` values
@@ -298,16 +298,20 @@ def test_diff_of_the_extracted_plans_matches_the_references(extracted):
     only extra row may come from a cell the text layer cannot settle."""
     from test_accuracy import AMBIGUOUS_CELLS
 
-    from pipeline.commands.diff import folder_to_plan_frames
+    from pipeline.diff.files import folder_to_plan_frames
 
-    got = compare_plans(folder_to_plan_frames(extracted["desenzano-2021-07"]),
-                        folder_to_plan_frames(extracted["desenzano-2021-11"]))
+    got = compare_plans(
+        folder_to_plan_frames(extracted["desenzano-2021-07"]),
+        folder_to_plan_frames(extracted["desenzano-2021-11"]),
+    )
     keys = ["change", "old_objective_id", "new_objective_id", "field"]
     want = Counter(row[:1] + row[2:5] for row in expected_changes(*reference_objectives_pair()))
     found = Counter(as_tuples(got.objectives, keys))
     extra = found - want
-    ambiguous = {("modified", f"{b:02d}.{s:02d}", f"{b:02d}.{s:02d}", field)
-                 for _, b, s, field in AMBIGUOUS_CELLS}
+    ambiguous = {
+        ("modified", f"{b:02d}.{s:02d}", f"{b:02d}.{s:02d}", field)
+        for _, b, s, field in AMBIGUOUS_CELLS
+    }
     assert sum(want.values()) > 10  # the two revisions really differ
     assert want - found == Counter()
     assert set(extra) <= ambiguous

@@ -6,8 +6,8 @@ import datetime as dt
 
 from plan_frames import objective, plan
 
-from pipeline.diff import compare_plans
-from pipeline.diff_report import diff_to_counts, diff_to_markdown, words_to_markdown_diff
+from pipeline.diff.compare import compare_plans
+from pipeline.diff.report import diff_to_counts, diff_to_markdown, words_to_markdown_diff
 
 KENNEL = objective(
     7,

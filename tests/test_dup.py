@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from normalise_inputs import load_references
 
-from pipeline.dup import known_mission_programmes, load_missioni_programmi, text_to_dup_code
+from pipeline.core.missions import known_mission_programmes, load_missioni_programmi
+from pipeline.normalise.dup import text_to_dup_code
 
 KNOWN = known_mission_programmes()
 

@@ -1,16 +1,48 @@
 """The DVC pipeline on a copy of the repository: `dvc repro` builds every plan and the
-diff, a second run reruns nothing, and a changed PDF reruns only its own chain and the
-diff that uses it."""
+diff, every stage reads and imports only what its deps in dvc.yaml cover, a second run
+reruns nothing, and a changed PDF reruns only its own chain and the diff that uses it."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
+
+# Loaded by every Python process of the run through PYTHONPATH: a `piano` process records
+# the files it opens or lists and the modules it imports, so the test can hold them
+# against the stage's deps.
+AUDIT_HOOK = """
+import atexit, json, os, sys
+LOG = os.environ.get("PIANO_AUDIT_DIR")
+if LOG and sys.argv and os.path.basename(sys.argv[0]) == "piano":
+    seen = set()
+    def hook(event, args):
+        if event not in ("open", "os.listdir", "os.scandir") or not args:
+            return
+        if not isinstance(args[0], (str, bytes, os.PathLike)):
+            return
+        mode = args[1] if len(args) > 1 and isinstance(args[1], str) else ""
+        flags = args[2] if len(args) > 2 and isinstance(args[2], int) else 0
+        writes = set(mode) & set("wax+") or flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)
+        if event != "open" or not writes:  # what is written is an output, not an input
+            seen.add(os.path.abspath(os.fsdecode(args[0])))
+    sys.addaudithook(hook)
+    def dump():
+        files = [getattr(m, "__file__", None) for m in list(sys.modules.values())]
+        record = {"argv": sys.argv[1:], "opened": sorted(p for p in seen if os.path.exists(p)),
+                  "modules": sorted({os.path.abspath(f) for f in files if f and os.path.isfile(f)})}
+        with open(os.path.join(LOG, f"{os.getpid()}.json"), "w") as out:
+            json.dump(record, out)
+    atexit.register(dump)
+"""
 
 
 def run(cwd: Path, *command: str) -> str:
@@ -52,8 +84,59 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy
 
 
-def test_repro_builds_every_plan_then_reruns_nothing(repo: Path):
-    first = stages_run(run(repo, "dvc", "repro"))
+@pytest.fixture(scope="module")
+def first_repro(repo: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[dict]]:
+    """Run `dvc repro` once on the copy with the audit hook; return its output and what
+    each `piano` process opened and imported."""
+    hook, log = tmp_path_factory.mktemp("hook"), tmp_path_factory.mktemp("audit")
+    (hook / "sitecustomize.py").write_text(AUDIT_HOOK, encoding="utf-8")
+    env = {**os.environ, "PIANO_AUDIT_DIR": str(log)}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(hook), env.get("PYTHONPATH")]))
+    result = subprocess.run(
+        ["dvc", "repro"], cwd=repo, capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 0, f"dvc repro failed:\n{result.stdout}\n{result.stderr}"
+    records = [json.loads(path.read_text()) for path in sorted(log.glob("*.json"))]
+    return result.stdout + result.stderr, records
+
+
+def covered(path: Path, allowed: list[Path]) -> bool:
+    return any(path == a or a in path.parents for a in allowed)
+
+
+def test_every_stage_reads_and_imports_only_its_deps(repo: Path, first_repro):
+    from dvc.repo import Repo
+
+    _, records = first_repro
+    by_argv = {tuple(r["argv"]): r for r in records}
+    outside = [Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()]
+    stages = Repo(str(repo)).index.stages
+    assert len(stages) >= 20
+    problems = []
+    for stage in stages:
+        record = by_argv.get(tuple(shlex.split(stage.cmd)[1:]))
+        assert record is not None, f"{stage.addressing} ran no piano process"
+        allowed = [Path(str(d.def_path)) for d in stage.deps]
+        outs = [Path(str(o.def_path)) for o in stage.outs]
+        allowed += outs
+        # an output file's folder is listed for temporary files of earlier, killed runs
+        listed = {o.parent for o in outs if o.suffix}
+        allowed.append(Path("build/ocr-cache"))  # a cache, not an input: any content reads the same
+        for root, paths in ((repo, record["opened"]), (ROOT, record["modules"])):
+            for name in paths:
+                path = Path(name).resolve()
+                if any(o in path.parents for o in outside) or root.resolve() not in path.parents:
+                    continue
+                relative = path.relative_to(root.resolve())
+                if not covered(relative, allowed) and relative not in listed:
+                    problems.append(f"{stage.addressing.split(':')[-1]}: {relative}")
+    assert problems == [], "stages read or import files outside their deps:\n" + "\n".join(
+        sorted(set(problems))
+    )
+
+
+def test_repro_builds_every_plan_then_reruns_nothing(repo: Path, first_repro):
+    first = stages_run(first_repro[0])
     plans = ("desenzano-2021-07", "desenzano-2021-11")
     for plan in plans:
         assert {f"{stage}@{plan}" for stage in PER_PLAN_STAGES} <= first
@@ -65,10 +148,10 @@ def test_repro_builds_every_plan_then_reruns_nothing(repo: Path):
     assert "objectives" in metrics and "findings_warning" in metrics
 
 
-def test_changed_pdf_reruns_only_its_revision_and_the_diff(repo: Path):
-    run(repo, "dvc", "repro")
+def test_changed_pdf_reruns_only_its_revision_and_the_diff(repo: Path, first_repro):
     with (repo / "sources" / "desenzano-2021-07.pdf").open("ab") as pdf:
         pdf.write(b"\n% a new copy of the same plan\n")  # a comment after %%EOF
     rerun = stages_run(run(repo, "dvc", "repro"))
     assert rerun == {f"{stage}@desenzano-2021-07" for stage in PER_PLAN_STAGES} | {
-        "diff@desenzano-2021-07__desenzano-2021-11"}
+        "diff@desenzano-2021-07__desenzano-2021-11"
+    }

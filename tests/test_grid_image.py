@@ -11,8 +11,8 @@ from pdf_factory import PageSpec, TableSpec, cells, plan_pdf, text_pdf
 from PIL import Image
 from scan_factory import images_to_pdf, pdf_to_page_images
 
-from pipeline.find_grid import page_to_tables
-from pipeline.grid_image import (
+from pipeline.extract.grid.choose import page_to_tables
+from pipeline.extract.grid.image import (
     ImageGridSettings,
     ink_to_line_masks,
     line_masks_to_skew,
@@ -20,9 +20,9 @@ from pipeline.grid_image import (
     page_to_straight_page,
     pixels_to_ink,
 )
-from pipeline.grid_ruled import page_to_ruled_tables
-from pipeline.page import Page, PageImage, Word
-from pipeline.read_pdf import pdf_to_pages
+from pipeline.extract.grid.ruled import page_to_ruled_tables
+from pipeline.extract.page import Page, PageImage, Word
+from pipeline.extract.read.pages import pdf_to_pages
 
 TITLE = "PIANO DELLE PERFORMANCE (aggiornamento novembre 2021)"
 DPI = 200.0
@@ -30,10 +30,22 @@ SCALE = DPI / 72.0
 
 
 def drawn_plan(tmp_path: Path) -> Path:
-    rows = [cells(str(n), "CULTURA", "5.2.1", f"Oggetto {n}", "Descrizione|su due righe",
-                  "Indicatore", "Risultato (Peso 100%)", "31/12/2021") for n in (1, 2, 3)]
-    return plan_pdf(tmp_path / "plan.pdf", [PageSpec([TableSpec(rows, title="CULTURA")],
-                                                     lines_above=[TITLE])])
+    rows = [
+        cells(
+            str(n),
+            "CULTURA",
+            "5.2.1",
+            f"Oggetto {n}",
+            "Descrizione|su due righe",
+            "Indicatore",
+            "Risultato (Peso 100%)",
+            "31/12/2021",
+        )
+        for n in (1, 2, 3)
+    ]
+    return plan_pdf(
+        tmp_path / "plan.pdf", [PageSpec([TableSpec(rows, title="CULTURA")], lines_above=[TITLE])]
+    )
 
 
 def turned_copy(source: Path, target: Path, degrees: float) -> Path:
@@ -56,7 +68,8 @@ def skew_of(pixels: np.ndarray) -> float:
 
 @pytest.mark.parametrize("degrees", [1.0, -1.0, 0.4])
 def test_grid_of_a_page_turned_up_to_one_degree_comes_out_where_it_was_drawn(
-        tmp_path: Path, degrees: float):
+    tmp_path: Path, degrees: float
+):
     vector_pdf = drawn_plan(tmp_path)
     drawn = page_to_ruled_tables(first_page(vector_pdf))[0]
     page = first_page(turned_copy(vector_pdf, tmp_path / "turned.pdf", degrees))
@@ -75,8 +88,12 @@ def test_grid_of_a_page_turned_up_to_one_degree_comes_out_where_it_was_drawn(
     assert (found.n_rows, len(found.column_edges)) == (drawn.n_rows, len(drawn.column_edges))
     for want, got in zip(drawn.cells, found.cells, strict=True):
         assert (got.row, got.col) == (want.row, want.col)
-        for a, b in ((want.x0, got.x0), (want.top, got.top), (want.x1, got.x1),
-                     (want.bottom, got.bottom)):
+        for a, b in (
+            (want.x0, got.x0),
+            (want.top, got.top),
+            (want.x1, got.x1),
+            (want.bottom, got.bottom),
+        ):
             assert abs(a - b) < 1.5
 
 
@@ -92,8 +109,15 @@ def test_words_of_a_turned_page_land_in_their_cells_once_straightened(tmp_path: 
     for cell in drawn.cells:
         x, y = (cell.x0 + cell.x1) / 2 * SCALE, (cell.top + cell.bottom) / 2 * SCALE
         tx, ty = turn @ np.array([x, y, 1.0])
-        words.append(Word(f"r{cell.row}c{cell.col}", tx / SCALE - 4, ty / SCALE - 3,
-                          tx / SCALE + 4, ty / SCALE + 3))
+        words.append(
+            Word(
+                f"r{cell.row}c{cell.col}",
+                tx / SCALE - 4,
+                ty / SCALE - 3,
+                tx / SCALE + 4,
+                ty / SCALE + 3,
+            )
+        )
     page.words = words
 
     found = page_to_image_tables(page_to_straight_page(page))[0]
@@ -102,8 +126,9 @@ def test_words_of_a_turned_page_land_in_their_cells_once_straightened(tmp_path: 
 
 
 def test_page_with_no_table_has_no_grid(tmp_path: Path):
-    text = text_pdf(tmp_path / "text.pdf", ["Relazione sulla performance",
-                                             "Nessuna tabella in questa pagina."])
+    text = text_pdf(
+        tmp_path / "text.pdf", ["Relazione sulla performance", "Nessuna tabella in questa pagina."]
+    )
     picture = pdf_to_page_images(text, [1], DPI)[0]
     page = first_page(images_to_pdf([picture], tmp_path / "scan.pdf", DPI))
     straight = page_to_straight_page(page)
@@ -116,8 +141,9 @@ def test_page_with_no_table_has_no_grid(tmp_path: Path):
 def test_a_lone_rule_under_a_title_is_no_table():
     pixels = np.full((400, 800), 255, np.uint8)
     cv2.line(pixels, (50, 100), (750, 100), 0, 3)
-    page = Page(1, 800 / SCALE, 400 / SCALE, kind="image_only",
-                image=PageImage(pixels=pixels, scale=SCALE))
+    page = Page(
+        1, 800 / SCALE, 400 / SCALE, kind="image_only", image=PageImage(pixels=pixels, scale=SCALE)
+    )
     assert page_to_image_tables(page_to_straight_page(page)) == []
 
 

@@ -23,8 +23,7 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 def folder_hashes(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.iterdir())}
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
 def temporary_files(folder: Path) -> list[str]:
@@ -37,13 +36,17 @@ def sigint_as_by_default() -> None:
 
 
 def start(arguments: list[str]) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, *arguments], env=ENV, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            preexec_fn=sigint_as_by_default)
+    return subprocess.Popen(
+        [sys.executable, *arguments],
+        env=ENV,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=sigint_as_by_default,
+    )
 
 
-def wait_until_reading(process: subprocess.Popen[str], pdf: Path, timeout: float = 120
-                       ) -> None:
+def wait_until_reading(process: subprocess.Popen[str], pdf: Path, timeout: float = 120) -> None:
     """Wait until the process has the PDF open (it is reading pages)."""
     watched = psutil.Process(process.pid)
     deadline = time.monotonic() + timeout
@@ -69,10 +72,10 @@ def long_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGKILL], ids=["ctrl_c", "kill"])
 def test_stopped_extract_leaves_the_previous_output_as_it_was(
-        signum: signal.Signals, long_pdf: Path, previous_output: Path):
+    signum: signal.Signals, long_pdf: Path, previous_output: Path
+):
     before = folder_hashes(previous_output)
-    process = start(["-m", "pipeline.cli", "extract", str(long_pdf), "--out",
-                     str(previous_output)])
+    process = start(["-m", "pipeline", "extract", str(long_pdf), "--out", str(previous_output)])
     wait_until_reading(process, long_pdf)
     time.sleep(0.5)  # well into the pages
     process.send_signal(signum)
@@ -88,7 +91,7 @@ def test_stopped_extract_leaves_the_previous_output_as_it_was(
 SLOW_WRITE = """
 import sys, time
 from pathlib import Path
-from pipeline.write import text_writer, write_folder
+from pipeline.core.folders import text_writer, write_folder
 
 def slow(path):
     path.write_text("half written")
@@ -101,7 +104,8 @@ write_folder(Path(sys.argv[1]), {"objectives.parquet": text_writer("new"),
 
 
 def test_temporary_files_of_a_run_killed_while_writing_are_swept_by_the_next(
-        tmp_path: Path, previous_output: Path):
+    tmp_path: Path, previous_output: Path
+):
     before = folder_hashes(previous_output)
     process = start(["-c", SLOW_WRITE, str(previous_output)])
     assert process.stdout is not None
@@ -110,8 +114,9 @@ def test_temporary_files_of_a_run_killed_while_writing_are_swept_by_the_next(
     process.wait(timeout=30)
     left = temporary_files(previous_output)
     assert len(left) == 2  # nothing was renamed into place
-    assert {n: h for n, h in folder_hashes(previous_output).items()
-            if n not in left} == before
-    assert main(["extract", str(good_plan(tmp_path / "di-nuovo.pdf")), "--out",
-                 str(previous_output)]) == 0
+    assert {n: h for n, h in folder_hashes(previous_output).items() if n not in left} == before
+    assert (
+        main(["extract", str(good_plan(tmp_path / "di-nuovo.pdf")), "--out", str(previous_output)])
+        == 0
+    )
     assert temporary_files(previous_output) == []

@@ -14,15 +14,11 @@ from normalise_inputs import (
     reference_to_rows,
 )
 
-from pipeline.errors import NormalisationError
-from pipeline.normalise import (
-    OBJECTIVE_COLUMNS,
-    NormaliseSettings,
-    normalise_plan,
-)
-from pipeline.quality import findings_to_frame
-from pipeline.registry import load_registry, title_to_match
-from pipeline.schemas import validate_outputs
+from pipeline.core.errors import NormalisationError, SettingsError
+from pipeline.core.quality import findings_to_frame
+from pipeline.normalise.registry import load_registry, title_to_match
+from pipeline.normalise.stage import OBJECTIVE_COLUMNS, NormaliseSettings, normalise_plan
+from pipeline.validate.stage import validate_outputs
 
 
 @pytest.fixture(scope="module")
@@ -267,10 +263,14 @@ def test_missing_row_columns_are_an_error_naming_them():
 def test_settings_from_params_reject_unknown_keys_and_bad_values():
     assert NormaliseSettings.from_params({"min_label_score": 70}).min_label_score == 70
     assert NormaliseSettings.from_params(None) == NormaliseSettings()
-    with pytest.raises(NormalisationError, match="unknown"):
-        NormaliseSettings.from_params({"min_score": 70})
-    with pytest.raises(NormalisationError):
-        NormaliseSettings.from_params({"min_label_score": 170})
+    with pytest.raises(SettingsError, match="unknown setting") as unknown:
+        NormaliseSettings.from_params({"min_score": 70}, key="normalise", file="params.yaml")
+    assert unknown.value.one_line().startswith("params.yaml, field normalise.min_score:")
+    with pytest.raises(SettingsError, match="must be <= 100") as high:
+        NormaliseSettings.from_params({"min_label_score": 170}, key="normalise")
+    assert high.value.field == "normalise.min_label_score" and high.value.value == "170"
+    with pytest.raises(SettingsError, match="must be a number"):
+        NormaliseSettings.from_params({"min_label_score": "high"})
 
 
 def test_stricter_label_score_turns_a_fuzzy_match_into_an_error():

@@ -15,8 +15,9 @@ from input_corpus import extra_column_plan, good_plan, long_plan, owner_only_pdf
 from pypdf import PdfWriter
 
 from pipeline.cli import main
-from pipeline.page import Page
-from pipeline.read_pdf import ReadSettings, pdf_to_pages
+from pipeline.extract.page import Page
+from pipeline.extract.read.pages import pdf_to_pages
+from pipeline.extract.read.settings import ReadSettings
 
 # turning a page upright is the pdfplumber reader's work (the pdfium reader hands it
 # every turned page); the pages compared to 0.01 pt are read by it on both sides
@@ -24,8 +25,7 @@ PLUMBER = ReadSettings(engine="pdfplumber")
 
 
 def folder_hashes(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.iterdir())}
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
 def extract(pdf: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> Path:
@@ -46,27 +46,42 @@ def rules(out: Path) -> pd.DataFrame:
 
 def same_page(a: Page, b: Page, tolerance: float = 0.01) -> bool:
     """True when two page models have the same size, words and rulings (to 0.01 pt)."""
+
     def close(x: object, y: object) -> bool:
         values = list(zip(vars(x).values(), vars(y).values(), strict=True))
-        return all(abs(u - v) <= tolerance if isinstance(u, float) else u == v
-                   for u, v in values)
+        return all(abs(u - v) <= tolerance if isinstance(u, float) else u == v for u, v in values)
 
     def ordered(items: list) -> list:
-        return sorted(items, key=lambda i: (getattr(i, "text", ""), round(i.top),
-                                            round(i.x0), round(i.x1), round(i.bottom)))
-    return abs(a.width - b.width) <= tolerance and abs(a.height - b.height) <= tolerance \
-        and len(a.words) == len(b.words) and len(a.rulings) == len(b.rulings) \
-        and all(close(x, y) for x, y in zip(ordered(a.words), ordered(b.words), strict=True)) \
-        and all(close(x, y) for x, y in zip(ordered(a.rulings), ordered(b.rulings),
-                                            strict=True))
+        return sorted(
+            items,
+            key=lambda i: (
+                getattr(i, "text", ""),
+                round(i.top),
+                round(i.x0),
+                round(i.x1),
+                round(i.bottom),
+            ),
+        )
+
+    return (
+        abs(a.width - b.width) <= tolerance
+        and abs(a.height - b.height) <= tolerance
+        and len(a.words) == len(b.words)
+        and len(a.rulings) == len(b.rulings)
+        and all(close(x, y) for x, y in zip(ordered(a.words), ordered(b.words), strict=True))
+        and all(close(x, y) for x, y in zip(ordered(a.rulings), ordered(b.rulings), strict=True))
+    )
 
 
 def test_pdf_encrypted_with_an_empty_user_password_extracts_with_a_finding(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
     clear = extract(good_plan(tmp_path / "chiaro.pdf"), tmp_path / "clear", capsys)
     locked = extract(owner_only_pdf(tmp_path / "limitato.pdf"), tmp_path / "locked", capsys)
-    pd.testing.assert_frame_equal(pd.read_parquet(locked / "objectives.parquet"),
-                                  pd.read_parquet(clear / "objectives.parquet"))
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(locked / "objectives.parquet"),
+        pd.read_parquet(clear / "objectives.parquet"),
+    )
     found = rules(locked).query("rule == 'pdf_encrypted'")
     assert found["severity"].tolist() == ["info"]
 
@@ -81,12 +96,15 @@ def test_page_displayed_turned_is_read_upright(tmp_path: Path, degrees: int):
 
 
 def test_rotated_page_extracts_like_the_upright_one_with_a_finding(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
     turned = extract(rotated_plan(tmp_path / "ruotato.pdf", 90), tmp_path / "turned", capsys)
     upright = extract(tmp_path / "upright-ruotato.pdf", tmp_path / "upright", capsys)
     for table in ("objectives", "targets", "cells"):
-        pd.testing.assert_frame_equal(pd.read_parquet(turned / f"{table}.parquet"),
-                                      pd.read_parquet(upright / f"{table}.parquet"))
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(turned / f"{table}.parquet"),
+            pd.read_parquet(upright / f"{table}.parquet"),
+        )
     found = rules(turned).query("rule == 'page_rotated'")
     assert found[["page", "raw_value", "severity"]].values.tolist() == [[2, "90", "info"]]
     assert rules(upright).query("rule == 'page_rotated'").empty
@@ -104,16 +122,15 @@ def test_rotate_that_makes_sideways_content_upright_changes_nothing(tmp_path: Pa
     writer.write(tmp_path / "compensato.pdf")
     pages = list(pdf_to_pages(tmp_path / "compensato.pdf", PLUMBER))
     assert [p.rotation for p in pages] == [0, 0]
-    assert all(same_page(a, b) for a, b in zip(pdf_to_pages(upright, PLUMBER), pages,
-                                               strict=True))
+    assert all(same_page(a, b) for a, b in zip(pdf_to_pages(upright, PLUMBER), pages, strict=True))
 
 
 def test_unknown_column_reaches_objectives_in_extra_with_a_finding(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
     out = extract(extra_column_plan(tmp_path / "con-note.pdf"), tmp_path / "out", capsys)
     objectives = pd.read_parquet(out / "objectives.parquet")
-    assert [json.loads(x) for x in objectives["extra"]] == [{"NOTE": "Vedi allegato"},
-                                                            {"NOTE": ""}]
+    assert [json.loads(x) for x in objectives["extra"]] == [{"NOTE": "Vedi allegato"}, {"NOTE": ""}]
     assert objectives["description"].tolist() == ["Descrizione.", "Descrizione."]
     found = rules(out).query("rule == 'extra_column'")
     assert found[["raw_value", "severity"]].values.tolist() == [["NOTE", "warning"]]

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from pdf_factory import PageSpec, TableSpec, cells, plan_pdf
 
-from pipeline.extract import pdf_to_extraction
-from pipeline.page import Page
-from pipeline.progress import pdf_progress, progress_bar
+from pipeline.core.progress import progress_bar
+from pipeline.extract.page import Page
+from pipeline.extract.read.pages import pdf_progress
+from pipeline.extract.stage import pdf_to_extraction
 
 
 class Terminal(io.StringIO):
@@ -21,11 +22,24 @@ class Terminal(io.StringIO):
 
 
 def two_page_plan(path: Path) -> Path:
-    row = cells("1", "ISTRUZIONE", "4.1.0", "Oggetto", "Descrizione.", "Indicatore",
-                "Risultato (Peso 100%)", "31/12/2021")
+    row = cells(
+        "1",
+        "ISTRUZIONE",
+        "4.1.0",
+        "Oggetto",
+        "Descrizione.",
+        "Indicatore",
+        "Risultato (Peso 100%)",
+        "31/12/2021",
+    )
     title = "PIANO DELLE PERFORMANCE (aggiornamento novembre 2021)"
-    return plan_pdf(path, [PageSpec([TableSpec([row], title="ISTRUZIONE")], [title]),
-                           PageSpec([TableSpec([row], title="TRIBUTI")])])
+    return plan_pdf(
+        path,
+        [
+            PageSpec([TableSpec([row], title="ISTRUZIONE")], [title]),
+            PageSpec([TableSpec([row], title="TRIBUTI")]),
+        ],
+    )
 
 
 def test_off_a_terminal_items_pass_through_and_nothing_is_written():

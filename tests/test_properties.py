@@ -12,34 +12,32 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pdf_factory import HEADER, WIDTHS
 
-from pipeline.cell_text import Line, lines_to_text
-from pipeline.document import lines_to_document_info
-from pipeline.errors import PianoError
-from pipeline.grid import boxes_to_table
-from pipeline.header import OBJECTIVE_FIELDS, cells_to_header
-from pipeline.normalise import normalise_plan
-from pipeline.page import Page, Word
-from pipeline.registry import label_to_key, load_registry, title_to_match
-from pipeline.relevance import label_to_is_total, value_text_to_percent
-from pipeline.rows import CellPart, parts_to_text, tables_to_plan
-from pipeline.status import STATUSES, texts_to_status
-from pipeline.targets import objective_to_targets, text_to_threshold
+from pipeline.core.contract import OBJECTIVE_FIELDS, STATUSES
+from pipeline.core.errors import PianoError
+from pipeline.extract.document import lines_to_document_info
+from pipeline.extract.grid.model import boxes_to_table
+from pipeline.extract.header import cells_to_header
+from pipeline.extract.lines import Line, lines_to_text
+from pipeline.extract.page import Page, Word
+from pipeline.extract.rows import CellPart, parts_to_text, tables_to_plan
+from pipeline.normalise.registry import label_to_key, load_registry, title_to_match
+from pipeline.normalise.relevance import label_to_is_total, value_text_to_percent
+from pipeline.normalise.stage import normalise_plan
+from pipeline.normalise.status import texts_to_status
+from pipeline.normalise.targets import objective_to_targets, text_to_threshold
 
 PAD, LEADING, HEIGHT, CHAR_WIDTH, SPACE = 3.0, 9.0, 7.0, 3.5, 2.0
 # no vowels, n, r, t, g: no token can name a header field ("n.", "tempi", "target")
 TOKEN = st.text(alphabet="bcfhjkqwxyz0123456789.,;:%()/", min_size=1, max_size=8)
 # blank cells are common: a row broken by a page prints its n., DUP and deadline once
-CELL: st.SearchStrategy[list[str]] = st.one_of(st.just([]),
-                                               st.lists(TOKEN, min_size=1, max_size=7))
+CELL: st.SearchStrategy[list[str]] = st.one_of(st.just([]), st.lists(TOKEN, min_size=1, max_size=7))
 ROW = st.lists(CELL, min_size=len(HEADER), max_size=len(HEADER))
 PAGE = st.tuples(st.booleans(), st.lists(ROW, min_size=1, max_size=4))  # header?, rows
 ANY_TEXT = st.text(max_size=60)
-PROPERTY = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def cell_to_words(tokens: list[str], x0: float, x1: float, top: float
-                  ) -> tuple[list[Word], float]:
+def cell_to_words(tokens: list[str], x0: float, x1: float, top: float) -> tuple[list[Word], float]:
     """Set tokens left to right in a cell, wrapping at its right edge; return the words
     and the cell's bottom."""
     words: list[Word] = []
@@ -53,8 +51,9 @@ def cell_to_words(tokens: list[str], x0: float, x1: float, top: float
     return words, y + HEIGHT + PAD
 
 
-def grid_to_page(number: int, rows: list[list[list[str]]], header: bool
-                 ) -> tuple[Page, list[tuple[float, float, float, float]]]:
+def grid_to_page(
+    number: int, rows: list[list[list[str]]], header: bool
+) -> tuple[Page, list[tuple[float, float, float, float]]]:
     """Given a page number, rows of cells (tokens per cell) and whether the plan header
     heads them, return the page with its words and the cell boxes row by row."""
     xs = [30.0]
@@ -96,18 +95,28 @@ def test_rebuilt_rows_hold_every_word_of_the_pages_once(pages):
         read.append((page, [boxes_to_table(boxes, page, "ruled")]))
     plan = tables_to_plan(read, "piano.pdf")
     printed = Counter(t for _, rows in pages for row in rows for cell in row for t in cell)
-    rebuilt = Counter(t for row in plan.rows for name in OBJECTIVE_FIELDS
-                      for t in row.text(name).split())
+    rebuilt = Counter(
+        t for row in plan.rows for name in OBJECTIVE_FIELDS for t in row.text(name).split()
+    )
     assert rebuilt == printed
 
 
 # hyphens, weights closing an item and dates alone exercise every way lines are joined
-WORD_TEXT = st.one_of(st.text(alphabet="abcXYZ-'.1", min_size=1, max_size=6),
-                      st.sampled_from(["-", "(Peso", "50%)", "(60%).", "31/12/2021"]))
-WORD = st.builds(lambda text, x0, width, top, height, space: Word(
-    text, x0, top, x0 + width, top + height, space),
-    WORD_TEXT, st.floats(0, 400), st.floats(1, 80), st.floats(0, 700), st.floats(4, 12),
-    st.booleans())
+WORD_TEXT = st.one_of(
+    st.text(alphabet="abcXYZ-'.1", min_size=1, max_size=6),
+    st.sampled_from(["-", "(Peso", "50%)", "(60%).", "31/12/2021"]),
+)
+WORD = st.builds(
+    lambda text, x0, width, top, height, space: Word(
+        text, x0, top, x0 + width, top + height, space
+    ),
+    WORD_TEXT,
+    st.floats(0, 400),
+    st.floats(1, 80),
+    st.floats(0, 700),
+    st.floats(4, 12),
+    st.booleans(),
+)
 LINE = st.builds(Line, st.lists(WORD, min_size=1, max_size=6).map(tuple), st.floats(50, 600))
 
 
@@ -117,8 +126,10 @@ def test_cell_read_in_parts_reads_as_the_whole_cell(lines, cuts):
     # the parts of a cell broken by pages keep only their text and line ends; joined,
     # they must read as the lines read together
     bounds = [0, *sorted(c for c in set(cuts) if c <= len(lines)), len(lines)]
-    parts = [CellPart.from_lines(k + 1, 0.0, 0.0, 600.0, 10.0, lines[a:b])
-             for k, (a, b) in enumerate(pairwise(bounds))]
+    parts = [
+        CellPart.from_lines(k + 1, 0.0, 0.0, 600.0, 10.0, lines[a:b])
+        for k, (a, b) in enumerate(pairwise(bounds))
+    ]
     assert parts_to_text(parts) == lines_to_text(lines)
 
 
@@ -141,8 +152,7 @@ def test_label_parsers_take_any_text(text):
 
 @PROPERTY
 @given(ANY_TEXT, ANY_TEXT, ANY_TEXT, ANY_TEXT, st.one_of(st.none(), st.integers(1990, 2100)))
-def test_status_and_target_parsers_take_any_text(description, indicator, result, deadline,
-                                                 year):
+def test_status_and_target_parsers_take_any_text(description, indicator, result, deadline, year):
     assert texts_to_status(description, indicator, result, deadline, year).status in STATUSES
     targets, _ = objective_to_targets(description, indicator, result)
     assert all(t.text for t in targets)

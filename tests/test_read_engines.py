@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from pdf_factory import PageSpec, TableSpec, cells, plan_pdf
 
-from pipeline.read_pdf import ReadSettings, pdf_to_pages
+from pipeline.core.errors import SettingsError
+from pipeline.extract.read.pages import pdf_to_pages
+from pipeline.extract.read.settings import ReadSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,22 +24,55 @@ def pages_by(engine: str, pdf: Path) -> list:
 def test_pdfium_reads_the_same_words_and_rulings_as_pdfplumber(name: str):
     pdf = ROOT / "sources" / f"{name}.pdf"
     for fast, slow in zip(pages_by("pdfium", pdf), pages_by("pdfplumber", pdf), strict=True):
-        assert [(w.text, w.space_after) for w in fast.words] == \
-            [(w.text, w.space_after) for w in slow.words]
-        assert max((abs(a.x0 - b.x0) + abs(a.top - b.top) + abs(a.bottom - b.bottom)
-                    for a, b in zip(fast.words, slow.words, strict=True)), default=0) < 0.6
+        assert [(w.text, w.space_after) for w in fast.words] == [
+            (w.text, w.space_after) for w in slow.words
+        ]
+        assert (
+            max(
+                (
+                    abs(a.x0 - b.x0) + abs(a.top - b.top) + abs(a.bottom - b.bottom)
+                    for a, b in zip(fast.words, slow.words, strict=True)
+                ),
+                default=0,
+            )
+            < 0.6
+        )
         assert len(fast.rulings) == len(slow.rulings)
-        assert (fast.width, fast.height, fast.kind) == \
-            pytest.approx((slow.width, slow.height, slow.kind))
+        assert (fast.width, fast.height, fast.kind) == pytest.approx(
+            (slow.width, slow.height, slow.kind)
+        )
 
 
 def test_a_line_end_hyphen_keeps_the_space_the_text_layer_has(tmp_path: Path):
-    pdf = plan_pdf(tmp_path / "plan.pdf", [PageSpec([TableSpec([cells(
-        "1", "ISTRUZIONE", "4.1.0", "Scuole", "evasione- |elusione", "evasione-|elusione",
-        "Fatto", "31/12/2021")])])])
+    pdf = plan_pdf(
+        tmp_path / "plan.pdf",
+        [
+            PageSpec(
+                [
+                    TableSpec(
+                        [
+                            cells(
+                                "1",
+                                "ISTRUZIONE",
+                                "4.1.0",
+                                "Scuole",
+                                "evasione- |elusione",
+                                "evasione-|elusione",
+                                "Fatto",
+                                "31/12/2021",
+                            )
+                        ]
+                    )
+                ]
+            )
+        ],
+    )
     for engine in ("pdfium", "pdfplumber"):
-        words = {(w.text, w.x0 > 500): w.space_after for w in pages_by(engine, pdf)[0].words
-                 if w.text == "evasione-"}
+        words = {
+            (w.text, w.x0 > 500): w.space_after
+            for w in pages_by(engine, pdf)[0].words
+            if w.text == "evasione-"
+        }
         assert words == {("evasione-", False): True, ("evasione-", True): False}, engine
 
 
@@ -48,5 +83,6 @@ def test_a_scanned_page_is_read_by_pdfplumber_whatever_the_engine():
 
 
 def test_an_unknown_engine_is_refused():
-    with pytest.raises(ValueError, match="engine"):
+    with pytest.raises(SettingsError, match="must be one of pdfium, pdfplumber") as raised:
         ReadSettings(engine="tesseract")
+    assert raised.value.field == "engine"

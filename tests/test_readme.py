@@ -34,7 +34,8 @@ def indented_blocks(section: str) -> list[str]:
 
 
 def test_notebook_snippets_run_on_the_extracted_plans(
-        extracted: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    extracted: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     (tmp_path / "extracted").mkdir()
     for name, folder in extracted.items():
         os.symlink(folder, tmp_path / "extracted" / name)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.errors import NormalisationError
-from pipeline.registry import (
+from pipeline.core.errors import NormalisationError
+from pipeline.normalise.registry import (
     label_to_key,
     label_to_match,
     load_registry,

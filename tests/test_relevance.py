@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipeline.errors import NormalisationError
-from pipeline.registry import load_registry
-from pipeline.relevance import relevance_to_sector_weights, value_text_to_percent
+from pipeline.core.errors import NormalisationError
+from pipeline.normalise.registry import load_registry
+from pipeline.normalise.relevance import relevance_to_sector_weights, value_text_to_percent
 
 
 def relevance(labels, values):

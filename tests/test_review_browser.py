@@ -21,11 +21,19 @@ from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
 
 ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOT = Path(os.environ.get("PIANO_REVIEW_SCREENSHOT")
-                  or ROOT / "extracted" / "review-screenshot.png")
-CHROMIUM_FLAGS = ("--no-sandbox", "--headless", "--disable-gpu",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--window-size=1400,1300")
+SCREENSHOT = Path(
+    os.environ.get("PIANO_REVIEW_SCREENSHOT") or ROOT / "extracted" / "review-screenshot.png"
+)
+CHROMIUM_FLAGS = (
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1400,1300",
+)
 
 
 def browser_paths() -> tuple[str, str]:
@@ -61,12 +69,12 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
 def console_errors(driver: WebDriver) -> list[str]:
     """Given the driver, return the console messages of level SEVERE since last asked
     (script errors, resources that failed to load)."""
-    return [entry["message"] for entry in driver.get_log("browser")
-            if entry["level"] == "SEVERE"]
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
 
 def test_report_loads_links_reach_an_objective_and_its_crop_shows(
-        browser: WebDriver, review_report: Path):
+    browser: WebDriver, review_report: Path
+):
     driver = browser
     driver.get((review_report / "index.html").as_uri())
     assert "Review: desenzano-2021-11" in driver.title
@@ -80,7 +88,8 @@ def test_report_loads_links_reach_an_objective_and_its_crop_shows(
     assert heading.text.startswith(objective_id)
     image = driver.find_element(By.CSS_SELECTOR, "figure img")
     natural_width = driver.execute_script(
-        "return arguments[0].complete ? arguments[0].naturalWidth : 0", image)
+        "return arguments[0].complete ? arguments[0].naturalWidth : 0", image
+    )
     assert natural_width > 0
     assert console_errors(driver) == []
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)

@@ -6,26 +6,57 @@ from pathlib import Path
 import pytest
 from pdf_factory import HEADER, PageSpec, TableSpec, cells, plan_pdf
 
-from pipeline.errors import ExtractionError
-from pipeline.extract import pdf_to_extraction
+from pipeline.core.errors import ExtractionError
+from pipeline.extract.stage import pdf_to_extraction
 
 TITLE = "PIANO DELLE PERFORMANCE (aggiornamento novembre 2021)"
 
 
-def row(number: str, assignee: str, description: str, deadline: str = "31/12/2021",
-        dup: str = "4.1.0") -> list[list[str]]:
-    return cells(number, assignee, dup, f"Oggetto {number or 'x'}", description,
-                 "Indicatore", "Risultato (Peso 100%)", deadline)
+def row(
+    number: str, assignee: str, description: str, deadline: str = "31/12/2021", dup: str = "4.1.0"
+) -> list[list[str]]:
+    return cells(
+        number,
+        assignee,
+        dup,
+        f"Oggetto {number or 'x'}",
+        description,
+        "Indicatore",
+        "Risultato (Peso 100%)",
+        deadline,
+    )
 
 
 def test_row_broken_across_pages_comes_back_as_one_row(tmp_path: Path):
-    pdf = plan_pdf(tmp_path / "plan.pdf", [
-        PageSpec([TableSpec([row("1", "ISTRUZIONE", "Breve."),
-                             row("2", "ISTRUZIONE", "Prima parte della|descrizione")],
-                            title="ISTRUZIONE", valign="top")], lines_above=[TITLE]),
-        PageSpec([TableSpec([cells("", "", "", "", "che continua qui.", "", "", ""),
-                             row("3", "ISTRUZIONE", "Dopo.")], valign="top")]),
-    ])
+    pdf = plan_pdf(
+        tmp_path / "plan.pdf",
+        [
+            PageSpec(
+                [
+                    TableSpec(
+                        [
+                            row("1", "ISTRUZIONE", "Breve."),
+                            row("2", "ISTRUZIONE", "Prima parte della|descrizione"),
+                        ],
+                        title="ISTRUZIONE",
+                        valign="top",
+                    )
+                ],
+                lines_above=[TITLE],
+            ),
+            PageSpec(
+                [
+                    TableSpec(
+                        [
+                            cells("", "", "", "", "che continua qui.", "", "", ""),
+                            row("3", "ISTRUZIONE", "Dopo."),
+                        ],
+                        valign="top",
+                    )
+                ]
+            ),
+        ],
+    )
     rows = pdf_to_extraction(pdf).rows
     assert rows["number"].tolist() == ["1", "2", "3"]
     broken = rows.iloc[1]
@@ -38,11 +69,15 @@ def test_row_broken_across_pages_comes_back_as_one_row(tmp_path: Path):
 
 def test_numberless_objective_at_page_top_is_not_merged(tmp_path: Path):
     # its own DUP and deadline make it an objective of its own
-    pdf = plan_pdf(tmp_path / "plan.pdf", [
-        PageSpec([TableSpec([row("1", "TRIBUTI", "Uno.")], title="TRIBUTI")],
-                 lines_above=[TITLE]),
-        PageSpec([TableSpec([row("", "", "Senza numero.", dup="1.4.0")])]),
-    ])
+    pdf = plan_pdf(
+        tmp_path / "plan.pdf",
+        [
+            PageSpec(
+                [TableSpec([row("1", "TRIBUTI", "Uno.")], title="TRIBUTI")], lines_above=[TITLE]
+            ),
+            PageSpec([TableSpec([row("", "", "Senza numero.", dup="1.4.0")])]),
+        ],
+    )
     rows = pdf_to_extraction(pdf).rows
     assert len(rows) == 2
     assert rows.iloc[1]["description"] == "Senza numero."
@@ -50,10 +85,24 @@ def test_numberless_objective_at_page_top_is_not_merged(tmp_path: Path):
 
 def test_centred_short_cells_stay_in_their_row(tmp_path: Path):
     long = [f"riga {k} della descrizione lunga" for k in range(12)]
-    pdf = plan_pdf(tmp_path / "plan.pdf", [PageSpec([TableSpec(
-        [row("1", "CULTURA", "|".join(long), deadline="30/06/2021"),
-         row("2", "CULTURA", "Breve.", deadline="31/12/2021")],
-        title="CULTURA", valign="middle")], lines_above=[TITLE])])
+    pdf = plan_pdf(
+        tmp_path / "plan.pdf",
+        [
+            PageSpec(
+                [
+                    TableSpec(
+                        [
+                            row("1", "CULTURA", "|".join(long), deadline="30/06/2021"),
+                            row("2", "CULTURA", "Breve.", deadline="31/12/2021"),
+                        ],
+                        title="CULTURA",
+                        valign="middle",
+                    )
+                ],
+                lines_above=[TITLE],
+            )
+        ],
+    )
     rows = pdf_to_extraction(pdf).rows
     assert rows["deadline_raw"].tolist() == ["30/06/2021", "31/12/2021"]
     assert rows["number"].tolist() == ["1", "2"]
@@ -61,12 +110,17 @@ def test_centred_short_cells_stay_in_their_row(tmp_path: Path):
 
 
 def test_repeated_header_is_dropped_and_numbering_restart_starts_a_block(tmp_path: Path):
-    pdf = plan_pdf(tmp_path / "plan.pdf", [
-        PageSpec([TableSpec([row("1", "ECONOMATO", "A."), row("2", "ECONOMATO", "B.")])],
-                 lines_above=[TITLE]),
-        PageSpec([TableSpec([row("3", "ECONOMATO", "C.")])]),
-        PageSpec([TableSpec([row("1", "TRIBUTI", "D.")])]),
-    ])
+    pdf = plan_pdf(
+        tmp_path / "plan.pdf",
+        [
+            PageSpec(
+                [TableSpec([row("1", "ECONOMATO", "A."), row("2", "ECONOMATO", "B.")])],
+                lines_above=[TITLE],
+            ),
+            PageSpec([TableSpec([row("3", "ECONOMATO", "C.")])]),
+            PageSpec([TableSpec([row("1", "TRIBUTI", "D.")])]),
+        ],
+    )
     rows = pdf_to_extraction(pdf).rows
     assert rows["block"].tolist() == [1, 1, 1, 2]
     assert rows["seq"].tolist() == [1, 2, 3, 1]
@@ -74,21 +128,43 @@ def test_repeated_header_is_dropped_and_numbering_restart_starts_a_block(tmp_pat
 
 
 def test_titled_tables_on_one_page_are_separate_blocks(tmp_path: Path):
-    pdf = plan_pdf(tmp_path / "plan.pdf", [PageSpec([
-        TableSpec([row("1", "ECOLOGIA", "A.")], title="ECOLOGIA"),
-        TableSpec([row("1", "URBANISTICA", "B.")], title="URBANISTICA"),
-    ], lines_above=[TITLE])])
+    pdf = plan_pdf(
+        tmp_path / "plan.pdf",
+        [
+            PageSpec(
+                [
+                    TableSpec([row("1", "ECOLOGIA", "A.")], title="ECOLOGIA"),
+                    TableSpec([row("1", "URBANISTICA", "B.")], title="URBANISTICA"),
+                ],
+                lines_above=[TITLE],
+            )
+        ],
+    )
     rows = pdf_to_extraction(pdf).rows
     assert rows["block"].tolist() == [1, 2]
     assert rows["block_title"].tolist() == ["ECOLOGIA", "URBANISTICA"]
 
 
 def test_header_words_vary_but_columns_map_by_meaning(tmp_path: Path):
-    header = ["n.", "Assegnatario Obiettivo", "Rif. DUP", "OGGETTO / ATTIVITA'",
-              "DESCRIZIONE", "INDICATORE", "RISULTATO", "TEMPI STABILITI"]
-    pdf = plan_pdf(tmp_path / "plan.pdf", [PageSpec([
-        TableSpec([row("1", "POLIZIA LOCALE", "A.", dup="3.1.0")], header=header)],
-        lines_above=[TITLE])])
+    header = [
+        "n.",
+        "Assegnatario Obiettivo",
+        "Rif. DUP",
+        "OGGETTO / ATTIVITA'",
+        "DESCRIZIONE",
+        "INDICATORE",
+        "RISULTATO",
+        "TEMPI STABILITI",
+    ]
+    pdf = plan_pdf(
+        tmp_path / "plan.pdf",
+        [
+            PageSpec(
+                [TableSpec([row("1", "POLIZIA LOCALE", "A.", dup="3.1.0")], header=header)],
+                lines_above=[TITLE],
+            )
+        ],
+    )
     rows = pdf_to_extraction(pdf).rows
     assert rows.iloc[0]["dup_raw"] == "3.1.0"
     assert rows.iloc[0]["subject"] == "Oggetto 1"
@@ -97,9 +173,21 @@ def test_header_words_vary_but_columns_map_by_meaning(tmp_path: Path):
 def test_header_without_a_required_column_names_it(tmp_path: Path):
     header = [h for h in HEADER if h != "RISULTATO ATTESO"]
     widths = [22.0, 80.0, 40.0, 90.0, 250.0, 100.0, 60.0]
-    pdf = plan_pdf(tmp_path / "plan.pdf", [PageSpec([TableSpec(
-        [cells("1", "ISTRUZIONE", "4.1.0", "O", "D", "I", "31/12/2021")],
-        header=header, widths=widths)], lines_above=[TITLE])])
+    pdf = plan_pdf(
+        tmp_path / "plan.pdf",
+        [
+            PageSpec(
+                [
+                    TableSpec(
+                        [cells("1", "ISTRUZIONE", "4.1.0", "O", "D", "I", "31/12/2021")],
+                        header=header,
+                        widths=widths,
+                    )
+                ],
+                lines_above=[TITLE],
+            )
+        ],
+    )
     with pytest.raises(ExtractionError, match="expected_result") as error:
         pdf_to_extraction(pdf)
     assert error.value.page == 1

@@ -18,19 +18,34 @@ from reportlab.pdfgen.canvas import Canvas
 from scan_factory import image_only_copy
 
 from pipeline.cli import main
-from pipeline.errors import OcrUnavailableError
-from pipeline.extract import Extraction, ExtractSettings, map_ahead, pdf_to_extraction
-from pipeline.ocr import OcrCache, OcrSettings, OcrWord, check_tesseract, tsv_to_words
-from pipeline.ocr_cells import CellOcrSettings, crop_to_ink_box, pixels_to_levels
-from pipeline.read_pdf import ReadSettings, page_facts_to_kind, pdf_to_pages
+from pipeline.core.errors import OcrUnavailableError, SettingsError
+from pipeline.extract.ocr.cells import CellOcrSettings, crop_to_ink_box, pixels_to_levels
+from pipeline.extract.ocr.tesseract import (
+    OcrCache,
+    OcrSettings,
+    OcrWord,
+    check_tesseract,
+    tsv_to_words,
+)
+from pipeline.extract.read.pages import pdf_to_pages
+from pipeline.extract.read.plumber import page_facts_to_kind
+from pipeline.extract.read.settings import ReadSettings
+from pipeline.extract.stage import Extraction, ExtractSettings, map_ahead, pdf_to_extraction
 
 ROOT = Path(__file__).resolve().parent.parent
 SCAN = ROOT / "sources" / "desenzano-2021-11-scan.pdf"
 VECTOR = ROOT / "sources" / "desenzano-2021-11.pdf"
 REFERENCE = ROOT / "tests" / "reference" / "desenzano-2021-11.json"
-FIELDS = {"number": "number", "assignee": "assignee_raw", "dup": "dup_raw",
-          "subject": "subject", "description": "description", "indicator": "indicator",
-          "expected_result": "expected_result", "deadline": "deadline_raw"}
+FIELDS = {
+    "number": "number",
+    "assignee": "assignee_raw",
+    "dup": "dup_raw",
+    "subject": "subject",
+    "description": "description",
+    "indicator": "indicator",
+    "expected_result": "expected_result",
+    "deadline": "deadline_raw",
+}
 
 
 def squash(value: object) -> str:
@@ -53,8 +68,11 @@ def two_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     subset.save(folder / "scan-p1-2.pdf")
     source.close()
     image_only_copy(SCAN, folder / "image-only-p1-2.pdf", pages=[1, 2])
-    return {"layer": folder / "scan-p1-2.pdf", "image": folder / "image-only-p1-2.pdf",
-            "cache": folder / "ocr-cache"}
+    return {
+        "layer": folder / "scan-p1-2.pdf",
+        "image": folder / "image-only-p1-2.pdf",
+        "cache": folder / "ocr-cache",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -69,16 +87,23 @@ def image_run(two_pages: dict[str, Path]) -> Extraction:
 
 def reference_rows(blocks: int) -> list[dict[str, str]]:
     reference = json.loads(REFERENCE.read_text(encoding="utf-8"))
-    return [{name: squash(obj.get(name)) for name in FIELDS}
-            for block in reference["blocks"][:blocks] for obj in block["objectives"]]
+    return [
+        {name: squash(obj.get(name)) for name in FIELDS}
+        for block in reference["blocks"][:blocks]
+        for obj in block["objectives"]
+    ]
 
 
 def similarity(extraction: Extraction, want: list[dict[str, str]]) -> float:
     rows = extraction.rows
     assert len(rows) == len(want)
-    scores = [fuzz.ratio(squash(rows.iloc[k][column]), row[name]) / 100
-              if (row[name] or squash(rows.iloc[k][column])) else 1.0
-              for k, row in enumerate(want) for name, column in FIELDS.items()]
+    scores = [
+        fuzz.ratio(squash(rows.iloc[k][column]), row[name]) / 100
+        if (row[name] or squash(rows.iloc[k][column]))
+        else 1.0
+        for k, row in enumerate(want)
+        for name, column in FIELDS.items()
+    ]
     return sum(scores) / len(scores)
 
 
@@ -125,8 +150,9 @@ def test_scan_with_ocr_layer_gives_the_reference_rows(layer_run: Extraction):
     assert layer_run.info.revision == "2021-11"
 
 
-def test_image_only_copy_gives_the_same_rows_after_ocr(layer_run: Extraction,
-                                                        image_run: Extraction):
+def test_image_only_copy_gives_the_same_rows_after_ocr(
+    layer_run: Extraction, image_run: Extraction
+):
     want = reference_rows(blocks=2)
     assert image_run.rows["number"].tolist() == layer_run.rows["number"].tolist()
     assert image_run.rows["assignee_raw"].tolist() == layer_run.rows["assignee_raw"].tolist()
@@ -136,8 +162,7 @@ def test_image_only_copy_gives_the_same_rows_after_ocr(layer_run: Extraction,
     assert image_run.info.revision == "2021-11"
 
 
-def test_second_run_reads_ocr_from_the_cache(two_pages: dict[str, Path],
-                                             image_run: Extraction):
+def test_second_run_reads_ocr_from_the_cache(two_pages: dict[str, Path], image_run: Extraction):
     assert image_run.ocr_runs > 0
     # with no Tesseract at all, a warm cache still gives the same rows
     settings = settings_with(two_pages["cache"], tesseract_cmd="/nonexistent/tesseract")
@@ -148,8 +173,9 @@ def test_second_run_reads_ocr_from_the_cache(two_pages: dict[str, Path],
     assert time.perf_counter() - started < 30
 
 
-def test_missing_tesseract_is_one_line_naming_the_package(two_pages: dict[str, Path],
-                                                          tmp_path: Path):
+def test_missing_tesseract_is_one_line_naming_the_package(
+    two_pages: dict[str, Path], tmp_path: Path
+):
     settings = settings_with(tmp_path / "empty-cache", tesseract_cmd=str(tmp_path / "none"))
     with pytest.raises(OcrUnavailableError) as raised:
         pdf_to_extraction(two_pages["image"], settings)
@@ -165,15 +191,18 @@ def test_missing_language_model_names_its_package():
 
 
 def test_tesseract_tsv_becomes_words_per_picture():
-    tsv = ("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\t"
-           "height\tconf\ttext\n"
-           "1\t1\t0\t0\t0\t0\t0\t0\t100\t50\t-1\t\n"
-           "5\t1\t1\t1\t1\t1\t3\t4\t20\t10\t96.5\tCULTURA\n"
-           "5\t2\t1\t1\t1\t1\t5\t6\t8\t10\t91.0\t6\n"
-           "5\t2\t1\t1\t1\t2\t9\t6\t8\t10\t10.0\t \n")
+    tsv = (
+        "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\t"
+        "height\tconf\ttext\n"
+        "1\t1\t0\t0\t0\t0\t0\t0\t100\t50\t-1\t\n"
+        "5\t1\t1\t1\t1\t1\t3\t4\t20\t10\t96.5\tCULTURA\n"
+        "5\t2\t1\t1\t1\t1\t5\t6\t8\t10\t91.0\t6\n"
+        "5\t2\t1\t1\t1\t2\t9\t6\t8\t10\t10.0\t \n"
+    )
     assert tsv_to_words(tsv) == [
         OcrWord("CULTURA", 3.0, 4.0, 20.0, 10.0, 96.5, 0, (1, 1, 1)),
-        OcrWord("6", 5.0, 6.0, 8.0, 10.0, 91.0, 1, (1, 1, 1))]
+        OcrWord("6", 5.0, 6.0, 8.0, 10.0, 91.0, 1, (1, 1, 1)),
+    ]
 
 
 def test_cache_keeps_words_by_picture_and_settings(tmp_path: Path):
@@ -210,16 +239,17 @@ def test_noise_in_a_blank_cell_is_not_read_as_text():
 
 
 def test_pages_come_back_in_order_from_the_workers():
-    assert list(map_ahead(lambda n: n * n, iter(range(7)), workers=2)) == [
-        n * n for n in range(7)]
+    assert list(map_ahead(lambda n: n * n, iter(range(7)), workers=2)) == [n * n for n in range(7)]
 
 
 def test_ocr_settings_come_from_params():
-    settings = ExtractSettings.from_params({"ocr": {"workers": 1, "cache_dir": "x"},
-                                            "cells": {"enlargements": [2.0, 1.5]}})
+    settings = ExtractSettings.from_params(
+        {"ocr": {"workers": 1, "cache_dir": "x"}, "cells": {"enlargements": [2.0, 1.5]}}
+    )
     assert settings.ocr.workers == 1 and settings.cells.enlargements == (2.0, 1.5)
-    with pytest.raises(ValueError, match="unknown"):
-        ExtractSettings.from_params({"ocr": {"psm": 6}})
+    with pytest.raises(SettingsError, match="unknown setting") as raised:
+        ExtractSettings.from_params({"ocr": {"psm": 6}}, key="extract")
+    assert raised.value.field == "extract.ocr.psm"
 
 
 def params_file(folder: Path, **ocr: str) -> Path:
@@ -230,9 +260,11 @@ def params_file(folder: Path, **ocr: str) -> Path:
 
 
 def test_cli_without_tesseract_exits_with_one_line_naming_the_package(
-        two_pages: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    params = params_file(tmp_path, tesseract_cmd=str(tmp_path / "none"),
-                         cache_dir=str(tmp_path / "cache"))
+    two_pages: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    params = params_file(
+        tmp_path, tesseract_cmd=str(tmp_path / "none"), cache_dir=str(tmp_path / "cache")
+    )
     out = tmp_path / "out"
     code = main(["extract", str(two_pages["image"]), "--out", str(out), "--params", str(params)])
     err = capsys.readouterr().err.strip()
@@ -243,17 +275,19 @@ def test_cli_without_tesseract_exits_with_one_line_naming_the_package(
 
 
 def test_scan_normalises_to_the_reference_keys_and_dates(
-        two_pages: dict[str, Path], image_run: Extraction, tmp_path: Path):
+    two_pages: dict[str, Path], image_run: Extraction, tmp_path: Path
+):
     # the OCR readings of the fixtures are cached: this run reads no picture again
     params = params_file(tmp_path, cache_dir=str(two_pages["cache"]))
     out = tmp_path / "out"
-    assert main(["extract", str(two_pages["image"]), "--out", str(out),
-                 "--params", str(params)]) == 0
+    assert (
+        main(["extract", str(two_pages["image"]), "--out", str(out), "--params", str(params)]) == 0
+    )
     rows = pd.read_parquet(out / "objectives.parquet")
     reference = json.loads(REFERENCE.read_text(encoding="utf-8"))
-    expected = [obj["expected"] for block in reference["blocks"][:2]
-                for obj in block["objectives"]]
+    expected = [obj["expected"] for block in reference["blocks"][:2] for obj in block["objectives"]]
     assert rows["assignee"].tolist() == [e["assignee"] for e in expected]
     assert rows["sector"].tolist() == [e["sector"] for e in expected]
     assert [d.isoformat() if d is not None else None for d in rows["deadline"]] == [
-        e["deadline"] for e in expected]
+        e["deadline"] for e in expected
+    ]

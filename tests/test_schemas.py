@@ -7,19 +7,18 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pipeline.errors import ValidationError
-from pipeline.header import OBJECTIVE_FIELDS
-from pipeline.quality import Finding, findings_to_frame
-from pipeline.registry import load_registry
-from pipeline.schemas import (
+from pipeline.core.contract import (
     ASSIGNEE_KEYS,
     CELL_FIELDS,
-    SCHEMAS,
+    OBJECTIVE_FIELDS,
     SECTOR_KEYS,
     TEXT_DTYPE,
-    schema_to_data_dictionary,
-    validate_outputs,
 )
+from pipeline.core.errors import ValidationError
+from pipeline.core.quality import Finding, findings_to_frame
+from pipeline.normalise.registry import load_registry
+from pipeline.validate.schemas import SCHEMAS, schema_to_data_dictionary
+from pipeline.validate.stage import validate_outputs
 
 
 def objectives(**overrides):

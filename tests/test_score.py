@@ -17,8 +17,9 @@ from score_frames import (
     targets_frame,
 )
 
-from pipeline.errors import ValidationError
-from pipeline.score import (
+from pipeline.core.errors import SettingsError, ValidationError
+from pipeline.core.validation import validate_frame
+from pipeline.score.model import (
     ScoreSettings,
     dates_to_months_late,
     measure_to_base_score,
@@ -32,11 +33,10 @@ from pipeline.score import (
     text_to_penalty_rule,
     weights_to_weights_used,
 )
-from pipeline.score_schemas import (
+from pipeline.score.schemas import (
     ObjectiveScoresSchema,
     SectorScoresSchema,
     TargetScoresSchema,
-    validate_score_frame,
 )
 
 
@@ -484,6 +484,7 @@ def test_example_achievements_are_deterministic_marked_and_valid():
         ("3.5", 3.5),
         ("95%", 95.0),
         ("1.234,5", 1234.5),
+        ("1.234", 1234.0),
         ("1,234.5", 1234.5),
         (" 100 ", 100.0),
         ("-2", -2.0),
@@ -524,8 +525,9 @@ def test_settings_come_from_the_score_section_of_params():
     ],
 )
 def test_bad_settings_are_refused(params):
-    with pytest.raises(ValueError):
-        ScoreSettings.from_params(params)
+    with pytest.raises(SettingsError) as raised:
+        ScoreSettings.from_params(params, key="score")
+    assert raised.value.field == f"score.{next(iter(params))}"
 
 
 def test_output_schemas_refuse_impossible_values():
@@ -533,12 +535,14 @@ def test_output_schemas_refuse_impossible_values():
     broken = scores.objective_scores.copy()
     broken.loc[0, "score"] = 120.0
     with pytest.raises(ValidationError) as error:
-        validate_score_frame(broken, ObjectiveScoresSchema, "objective_scores.parquet")
+        validate_frame(broken, ObjectiveScoresSchema, "objective_scores.parquet")
     assert error.value.one_line() == (
-        "objective_scores.parquet: 1 schema failure(s): score: less_than_or_equal_to(100) (120.0)"
+        "objective_scores.parquet: failed validation: column score failed "
+        "less_than_or_equal_to(100) at row 01.01=120.0"
     )
-    validate_score_frame(scores.target_scores, TargetScoresSchema, "target_scores.parquet")
-    validate_score_frame(scores.sector_scores, SectorScoresSchema, "sector_scores.parquet")
+    assert list(error.value.failure_cases["failure_case"]) == [120.0]
+    validate_frame(scores.target_scores, TargetScoresSchema, "target_scores.parquet")
+    validate_frame(scores.sector_scores, SectorScoresSchema, "sector_scores.parquet")
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from score_frames import SMALL_PLAN_ACHIEVEMENTS, small_plan, write_plan_folder
 
 from pipeline import cli
-from pipeline.errors import ScoreInputError
+from pipeline.core.errors import ScoreInputError
 
 NAME = "desenzano-2021-11"
 HEADER = "objective_id,target_seq,achieved_pct,measured_value,completed_on,note"

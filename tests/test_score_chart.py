@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from score_frames import achievement_rows, objectives_frame, sector_weights_frame, targets_frame
 
-from pipeline.score import ScoreSettings, plan_to_scores
-from pipeline.score_chart import euro_to_text, sector_scores_to_figure
+from pipeline.score.chart import euro_to_text, sector_scores_to_figure
+from pipeline.score.model import ScoreSettings, plan_to_scores
 
 
 def chart_scores(fund):

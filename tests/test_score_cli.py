@@ -11,11 +11,11 @@ import pytest
 from score_frames import SMALL_PLAN_ACHIEVEMENTS, small_plan, write_plan_folder
 
 from pipeline import cli
-from pipeline.score_schemas import (
+from pipeline.core.validation import validate_frame
+from pipeline.score.schemas import (
     ObjectiveScoresSchema,
     SectorScoresSchema,
     TargetScoresSchema,
-    validate_score_frame,
 )
 
 NAME = "desenzano-2021-11"
@@ -82,7 +82,7 @@ def test_score_writes_validated_tables_a_chart_and_the_summary(workdir, capsys):
         (objectives, ObjectiveScoresSchema, "objective_scores"),
         (sectors, SectorScoresSchema, "sector_scores"),
     ):
-        validate_score_frame(frame, model, name)
+        validate_frame(frame, model, name)
     scores = objectives.set_index("objective_id")["score"]
     assert scores.dropna().to_dict() == pytest.approx({"01.01": 93.0, "02.01": 50.0, "16.01": 40.0})
     assert pd.isna(scores["01.02"])  # suspended and not reported
@@ -135,8 +135,10 @@ def test_unknown_setting_in_params_is_a_one_line_error(workdir, capsys):
     filled_template(workdir / "achievements.csv")
     (workdir / "params.yaml").write_text("score:\n  late_penalty: 5\n")
     args = ["--achievements", "achievements.csv", "--params", "params.yaml"]
-    assert cli.main(["score", NAME, *args]) == 1
-    assert "params.yaml" in capsys.readouterr().err
+    assert cli.main(["score", NAME, *args]) == 11
+    assert capsys.readouterr().err.startswith(
+        "piano: error: params.yaml, field score.late_penalty: unknown setting"
+    )
 
 
 def test_example_file_is_marked_and_scores(workdir):

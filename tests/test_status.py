@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from normalise_inputs import load_references
 
-from pipeline.status import texts_to_status
+from pipeline.normalise.status import texts_to_status
 
 # row 8.4 of the November 2021 plan, cut to the words that matter
 SUSPENDED_DESCRIPTION = (

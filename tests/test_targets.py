@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from normalise_inputs import load_references
 
-from pipeline.targets import (
+from pipeline.normalise.targets import (
     Threshold,
     objective_cells_to_weights,
     objective_to_targets,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from pdf_factory import PageSpec, TableSpec, cells, plan_pdf
 
-from pipeline.commands.extract import pdf_to_folder
-from pipeline.timing import StageTimings
+from pipeline.chain import pdf_to_folder
+from pipeline.core.timing import StageTimings
 
 
 def test_a_nested_step_is_not_charged_to_the_step_around_it():
@@ -40,13 +40,34 @@ def test_steps_of_worker_threads_keep_their_own_nesting():
 
 
 def test_piano_extract_reports_every_step(tmp_path: Path):
-    pdf = plan_pdf(tmp_path / "plan.pdf", [PageSpec(
-        [TableSpec([cells("1", "ISTRUZIONE", "4.1.0", "Scuole", "Descrizione.",
-                          "Indicatore", "Risultato (Peso 100%)", "31/12/2021")],
-                   title="ISTRUZIONE")],
-        lines_above=["PIANO DELLE PERFORMANCE (aggiornamento novembre 2021)"])])
+    pdf = plan_pdf(
+        tmp_path / "plan.pdf",
+        [
+            PageSpec(
+                [
+                    TableSpec(
+                        [
+                            cells(
+                                "1",
+                                "ISTRUZIONE",
+                                "4.1.0",
+                                "Scuole",
+                                "Descrizione.",
+                                "Indicatore",
+                                "Risultato (Peso 100%)",
+                                "31/12/2021",
+                            )
+                        ],
+                        title="ISTRUZIONE",
+                    )
+                ],
+                lines_above=["PIANO DELLE PERFORMANCE (aggiornamento novembre 2021)"],
+            )
+        ],
+    )
     timings = StageTimings()
     pdf_to_folder(pdf, tmp_path / "out", timings=timings)
-    assert {"read", "grid", "rows", "normalise", "correct", "validate", "write"} \
-        <= set(timings.seconds)
+    assert {"read", "grid", "rows", "normalise", "correct", "validate", "write"} <= set(
+        timings.seconds
+    )
     assert (tmp_path / "out" / "objectives.parquet").exists()

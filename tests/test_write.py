@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import write
-from pipeline.errors import OutputError
-from pipeline.write import sweep_stale_temps, text_writer, write_folder
+from pipeline.core import folders
+from pipeline.core.errors import OutputError
+from pipeline.core.folders import sweep_stale_temps, text_writer, write_folder
 
 
 def folder_hashes(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.iterdir())}
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
 @pytest.fixture
@@ -39,13 +38,20 @@ def test_ctrl_c_while_writing_leaves_the_folder_as_it_was(previous: Path):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        write_folder(previous, {"a.parquet": text_writer("new a"), "b.json": interrupted,
-                                "c.md": text_writer("new c")})
+        write_folder(
+            previous,
+            {
+                "a.parquet": text_writer("new a"),
+                "b.json": interrupted,
+                "c.md": text_writer("new c"),
+            },
+        )
     assert folder_hashes(previous) == before
 
 
 def test_ctrl_c_during_the_renames_waits_until_every_file_is_in_place(
-        previous: Path, monkeypatch: pytest.MonkeyPatch):
+    previous: Path, monkeypatch: pytest.MonkeyPatch
+):
     real_replace = os.replace
     calls = []
 
@@ -55,13 +61,15 @@ def test_ctrl_c_during_the_renames_waits_until_every_file_is_in_place(
         if len(calls) == 1:
             signal.raise_signal(signal.SIGINT)  # Ctrl-C right after the first rename
 
-    monkeypatch.setattr(write.os, "replace", replace_then_interrupt)
+    monkeypatch.setattr(folders.os, "replace", replace_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
-        write_folder(previous, {n: text_writer(f"new {n}")
-                                for n in ("a.parquet", "b.json", "c.md")})
+        write_folder(
+            previous, {n: text_writer(f"new {n}") for n in ("a.parquet", "b.json", "c.md")}
+        )
     assert len(calls) == 3
     assert {p.name: p.read_text() for p in previous.iterdir()} == {
-        n: f"new {n}" for n in ("a.parquet", "b.json", "c.md")}
+        n: f"new {n}" for n in ("a.parquet", "b.json", "c.md")
+    }
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
@@ -110,8 +118,9 @@ def test_failed_write_keeps_the_previous_files_and_no_temporary(tmp_path: Path):
         raise OSError("disk full")
 
     with pytest.raises(OutputError, match="disk full"):
-        write_folder(out, {"diff.parquet": lambda path: path.write_text("new run"),
-                           "diff.md": fail})
+        write_folder(
+            out, {"diff.parquet": lambda path: path.write_text("new run"), "diff.md": fail}
+        )
     assert [p.name for p in out.iterdir()] == ["diff.parquet"]
     assert (out / "diff.parquet").read_text() == "previous run"
 

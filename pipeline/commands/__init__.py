@@ -1,1 +1,0 @@
-"""`piano` subcommands, one module each; each exposes `register(subparsers)`."""

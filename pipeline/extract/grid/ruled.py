@@ -1,0 +1,85 @@
+"""Find tables from ruling segments (vector paths, or lines detected in a page image),
+with pdfplumber's own edge → intersection → cell → table chain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pdfplumber.table import (
+    cells_to_tables,
+    edges_to_intersections,
+    intersections_to_cells,
+    merge_edges,
+)
+
+from pipeline.core.settings import Settings, setting
+from pipeline.extract.grid.model import Table, boxes_to_table
+from pipeline.extract.page import Page, Ruling
+
+DEFAULT_SNAP_TOLERANCE = 3.0
+DEFAULT_JOIN_TOLERANCE = 3.0
+DEFAULT_INTERSECTION_TOLERANCE = 3.0
+DEFAULT_EDGE_MIN_LENGTH = 3.0
+DEFAULT_MIN_CELLS = 4
+
+
+@dataclass(frozen=True)
+class RuledSettings(Settings):
+    """Tolerances for turning ruling segments into cells (pdfplumber's TableSettings;
+    params.yaml `extract: ruled_grid:`)."""
+
+    snap_tolerance: float = setting(DEFAULT_SNAP_TOLERANCE, low=0)
+    join_tolerance: float = setting(DEFAULT_JOIN_TOLERANCE, low=0)
+    intersection_tolerance: float = setting(DEFAULT_INTERSECTION_TOLERANCE, low=0)
+    edge_min_length: float = setting(DEFAULT_EDGE_MIN_LENGTH, low=0)
+    min_cells: int = setting(DEFAULT_MIN_CELLS, low=1)
+
+
+def rulings_to_edges(rulings: list[Ruling]) -> list[dict[str, Any]]:
+    """Given ruling segments, return them as pdfplumber edge dicts."""
+    edges = []
+    for r in rulings:
+        orientation = r.orientation
+        edges.append(
+            {
+                "x0": r.x0,
+                "x1": r.x1 if orientation == "h" else r.x0,
+                "top": r.top,
+                "bottom": r.top if orientation == "h" else r.bottom,
+                "width": r.x1 - r.x0,
+                "height": r.bottom - r.top,
+                "orientation": orientation,
+                "object_type": "line",
+            }
+        )
+    return edges
+
+
+def page_to_ruled_tables(page: Page, settings: RuledSettings | None = None) -> list[Table]:
+    """Given a page with rulings, return the tables their intersections describe (cells
+    with the page's words placed in them); no rulings, no tables."""
+    settings = settings or RuledSettings()
+    edges = rulings_to_edges(page.rulings)
+    if not edges:
+        return []
+    edges = merge_edges(
+        edges,
+        settings.snap_tolerance,
+        settings.snap_tolerance,
+        settings.join_tolerance,
+        settings.join_tolerance,
+    )
+    edges = [
+        e
+        for e in edges
+        if (e["x1"] - e["x0"] if e["orientation"] == "h" else e["bottom"] - e["top"])
+        >= settings.edge_min_length
+    ]
+    tol = settings.intersection_tolerance
+    cells = intersections_to_cells(edges_to_intersections(edges, tol, tol))
+    return [
+        boxes_to_table(boxes, page, finder="ruled")
+        for boxes in cells_to_tables(cells)
+        if len(boxes) >= settings.min_cells
+    ]

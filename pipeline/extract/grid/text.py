@@ -1,0 +1,787 @@
+"""Find tables from where the words sit, for pages whose tables have no usable ruling
+(borders switched off, at most a rule under the header).
+
+The chain: page words → vertical bands → header bands, recognised by meaning → for each
+header, the body printed under it (down to a wide empty strip after which nothing reads
+as rows of its columns; a title or page number left out) → columns from the gutters
+that run down header and body (a gutter over no header cell ignored, a column holding
+two header cells split where the fewest words cross) → per column, visual lines → runs
+(the lines of one cell, closer to each other than to the next row's) → rows as groups
+of runs that overlap vertically (a short cell, centred or not, overlaps the tall cell
+of its own row and no other) → groups holding two numbers split between them, where
+the table's vertical alignment says a row ends → middle fragments with no identity
+cell joined to the row they are closest to → a Table with the words placed and a
+confidence per row (words crossing a column separator, cuts and joins in doubt).
+
+Every distance is a multiple of the page's median word height, so the reader does not
+depend on one renderer's font size or padding.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from typing import Literal
+
+from pipeline.core.settings import Settings, setting
+from pipeline.extract.grid.model import Cell, Table
+from pipeline.extract.header import (
+    IDENTITY_FIELDS,
+    OWNER_FIELDS,
+    HeaderMap,
+    HeaderSettings,
+    as_int,
+    cells_to_header,
+    is_relevance_header,
+)
+from pipeline.extract.lines import SPACE_WIDTH_RATIO, words_to_lines
+from pipeline.extract.page import Page, Ruling, Word
+
+DEFAULT_BAND_GAP = 0.5  # × word height: lines closer than this form one band (a header)
+DEFAULT_HEADER_CELL_GAP = 1.0  # × word height: header words further apart are two cells
+DEFAULT_MIN_GUTTER = 0.6  # × word height: narrowest white space that separates columns
+DEFAULT_LINE_GAP_SLACK = 0.5  # × word height a row gap exceeds the usual gap between lines
+DEFAULT_MAX_ROW_GAP = 1.5  # × word height: a wider empty strip ends the table ...
+DEFAULT_ROW_GAP_RATIO = 2.0  # ... when also this many times the usual gap between rows
+DEFAULT_MIN_COLUMNS = 2
+DEFAULT_SPLIT_CONFIDENCE = 0.8  # a row the n. column had to split off, or a rejoined fragment
+SINGLE_SPACED_LINE_GAP = 0.2  # × word height between the lines of a cell, single-spaced
+MAX_LINE_GAP = 0.6  # × word height: wider is padding between rows, not line spacing
+MIN_RULE_SPAN = 0.5  # a rule under the header spans at least this fraction of it
+ROW_MIN_COLUMNS = 3  # a band past a wide gap fills as many columns to read as a row
+CLEAN_CUT_MARGIN = 0.1  # × word height a cut between rows exceeds the gap between lines
+
+VAlign = Literal["top", "middle", "bottom"]
+
+
+# a page number as printed in a footer: "11", "- 11 -", "Pag. 11", "11 di 21", "11/21"
+PAGE_NUMBER = re.compile(
+    r"^\W*(?:pag(?:ina|\.)?\s*)?\d{1,4}(?:\s*(?:/|di|of)\s*\d{1,4})?\W*$", re.IGNORECASE
+)
+
+
+# the short cells every objective prints once (in these plans vertically centred)
+SHORT_FIELDS = (*OWNER_FIELDS, *IDENTITY_FIELDS)
+
+
+@dataclass(frozen=True)
+class TextSettings(Settings):
+    """Distances (multiples of the median word height) of the text-layout finder
+    (params.yaml `extract: text_grid:`)."""
+
+    band_gap: float = setting(DEFAULT_BAND_GAP, above=0)
+    header_cell_gap: float = setting(DEFAULT_HEADER_CELL_GAP, above=0)
+    min_gutter: float = setting(DEFAULT_MIN_GUTTER, above=0)
+    line_gap_slack: float = setting(DEFAULT_LINE_GAP_SLACK, above=0)
+    max_row_gap: float = setting(DEFAULT_MAX_ROW_GAP, above=0)
+    row_gap_ratio: float = setting(DEFAULT_ROW_GAP_RATIO, low=1)
+    min_columns: int = setting(DEFAULT_MIN_COLUMNS, low=2)
+    split_confidence: float = setting(DEFAULT_SPLIT_CONFIDENCE, above=0, high=1)
+
+    RELATIONS = (("line_gap_slack", "<", "max_row_gap"),)
+
+
+@dataclass(frozen=True)
+class HeaderBand:
+    """A header recognised on the page: its words, its top and bottom, and the rule
+    printed under it (or None)."""
+
+    words: tuple[Word, ...]
+    top: float
+    bottom: float
+    rule: Ruling | None
+
+
+@dataclass(frozen=True)
+class Run:
+    """The lines of one column that sit closer to each other than a row gap: one cell's
+    text, or (when rows are set tight) the cells of several rows."""
+
+    col: int
+    lines: tuple[tuple[Word, ...], ...]
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.lines[0])
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.lines[-1])
+
+
+@dataclass
+class RowGroup:
+    """The lines of one printed row, by column, and how sure the reader is of it."""
+
+    lines: dict[int, list[tuple[Word, ...]]]
+    confidence: float = 1.0
+
+    @property
+    def top(self) -> float:
+        return min(w.top for ls in self.lines.values() for ln in ls for w in ln)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for ls in self.lines.values() for ln in ls for w in ln)
+
+
+def line_box(line: tuple[Word, ...]) -> tuple[float, float]:
+    """Given a visual line, return its (top, bottom)."""
+    return min(w.top for w in line), max(w.bottom for w in line)
+
+
+def words_to_word_height(words: list[Word]) -> float:
+    """Given the words of a page, return their median height (the unit of every distance
+    here), 1.0 when there are none."""
+    return statistics.median(w.bottom - w.top for w in words) if words else 1.0
+
+
+def rule_between(
+    rulings: list[Ruling], top: float, bottom: float, x0: float, x1: float
+) -> Ruling | None:
+    """Given rulings and a strip (top..bottom, x0..x1), return the horizontal ruling lying
+    in the strip and spanning at least half its width, if any."""
+    for r in rulings:
+        if r.orientation != "h" or not top <= r.top <= bottom:
+            continue
+        overlap = min(r.x1, x1) - max(r.x0, x0)
+        if overlap >= MIN_RULE_SPAN * (x1 - x0):
+            return r
+    return None
+
+
+def words_to_bands(words: list[Word], rulings: list[Ruling], gap: float) -> list[list[Word]]:
+    """Given words and the page rulings, return vertical bands: words whose boxes lie
+    within `gap` points of each other, top to bottom, a horizontal ruling between two
+    words' middles always starting a new band (text set with no padding may touch it)."""
+    bands: list[list[Word]] = []
+    bottom = middle = float("-inf")
+    for word in sorted(words, key=lambda w: (w.top, w.x0)):
+        ruled = any(
+            r.orientation == "h" and middle <= r.top <= word.y_mid and r.x0 <= word.x_mid <= r.x1
+            for r in rulings
+        )
+        if bands and word.top <= bottom + gap and not ruled:
+            bands[-1].append(word)
+            bottom, middle = max(bottom, word.bottom), max(middle, word.y_mid)
+        else:
+            bands.append([word])
+            bottom, middle = word.bottom, word.y_mid
+    return bands
+
+
+def words_to_x_groups(words: list[Word] | tuple[Word, ...], gap: float) -> list[list[Word]]:
+    """Given words, return them grouped left to right wherever more than `gap` points of
+    white space run between them from top to bottom."""
+    groups: list[list[Word]] = []
+    right = float("-inf")
+    for word in sorted(words, key=lambda w: w.x0):
+        if groups and word.x0 <= right + gap:
+            groups[-1].append(word)
+            right = max(right, word.x1)
+        else:
+            groups.append([word])
+            right = word.x1
+    return groups
+
+
+def words_to_text(words: list[Word] | tuple[Word, ...]) -> str:
+    """Given the words of one cell, return them as text, line by line."""
+    return " ".join(w.text for line in words_to_lines(words) for w in line)
+
+
+def header_field_count(
+    words: list[Word], cell_gap: float, min_columns: int, header: HeaderSettings
+) -> int:
+    """Given the words of a band, return how many plan fields its cells (words apart by
+    more than `cell_gap`) name: 0 when it is no header, 2 for the relevance table's."""
+    cells = words_to_x_groups(words, cell_gap)
+    if len(cells) < min_columns:
+        return 0
+    texts = {i: words_to_text(c) for i, c in enumerate(cells)}
+    found = cells_to_header(texts, header)
+    if found is not None:
+        return len(found.fields)
+    return 2 if is_relevance_header(texts) else 0
+
+
+def band_to_header(
+    band: list[Word],
+    rulings: list[Ruling],
+    cell_gap: float,
+    min_columns: int,
+    header: HeaderSettings | None = None,
+) -> HeaderBand | None:
+    """Given one band of words and the page rulings, return the band as a HeaderBand
+    when its cells name the plan's fields (or the relevance table's), leading lines
+    that name nothing more (a title set close above the header) left out; else None."""
+    header = header or HeaderSettings()
+    lines = words_to_lines(band)
+    best = header_field_count(band, cell_gap, min_columns, header)
+    if best == 0:
+        return None
+    while len(lines) > 1:
+        rest = [w for line in lines[1:] for w in line]
+        if header_field_count(rest, cell_gap, min_columns, header) < best:
+            break
+        lines = lines[1:]
+    words = tuple(w for line in lines for w in line)
+    top, bottom = min(w.top for w in words), max(w.bottom for w in words)
+    x0, x1 = min(w.x0 for w in words), max(w.x1 for w in words)
+    rule = rule_between(rulings, bottom, bottom + 2 * (bottom - top), x0, x1)
+    return HeaderBand(words, top, bottom, rule)
+
+
+def page_to_header_bands(
+    page: Page, height: float, settings: TextSettings, header: HeaderSettings
+) -> list[HeaderBand]:
+    """Given a page and its unit height, return the header bands printed on it, top to
+    bottom."""
+    bands = words_to_bands(page.words, page.rulings, settings.band_gap * height)
+    found = [
+        band_to_header(
+            b, page.rulings, settings.header_cell_gap * height, settings.min_columns, header
+        )
+        for b in bands
+    ]
+    return [h for h in found if h is not None]
+
+
+def body_words(
+    page: Page, header: HeaderBand, limit: float, height: float, settings: TextSettings
+) -> list[Word]:
+    """Given a page, a header, where the next header starts and the unit height, return
+    the words of the table body: the bands under the header down to an empty strip
+    wider than both `max_row_gap` and `row_gap_ratio` × the usual gap between the bands
+    above it (rows of a minimum height stand evenly apart; a footer or the text after
+    the table stands further), unless what follows still reads as rows of the table's
+    columns (an empty row, a row part the renderer set apart); leaving out a last line
+    that reads as a page number and a last band that sits closer to the next header
+    than to the body (its title)."""
+    start = header.rule.top if header.rule is not None else header.bottom
+    in_header = set(header.words)
+    candidates = [w for w in page.words if start <= w.y_mid < limit and w not in in_header]
+    kept: list[list[Word]] = []
+    gaps: list[float] = []
+    above = start
+    resumed = False  # past a wide gap, every band must read as rows
+    for band in words_to_bands(candidates, [], settings.band_gap * height):
+        gap = min(w.top for w in band) - above
+        allowed = settings.max_row_gap * height
+        # the first row may stand further from the header than rows from each other
+        allowed = (
+            max(allowed, settings.row_gap_ratio * statistics.median(gaps))
+            if gaps
+            else settings.row_gap_ratio * allowed
+        )
+        wide = gap > allowed
+        if wide or resumed:
+            table = list(header.words) + [w for b in kept for w in b]
+            if not band_reads_as_row(
+                band,
+                table,
+                list(header.words),
+                settings.min_gutter * height,
+                ROW_MIN_COLUMNS if wide else 1,
+            ):
+                break
+            resumed = True
+        if not wide:
+            gaps.append(gap)
+        kept.append(band)
+        above = max(w.bottom for w in band)
+    if kept and is_page_number(kept[-1]):
+        kept.pop()
+    if len(kept) >= 2 and limit < float("inf"):
+        last, before = kept[-1], kept[-2]
+        gap_above = min(w.top for w in last) - max(w.bottom for w in before)
+        gap_below = limit - max(w.bottom for w in last)
+        if gap_below < gap_above:
+            kept.pop()
+    return [w for band in kept for w in band]
+
+
+def band_reads_as_row(
+    band: list[Word], table: list[Word], header: list[Word], min_gutter: float, min_columns: int
+) -> bool:
+    """Given a band of words, the words of the table so far, its header words, the
+    narrowest gutter and a number of columns, return True when the band reads as rows
+    of the table: it closes none of the table's gutters (a title or a paragraph runs
+    across columns) and fills at least `min_columns` of its columns, or every column
+    of a narrower table (a page number fills one)."""
+    before = gutters_to_separators(words_to_gutters(table, min_gutter), header)
+    after = gutters_to_separators(words_to_gutters(table + band, min_gutter), header)
+    if len(after) < len(before):
+        return False
+    filled = {column_of(w.x_mid, after) for w in band}
+    return len(filled) >= min(min_columns, len(after) + 1)
+
+
+def is_page_number(band: list[Word]) -> bool:
+    """Given a band of words, return True when it is one line reading as a page number
+    (a footer the body's last row gap did not keep out)."""
+    lines = words_to_lines(band)
+    return len(lines) == 1 and bool(PAGE_NUMBER.match(" ".join(w.text for w in lines[0])))
+
+
+def words_to_gutters(words: list[Word], min_gutter: float) -> list[tuple[float, float]]:
+    """Given the words of a table (header and body), return its gutters: the vertical
+    strips (x0, x1), at least `min_gutter` wide, that no word crosses, left to right."""
+    groups = words_to_x_groups(words, min_gutter)
+    return [
+        (max(w.x1 for w in left), min(w.x0 for w in right))
+        for left, right in zip(groups, groups[1:], strict=False)
+    ]
+
+
+def column_of(x: float, separators: list[float]) -> int:
+    """Given an x and sorted separators, return the index of the column holding x."""
+    return sum(1 for s in separators if s <= x)
+
+
+def gutters_to_separators(gutters: list[tuple[float, float]], header: list[Word]) -> list[float]:
+    """Given the gutters and the header words, return the column separators (gutter
+    middles) left once every column without a header word is joined to its neighbour
+    across the narrower gutter: a strip that only the body's few short lines left
+    open is no column boundary."""
+    kept = list(gutters)
+    while kept:
+        seps = [(a + b) / 2 for a, b in kept]
+        named = {column_of(w.x_mid, seps) for w in header}
+        empty = [c for c in range(len(kept) + 1) if c not in named]
+        if not empty:
+            break
+        col = empty[0]
+        sides = [k for k in (col - 1, col) if 0 <= k < len(kept)]
+        kept.pop(min(sides, key=lambda k: kept[k][1] - kept[k][0]))
+    return [(a + b) / 2 for a, b in kept]
+
+
+def stretches_crossed(
+    spans: list[tuple[float, float]], low: float, high: float
+) -> list[tuple[float, float, int]]:
+    """Given spans (start, end) along one axis and a stretch low..high, return the
+    stretch cut at every span's start and end: (start, end, spans crossing) in order."""
+    edges = sorted(
+        {
+            low,
+            high,
+            *(a for a, _ in spans if low < a < high),
+            *(b for _, b in spans if low < b < high),
+        }
+    )
+    return [
+        (a, b, sum(1 for s, e in spans if s < (a + b) / 2 < e))
+        for a, b in zip(edges, edges[1:], strict=False)
+    ]
+
+
+def emptiest_stretch(
+    spans: list[tuple[float, float]], low: float, high: float
+) -> tuple[float, float, int]:
+    """Given spans (start, end) along one axis and a stretch low..high, return the widest
+    part of the stretch that the fewest spans cross: (start, end, spans crossing)."""
+    parts = stretches_crossed(spans, low, high)
+    return max(parts, key=lambda p: (-p[2], p[1] - p[0]), default=(low, high, len(spans)))
+
+
+def emptiest_point(spans: list[tuple[float, float]], low: float, high: float) -> float:
+    """Given spans along one axis and a stretch low..high, return the middle of the
+    widest part of the stretch that the fewest spans cross."""
+    start, end, _ = emptiest_stretch(spans, low, high)
+    return (start + end) / 2
+
+
+def split_shared_columns(
+    separators: list[float], header: list[Word], words: list[Word], cell_gap: float
+) -> list[float]:
+    """Given separators, the header words, every word of the table and the header cell
+    gap, return the separators with one added between any two header cells that share
+    a column (a word running across their gutter closed it), where the fewest words
+    cross."""
+    added = []
+    spans = [(w.x0, w.x1) for w in words]
+    for col in range(len(separators) + 1):
+        cells = words_to_x_groups(
+            [w for w in header if column_of(w.x_mid, separators) == col], cell_gap
+        )
+        for left, right in zip(cells, cells[1:], strict=False):
+            added.append(emptiest_point(spans, max(w.x1 for w in left), min(w.x0 for w in right)))
+    return sorted(separators + added)
+
+
+def column_lines(words: list[Word], separators: list[float]) -> dict[int, list[tuple[Word, ...]]]:
+    """Given body words and column separators, return each column's visual lines, top to
+    bottom."""
+    by_col: dict[int, list[Word]] = {}
+    for w in words:
+        by_col.setdefault(column_of(w.x_mid, separators), []).append(w)
+    return {c: [tuple(line) for line in words_to_lines(ws)] for c, ws in by_col.items()}
+
+
+def lines_to_line_gap(lines: dict[int, list[tuple[Word, ...]]], height: float) -> float:
+    """Given each column's lines, return the white space between two lines of one cell,
+    learnt from wrapped lines: a line followed by one that starts at the column's left
+    edge with a first word that would not have fitted within the column's widest line.
+    Returns the middle of the smallest such gaps when at least two agree, else
+    `SINGLE_SPACED_LINE_GAP` × height (one-line cells show no line spacing)."""
+    gaps = []
+    for ls in lines.values():
+        left = min(ln[0].x0 for ln in ls)
+        right = max(ln[-1].x1 for ln in ls)
+        for a, b in zip(ls, ls[1:], strict=False):
+            first = b[0]
+            starts_left = first.x0 - left <= SPACE_WIDTH_RATIO * height
+            if starts_left and a[-1].x1 + SPACE_WIDTH_RATIO * height + first.x1 - first.x0 > right:
+                gaps.append(line_box(b)[0] - line_box(a)[1])
+    gaps = sorted(g for g in gaps if -0.5 * height < g <= MAX_LINE_GAP * height)
+    low = [g for g in gaps if g <= gaps[0] + 0.25 * height] if gaps else []
+    if len(low) < 2:
+        return SINGLE_SPACED_LINE_GAP * height
+    return statistics.median(low)
+
+
+def lines_to_runs(col: int, lines: list[tuple[Word, ...]], max_gap: float) -> list[Run]:
+    """Given one column's lines top to bottom, return its runs: lines whose gap to the
+    previous line is at most `max_gap` stay in one run."""
+    runs: list[list[tuple[Word, ...]]] = []
+    for line in lines:
+        if runs and line_box(line)[0] - line_box(runs[-1][-1])[1] <= max_gap:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    return [Run(col, tuple(r)) for r in runs]
+
+
+def runs_to_groups(runs: list[Run]) -> list[RowGroup]:
+    """Given the runs of every column, return row groups: runs whose vertical extents
+    overlap, directly or through other runs, form one printed row."""
+    groups: list[RowGroup] = []
+    bottom = float("-inf")
+    for run in sorted(runs, key=lambda r: r.top):
+        if groups and run.top <= bottom:
+            groups[-1].lines.setdefault(run.col, []).extend(run.lines)
+            bottom = max(bottom, run.bottom)
+        else:
+            groups.append(RowGroup({run.col: list(run.lines)}))
+            bottom = run.bottom
+    for g in groups:
+        for ls in g.lines.values():
+            ls.sort(key=lambda ln: line_box(ln)[0])
+    return groups
+
+
+def number_lines(group: RowGroup, number_col: int) -> list[tuple[Word, ...]]:
+    """Given a row group and the n. column, return the group's lines there that read as
+    a number, top to bottom."""
+    return [
+        ln
+        for ln in group.lines.get(number_col, [])
+        if as_int(" ".join(w.text for w in ln)) is not None
+    ]
+
+
+def groups_to_alignment(groups: list[RowGroup], number_col: int, height: float) -> VAlign:
+    """Given the row groups of a table, its n. column and the unit height, return how
+    its cells are set vertically, by where the numbers sit in their groups: at the top
+    with text below (top), at the bottom with text above (bottom), or with text above
+    and below (middle, also when nothing tells)."""
+    votes: Counter[VAlign] = Counter()
+    for g in groups:
+        numbers = number_lines(g, number_col)
+        if not numbers:
+            continue
+        above = line_box(numbers[0])[0] - g.top
+        below = g.bottom - line_box(numbers[-1])[1]
+        near, far = 0.5 * height, 1.0 * height
+        if above <= near and below >= far:
+            votes["top"] += 1
+        elif below <= near and above >= far:
+            votes["bottom"] += 1
+        elif above >= far and below >= far:
+            votes["middle"] += 1
+    return max(("middle", "top", "bottom"), key=lambda v: votes[v])
+
+
+def cut_between(
+    boxes: list[tuple[float, float]],
+    upper: tuple[float, float],
+    lower: tuple[float, float],
+    row_top: float,
+    align: VAlign,
+    min_gap: float,
+) -> tuple[float, float, int]:
+    """Given the line boxes of a group, the boxes of two consecutive numbers, where the
+    upper number's row starts, the table's vertical alignment and the white space that
+    surely parts two rows, return the stretch to cut the two rows at (start, end, lines
+    crossing): right above the lower number when cells are set at the top (a number
+    opens its row), right below the upper one when set at the bottom; when centred, of
+    the white stretches (those at least `min_gap` tall if any) the one nearest to where
+    the upper row must end, as far below its number's middle as its top is above it
+    (with no padding, gaps between rows look like gaps between lines)."""
+    if align == "top":
+        ends = [b for _, b in boxes if sum(upper) / 2 < b <= lower[0]]
+        return (max(ends, default=upper[1]), lower[0], 0)
+    if align == "bottom":
+        starts = [t for t, _ in boxes if upper[1] <= t < sum(lower) / 2]
+        return (upper[1], min(starts, default=lower[0]), 0)
+    low, high = sum(upper) / 2, sum(lower) / 2
+    white = [p for p in stretches_crossed(boxes, low, high) if p[2] == 0]
+    white = [p for p in white if p[1] - p[0] >= min_gap] or white
+    if not white:
+        return emptiest_stretch(boxes, low, high)
+    row_end = 2 * low - row_top
+    return min(white, key=lambda p: abs((p[0] + p[1]) / 2 - row_end))
+
+
+def split_at_numbers(
+    group: RowGroup, number_col: int, align: VAlign, min_gap: float, confidence: float
+) -> list[RowGroup]:
+    """Given a row group, the n. column, the table's vertical alignment, the narrowest
+    white space that surely parts two rows and a doubt factor, return the group split
+    into one group per printed number when it holds several (rows set so tight that
+    their cells touched), each line going to the side of its middle. A part next to a
+    cut through less white space than `min_gap` (it could run between two lines of one
+    cell) has its confidence times `confidence`."""
+    numbers = number_lines(group, number_col)
+    if len(numbers) < 2:
+        return [group]
+    boxes = [line_box(ln) for ls in group.lines.values() for ln in ls]
+    stretches = []
+    row_top = group.top
+    for upper, lower in zip(numbers, numbers[1:], strict=False):
+        stretches.append(
+            cut_between(boxes, line_box(upper), line_box(lower), row_top, align, min_gap)
+        )
+        row_top = stretches[-1][1]
+    cuts = [(start + end) / 2 for start, end, _ in stretches]
+    clean = [crossing == 0 and end - start >= min_gap for start, end, crossing in stretches]
+    parts = []
+    for k in range(len(numbers)):
+        sure = (k == 0 or clean[k - 1]) and (k == len(cuts) or clean[k])
+        parts.append(RowGroup({}, group.confidence * (1.0 if sure else confidence)))
+    for col, ls in group.lines.items():
+        for ln in ls:
+            mid = sum(line_box(ln)) / 2
+            parts[sum(1 for c in cuts if c <= mid)].lines.setdefault(col, []).append(ln)
+    return [p for p in parts if p.lines]
+
+
+def merge_groups(a: RowGroup, b: RowGroup, confidence: float) -> RowGroup:
+    """Given two row groups, return one holding the lines of both, in reading order,
+    with the lower confidence times `confidence`."""
+    lines: dict[int, list[tuple[Word, ...]]] = {}
+    for group in (a, b):
+        for col, ls in group.lines.items():
+            lines.setdefault(col, []).extend(ls)
+    for ls in lines.values():
+        ls.sort(key=lambda ln: line_box(ln)[0])
+    return RowGroup(lines, min(a.confidence, b.confidence) * confidence)
+
+
+def join_fragments(
+    groups: list[RowGroup], identity_cols: set[int], confidence: float
+) -> list[RowGroup]:
+    """Given the row groups of a table body, return them with every middle group that
+    has no identity cell (n., assignee, DUP, deadline) joined to the neighbour it is
+    closest to: a cell whose paragraphs are set further apart than a row gap. The first
+    and last groups stay: they may continue a row from, or on, another page."""
+    out = list(groups)
+    while identity_cols:
+        bare = [k for k in range(1, len(out) - 1) if not identity_cols & set(out[k].lines)]
+        if not bare:
+            break
+        k = bare[0]
+        above, fragment, below = out[k - 1], out[k], out[k + 1]
+        if fragment.top - above.bottom <= below.top - fragment.bottom:
+            out[k - 1 : k + 1] = [merge_groups(above, fragment, confidence)]
+        else:
+            out[k : k + 2] = [merge_groups(fragment, below, confidence)]
+    return out
+
+
+def flag_stacked_cells(
+    groups: list[RowGroup], cols: set[int], max_gap: float, confidence: float
+) -> list[RowGroup]:
+    """Given row groups, the columns of cells printed once per objective (DUP, deadline),
+    the largest gap between two lines of one cell and a doubt factor, return the groups
+    with the confidence of each that holds two separate cells in one such column (two
+    rows set too tight to part, the second without a number) times `confidence`."""
+    out = []
+    for g in groups:
+        stacked = any(len(lines_to_runs(c, g.lines[c], max_gap)) > 1 for c in cols & set(g.lines))
+        out.append(RowGroup(g.lines, g.confidence * confidence) if stacked else g)
+    return out
+
+
+def word_is_clean(word: Word, separators: list[float]) -> bool:
+    """Given a word and the column separators, return True when no separator crosses
+    the word (it fell into one cell without doubt)."""
+    return not any(word.x0 < s < word.x1 for s in separators)
+
+
+def group_confidence(group: RowGroup, separators: list[float]) -> float:
+    """Given a row group, return its confidence: in its worst cell, the share of words
+    that no column separator crosses, times the doubt left by splitting or joining it."""
+    shares = []
+    for ls in group.lines.values():
+        words = [w for ln in ls for w in ln]
+        shares.append(sum(1 for w in words if word_is_clean(w, separators)) / len(words))
+    return round(min(shares, default=1.0) * group.confidence, 3)
+
+
+def header_to_map(
+    header: list[Word], separators: list[float], settings: HeaderSettings | None = None
+) -> HeaderMap | None:
+    """Given the header words and the column separators, return the header's field
+    mapping by column, or None for a table that is not an objectives table."""
+    by_col: dict[int, list[Word]] = {}
+    for w in header:
+        by_col.setdefault(column_of(w.x_mid, separators), []).append(w)
+    texts = {c: words_to_text(by_col.get(c, [])) for c in range(len(separators) + 1)}
+    return cells_to_header(texts, settings)
+
+
+def column_boxes(groups: list[RowGroup], edges: list[float]) -> list[tuple[float, float]]:
+    """Given the body's row groups and the column edges (table sides and separators),
+    return each column's (x0, x1): its text's extent widened on both sides by half the
+    narrowest gap between two columns' text, so a cell's right side mirrors its left
+    padding and the widest line of the column marks where the renderer wrapped (the
+    middle of a gutter would overstate it beside a centred column); a column without
+    body text keeps its edges."""
+    extent: dict[int, tuple[float, float]] = {}
+    for g in groups:
+        for c, ls in g.lines.items():
+            lo, hi = min(ln[0].x0 for ln in ls), max(ln[-1].x1 for ln in ls)
+            old = extent.get(c, (lo, hi))
+            extent[c] = (min(old[0], lo), max(old[1], hi))
+    gaps = [
+        extent[c + 1][0] - extent[c][1]
+        for c in range(len(edges) - 2)
+        if c in extent and c + 1 in extent
+    ]
+    pad = max(min(gaps, default=0.0), 0.0) / 2
+    return [
+        (extent[c][0] - pad, extent[c][1] + pad) if c in extent else (edges[c], edges[c + 1])
+        for c in range(len(edges) - 1)
+    ]
+
+
+def groups_to_table(
+    page: Page,
+    header: HeaderBand,
+    groups: list[RowGroup],
+    separators: list[float],
+    x0: float,
+    x1: float,
+) -> Table:
+    """Given a page, its header band, the body's row groups, the column separators and
+    the table's sides, return the Table: the header as row 0, then one row per group,
+    one cell per column (a row's cells reach from the middle of the gap above it to the
+    middle of the gap below it), and each row's confidence."""
+    edges = [x0, *separators, x1]
+    boxes = column_boxes(groups, edges)
+    # the table reaches as far as its cells' padding (a block title aligns with that)
+    x0, x1 = min(x0, boxes[0][0]), max(x1, boxes[-1][1])
+    if header.rule is not None:
+        tops = [header.top, header.rule.top]
+    else:
+        tops = [header.top, (header.bottom + groups[0].top) / 2]
+    tops += [
+        (above.bottom + below.top) / 2 for above, below in zip(groups, groups[1:], strict=False)
+    ]
+    tops.append(groups[-1].bottom)
+    rows = [column_lines(list(header.words), separators)] + [g.lines for g in groups]
+    cells = []
+    for r, by_col in enumerate(rows):
+        for c, (left, right) in enumerate(boxes):
+            words = tuple(w for ln in by_col.get(c, []) for w in ln)
+            cells.append(Cell(left, tops[r], right, tops[r + 1], r, c, c, words))
+    confidence = {0: 1.0}
+    confidence.update({r + 1: group_confidence(g, separators) for r, g in enumerate(groups)})
+    return Table(
+        page=page.number,
+        x0=x0,
+        top=header.top,
+        x1=x1,
+        bottom=tops[-1],
+        cells=cells,
+        finder="text",
+        column_edges=edges,
+        row_confidence=confidence,
+    )
+
+
+def header_to_table(
+    page: Page,
+    header: HeaderBand,
+    limit: float,
+    height: float,
+    settings: TextSettings,
+    header_settings: HeaderSettings | None = None,
+) -> Table | None:
+    """Given a page, one of its header bands, where the next table starts and the unit
+    height, return the table that header heads, or None when no body with at least
+    `min_columns` columns lies under it."""
+    body = body_words(page, header, limit, height, settings)
+    if not body:
+        return None
+    every = list(header.words) + body
+    gutters = words_to_gutters(every, settings.min_gutter * height)
+    separators = gutters_to_separators(gutters, list(header.words))
+    separators = split_shared_columns(
+        separators, list(header.words), every, settings.header_cell_gap * height
+    )
+    if len(separators) + 1 < settings.min_columns:
+        return None
+    lines = column_lines(body, separators)
+    line_gap = lines_to_line_gap(lines, height)
+    max_gap = line_gap + settings.line_gap_slack * height
+    runs = [run for col, ls in lines.items() for run in lines_to_runs(col, ls, max_gap)]
+    groups = runs_to_groups(runs)
+    mapping = header_to_map(list(header.words), separators, header_settings)
+    if mapping is not None:
+        by_field = {f: c for c, f in mapping.fields.items()}
+        if "number" in by_field:
+            number_col = by_field["number"]
+            align = groups_to_alignment(groups, number_col, height)
+            groups = [
+                part
+                for g in groups
+                for part in split_at_numbers(
+                    g,
+                    number_col,
+                    align,
+                    line_gap + CLEAN_CUT_MARGIN * height,
+                    settings.split_confidence,
+                )
+            ]
+        identity = {by_field[f] for f in SHORT_FIELDS if f in by_field}
+        groups = join_fragments(groups, identity, settings.split_confidence)
+        once = {by_field[f] for f in IDENTITY_FIELDS if f != "number" and f in by_field}
+        groups = flag_stacked_cells(groups, once, max_gap, settings.split_confidence)
+    x0 = min(w.x0 for w in every)
+    x1 = max(w.x1 for w in every)
+    if header.rule is not None:
+        x0, x1 = min(x0, header.rule.x0), max(x1, header.rule.x1)
+    return groups_to_table(page, header, groups, separators, x0, x1)
+
+
+def page_to_text_tables(
+    page: Page, settings: TextSettings | None = None, header: HeaderSettings | None = None
+) -> list[Table]:
+    """Given a page, return the tables laid out by white space alone: one per plan
+    header printed on the page (the header repeated on each page is what makes a
+    borderless table recognisable); no header, no table."""
+    settings, header = settings or TextSettings(), header or HeaderSettings()
+    height = words_to_word_height(page.words)
+    headers = page_to_header_bands(page, height, settings, header)
+    tables = []
+    for k, band in enumerate(headers):
+        limit = headers[k + 1].top if k + 1 < len(headers) else float("inf")
+        table = header_to_table(page, band, limit, height, settings, header)
+        if table is not None:
+            tables.append(table)
+    return tables

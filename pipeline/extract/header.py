@@ -1,0 +1,126 @@
+"""Recognise a table's header row and map its columns to fields by meaning, not by exact
+text: "DUP" / "Rif. DUP", "OGGETTO" / "OGGETTO / ATTIVITA'", "INDICATORE PERFORMANCE" /
+"INDICATORE" all land on the same field, and OCR damage is tolerated."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from pipeline.core.settings import Settings, setting
+from pipeline.core.text import fold
+
+# words that name each field in a header cell (accents stripped, lower case)
+FIELD_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "number": ("n", "n.", "nr", "nr.", "n°", "num", "numero"),
+    "assignee_raw": ("assegnatario", "responsabile", "centro di responsabilita"),
+    "dup_raw": ("dup", "rif. dup", "missione", "programma"),
+    "subject": ("oggetto", "attivita"),
+    "description": ("descrizione", "obiettivi assegnati"),
+    "indicator": ("indicatore", "indicatori"),
+    "expected_result": ("risultato", "risultato atteso", "target", "valore atteso"),
+    "deadline_raw": ("tempi", "tempi stabiliti", "scadenza", "termine", "tempistica"),
+}
+REQUIRED_FIELDS = ("assignee_raw", "subject", "description", "expected_result")
+RELEVANCE_KEYWORDS = ("rilevanza",)
+
+
+# a header never prints a date or a bare number: a row that does is data
+_DATA_CELL = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,5}\b|^\s*\d{1,3}\s*$")
+
+DEFAULT_MIN_KEYWORD_SCORE = 80.0
+DEFAULT_MIN_HEADER_FIELDS = 4
+
+
+@dataclass(frozen=True)
+class HeaderSettings(Settings):
+    """How sure a header cell must be to name a field, and how many fields make a header
+    (params.yaml `extract: header:`)."""
+
+    min_keyword_score: float = setting(DEFAULT_MIN_KEYWORD_SCORE, above=0, high=100)
+    min_header_fields: int = setting(DEFAULT_MIN_HEADER_FIELDS, low=1)
+
+
+def keyword_score(cell: str, keyword: str) -> float:
+    """Given a folded header cell and a keyword, return 0–100 for how well the keyword
+    appears in it (exact token → 100; fuzzy match of a longer keyword against a token)."""
+    tokens = re.findall(r"[\w°.]+", cell)
+    if keyword in tokens or (" " in keyword and keyword in cell):
+        return 100.0
+    if len(keyword) < 4:  # short keywords ("n.", "dup") only count exactly
+        return 100.0 if keyword.rstrip(".") in {t.rstrip(".") for t in tokens} else 0.0
+    return max((fuzz.ratio(keyword, t) for t in tokens), default=0.0)
+
+
+def cell_to_field(cell: str, settings: HeaderSettings) -> tuple[str | None, float]:
+    """Given one header cell's text, return the field it names and the score, or None."""
+    folded = fold(cell)
+    if not folded:
+        return None, 0.0
+    best, best_score = None, 0.0
+    for field, keywords in FIELD_KEYWORDS.items():
+        score = max(keyword_score(folded, k) for k in keywords)
+        if score > best_score:
+            best, best_score = field, score
+    if best_score < settings.min_keyword_score:
+        return None, best_score
+    return best, best_score
+
+
+@dataclass(frozen=True)
+class HeaderMap:
+    """A recognised header: field per column index, the printed header texts, and the
+    texts of columns that name no known field (kept as extra columns)."""
+
+    fields: dict[int, str]
+    printed: dict[int, str]
+    unknown: dict[int, str]
+
+    def missing(self) -> list[str]:
+        """Return the required fields no column names."""
+        return [f for f in REQUIRED_FIELDS if f not in self.fields.values()]
+
+
+def cells_to_header(
+    texts: dict[int, str], settings: HeaderSettings | None = None
+) -> HeaderMap | None:
+    """Given a row's cell texts by column index, return its HeaderMap when it reads as an
+    objectives header (enough cells name distinct fields), else None."""
+    settings = settings or HeaderSettings()
+    if any(_DATA_CELL.search(text) for text in texts.values()):
+        return None
+    scored = {col: cell_to_field(text, settings) for col, text in texts.items()}
+    by_field: dict[str, tuple[int, float]] = {}
+    for col, (field, score) in scored.items():
+        if field and (field not in by_field or score > by_field[field][1]):
+            by_field[field] = (col, score)
+    if len(by_field) < settings.min_header_fields:
+        return None
+    fields = {col: field for field, (col, _) in by_field.items()}
+    unknown = {col: texts[col] for col in texts if col not in fields and fold(texts[col])}
+    return HeaderMap(fields=fields, printed=dict(texts), unknown=unknown)
+
+
+def is_relevance_header(texts: dict[int, str]) -> bool:
+    """Given a row's cell texts, return True when it heads the "Rilevanza degli
+    obiettivi" table (one cell names the relevance)."""
+    return any(
+        keyword_score(fold(t), k) >= DEFAULT_MIN_KEYWORD_SCORE
+        for t in texts.values()
+        for k in RELEVANCE_KEYWORDS
+    )
+
+
+IDENTITY_FIELDS = ("number", "dup_raw", "deadline_raw")
+
+
+# cells that name an objective: a row printing either is no continuation
+OWNER_FIELDS = ("number", "assignee_raw")
+
+
+def as_int(text: str) -> int | None:
+    """Given a printed n. cell, return its number, or None when it holds none."""
+    match = re.fullmatch(r"\D{0,2}(\d{1,3})\D{0,2}", text.strip())
+    return int(match.group(1)) if match else None

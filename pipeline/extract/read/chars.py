@@ -1,0 +1,89 @@
+"""Characters to words and path edges to rulings: what both readers share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pdfplumber.utils.text import WordExtractor
+
+from pipeline.extract.page import Ruling, Word
+from pipeline.extract.read.settings import ReadSettings
+
+# points a ruling may lean off the horizontal or vertical (rounding in rotated drawing)
+AXIS_TOLERANCE = 0.5
+
+
+def chars_to_words(
+    chars: list[dict[str, Any]],
+    settings: ReadSettings,
+    rulings: list[Ruling] | None = None,
+    text_flow: bool = False,
+) -> list[Word]:
+    """Given pdfplumber chars in stream order (and the page's rulings), return words with
+    their boxes and whether a space character follows each in the text layer; a word
+    that a vertical ruling crosses is split there (text of two cells set too close).
+    With `text_flow` words follow the stream order instead of their positions."""
+    extractor = WordExtractor(
+        x_tolerance=settings.x_tolerance,
+        y_tolerance=settings.y_tolerance,
+        keep_blank_chars=False,
+        use_text_flow=text_flow,
+    )
+    position = {id(c): i for i, c in enumerate(chars)}
+    verticals = [r for r in rulings or [] if r.orientation == "v"]
+    words = []
+    for _, word_chars in extractor.iter_extract_tuples(chars):
+        after = position[id(word_chars[-1])] + 1
+        space_after = after < len(chars) and chars[after]["text"].isspace()
+        groups = split_at_rulings(word_chars, verticals)
+        for k, group in enumerate(groups):
+            words.append(
+                Word(
+                    "".join(c["text"] for c in group),
+                    float(min(c["x0"] for c in group)),
+                    float(min(c["top"] for c in group)),
+                    float(max(c["x1"] for c in group)),
+                    float(max(c["bottom"] for c in group)),
+                    space_after if k == len(groups) - 1 else False,
+                )
+            )
+    return words
+
+
+def split_at_rulings(
+    chars: list[dict[str, Any]], verticals: list[Ruling]
+) -> list[list[dict[str, Any]]]:
+    """Given one word's chars and the vertical rulings, return the chars split into
+    groups wherever a ruling passes between two of them."""
+    top, bottom = min(c["top"] for c in chars), max(c["bottom"] for c in chars)
+    mid = (top + bottom) / 2
+    centres = [(float(c["x0"]) + float(c["x1"])) / 2 for c in chars]
+    low, high = min(centres), max(centres)
+    # only a ruling between the outermost centres can split the word: most words have none
+    crossing = [r for r in verticals if r.top <= mid <= r.bottom and low < r.x0 < high]
+    if not crossing:
+        return [chars]
+    groups = [[chars[0]]]
+    for k, char in enumerate(chars[1:], start=1):
+        boundary = centres[k - 1], centres[k]
+        if any(boundary[0] < r.x0 < boundary[1] for r in crossing):
+            groups.append([])
+        groups[-1].append(char)
+    return groups
+
+
+def edges_to_rulings(edges: list[dict[str, Any]], settings: ReadSettings) -> list[Ruling]:
+    """Given pdfplumber edges (from lines, rects and curves), return the horizontal and
+    vertical ones at least `min_ruling_length` long. The direction comes from the
+    geometry, within AXIS_TOLERANCE: pdfplumber calls a line horizontal only when its
+    ends have exactly the same y, which drawing through a rotation matrix rarely gives."""
+    rulings = []
+    for e in edges:
+        x0, x1, top, bottom = float(e["x0"]), float(e["x1"]), float(e["top"]), float(e["bottom"])
+        if bottom - top <= AXIS_TOLERANCE and x1 - x0 >= settings.min_ruling_length:
+            y = (top + bottom) / 2
+            rulings.append(Ruling(x0, y, x1, y))
+        elif x1 - x0 <= AXIS_TOLERANCE and bottom - top >= settings.min_ruling_length:
+            x = (x0 + x1) / 2
+            rulings.append(Ruling(x, top, x, bottom))
+    return rulings
