@@ -2,15 +2,18 @@
 """The scan matrix: piano on plans scanned as offices scan them, scored cell by cell.
 
     python -m benchmarks.scan_matrix [--build build/scans] [--only NAME ...] [--no-speed]
-        [--per-page] [--source PDF REF ...] [--window 4] [--json FILE] [--list]
+        [--per-page] [--source PDF REF ...] [--rendering NAME.json ...] [--window 4]
+        [--json FILE] [--list]
 
 Makes the matrix of `benchmarks.scans` (a pairwise covering design over resolution, skew,
 JPEG quality, blur, noise, text layer, whole-page turn, grey/colour and lighting, with
 the worst corner — 150 dpi grey, q50, 2°, blur 0.8 px, noise 8, image-only — on the
 whole first source) from the bundled vector plans, or from each `--source PDF REF` (any
-vector plan PDF and its reference transcription), cached under --build. Runs `piano
-extract` on every scan in a fresh process with an empty OCR cache of its own (a params
-file with `extract: ocr: cache_dir:`) and no hand corrections; a scan without its plan's
+vector plan PDF and its reference transcription) and `--rendering NAME.json` (a rendering
+of `python -m benchmarks.renderings`, by its manifest), cached under --build; with more
+sources than a 16-scan design can pair with every setting, the scans take them in turn.
+Runs `piano extract` on every scan in a fresh process with an empty OCR cache of its own
+(a params file with `extract: ocr: cache_dir:`) and no hand corrections; a scan without its plan's
 first page is given `--revision`, since the title it is read from is not there. Scores
 each output with tests/score.py against the scan's truth (the reference cut to the rows
 on its pages) and prints one row per scan: its settings, piano's exit code and seconds,
@@ -49,7 +52,7 @@ from typing import Any
 import pypdf
 import pypdfium2 as pdfium
 
-from benchmarks.scans.__main__ import DEFAULT_SOURCES, spec_to_line
+from benchmarks.scans.__main__ import arguments_to_sources, spec_to_line
 from benchmarks.scans.design import DEFAULT_WINDOW, ScanSpec, sources_to_specs
 from benchmarks.scans.make import (
     ROOT,
@@ -59,10 +62,9 @@ from benchmarks.scans.make import (
     pdf_to_ocrmypdf,
     read_reference,
     shown_path,
-    source_from_files,
     tool_path,
 )
-from benchmarks.scans.truth import pdf_to_page_texts, reference_to_row_pages, reference_to_truth
+from benchmarks.scans.truth import reference_to_truth
 
 BUILD = ROOT / "build" / "scans"
 NOVEMBER_SCAN = ROOT / "sources" / "desenzano-2021-11-scan.pdf"
@@ -204,7 +206,7 @@ def measure_pages(result: ScanResult, build: Path) -> list[PageResult]:
     spec = result.spec
     folder = build / spec.name
     reference = read_reference(spec.source.reference)
-    rows = reference_to_row_pages(reference, pdf_to_page_texts(spec.source.pdf))
+    rows = list(spec.source.rows)
     reader = pypdf.PdfReader(folder_to_files(folder).pdf)
     scorer = load_scorer()
     results = []
@@ -220,7 +222,7 @@ def measure_pages(result: ScanResult, build: Path) -> list[PageResult]:
             writer.write(out_file)
         revision = None if page == 1 else result.manifest["truth"]["revision"]
         code, message, seconds, out = extract_cold(work / "page.pdf", work / "run", revision)
-        alone = spec.source.page_stands_alone(page)
+        alone = spec.source.allows([page])
         report = None
         if code == 0 and alone:
             report = scorer.score(reference_to_truth(reference, rows, [page]), out)
@@ -440,6 +442,14 @@ def parser_for_matrix() -> argparse.ArgumentParser:
         help="a vector plan and its reference (repeat; default: bundled)",
     )
     parser.add_argument(
+        "--rendering",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="MANIFEST",
+        help="a rendering of python -m benchmarks.renderings, by its NAME.json (repeat)",
+    )
+    parser.add_argument(
         "--only", nargs="+", default=[], metavar="NAME", help="run only these scans of the matrix"
     )
     parser.add_argument(
@@ -461,8 +471,8 @@ def main(argv: list[str] | None = None) -> int:
     """Make, run and score the matrix; print its table and the speed check."""
     args = parser_for_matrix().parse_args(argv)
     started = time.perf_counter()
-    pairs = [tuple(p) for p in args.source] or list(DEFAULT_SOURCES)
-    sources = [source_from_files(pdf, ref, args.window) for pdf, ref in pairs]
+    pairs = [(Path(pdf), Path(ref)) for pdf, ref in args.source]
+    sources = arguments_to_sources(pairs, args.rendering, args.window)
     specs = sources_to_specs(sources, seed=args.seed)
     unknown = set(args.only) - {s.name for s in specs}
     if unknown:

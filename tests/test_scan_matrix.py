@@ -5,10 +5,12 @@ down, an ocrmypdf text layer) held to the matrix's bars."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
 import math
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +23,8 @@ import pypdf
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfgen.canvas import Canvas
 
 from benchmarks.scan_matrix import (
     extract_cold,
@@ -43,9 +47,21 @@ from benchmarks.scans.design import (
     rows_to_uncovered,
     sources_to_specs,
 )
-from benchmarks.scans.make import make_scan, read_reference, source_from_files
+from benchmarks.scans.make import (
+    make_scan,
+    read_reference,
+    source_from_files,
+    source_from_rendering,
+)
 from benchmarks.scans.settings import Lighting, ScanSettings, settings_to_page_plans
-from benchmarks.scans.truth import pdf_to_page_texts, reference_to_row_pages, reference_to_truth
+from benchmarks.scans.truth import (
+    RowPages,
+    pdf_to_open_pages,
+    pdf_to_page_texts,
+    reference_to_row_pages,
+    reference_to_truth,
+    windows_to_holding,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 NOVEMBER = ROOT / "sources" / "desenzano-2021-11.pdf"
@@ -94,9 +110,10 @@ SMOKE = {
 }
 
 
-def one_page_source(pdf: Path = NOVEMBER, reference: Path = NOVEMBER_REFERENCE) -> Source:
-    """A source whose runs of pages are not needed (the scan names its pages)."""
-    return Source(pdf, reference, len(pdfium.PdfDocument(pdf)), ((1,),))
+@functools.cache
+def november() -> Source:
+    """The November plan as the matrix scans it (its rows found on its pages)."""
+    return source_from_files(NOVEMBER, NOVEMBER_REFERENCE, 4)
 
 
 def scan_jpegs(pdf: Path) -> list[bytes]:
@@ -156,9 +173,48 @@ def test_design_reads_every_page_of_every_source_and_is_the_same_each_run():
     assert len({s.settings.seed for s in specs}) == len(specs)
 
 
-def test_a_page_stands_alone_when_no_row_runs_on_to_it_or_from_it():
+def test_a_scan_holds_runs_of_pages_that_start_and_end_between_rows():
     source = Source(Path("plan.pdf"), Path("plan.json"), 6, ((1, 2, 3), (4, 5, 6)), (1, 3, 4, 6))
-    assert [k for k in range(1, 7) if source.page_stands_alone(k)] == [1, 4]
+    assert [k for k in range(1, 7) if source.allows([k])] == [1, 4]
+    assert source.allows([1, 2, 3]) and source.allows([2, 3, 5, 6])
+    assert not source.allows([2, 3, 5])
+    assert source.allows([1, 4, 5, 6]) and not source.allows([3, 4])
+
+
+def test_a_run_of_pages_without_rows_joins_the_next_one():
+    rows = [RowPages(1, 1, 3, 3), RowPages(1, 2, 4, 5), RowPages(2, 1, 6, 6)]
+    windows = [(1,), (2,), (3,), (4, 5), (6,), (7,)]
+    assert windows_to_holding(windows, rows) == [(1, 2, 3), (4, 5), (6, 7)]
+
+
+def ruled_table_pdf(path: Path, pages: list[list[list[str]]]) -> Path:
+    """A PDF of ruled tables, one per page, each row a list of cell texts."""
+    canvas = Canvas(str(path), pagesize=landscape(A4))
+    for rows in pages:
+        top, height, widths = 500.0, 24.0, [40.0, 160.0, 300.0]
+        for r, row in enumerate(rows):
+            x = 40.0
+            for width, text in zip(widths, row, strict=True):
+                canvas.rect(x, top - (r + 1) * height, width, height)
+                canvas.drawString(x + 3, top - (r + 1) * height + 8, text)
+                x += width
+        canvas.showPage()
+    canvas.save()
+    return path
+
+
+def test_a_scan_starts_only_on_a_page_that_begins_with_the_header(tmp_path: Path):
+    header = ["n.", "Assegnatario obiettivo", "OGGETTO"]
+    pdf = ruled_table_pdf(
+        tmp_path / "plan.pdf",
+        [
+            [header, ["1", "CULTURA", "Biblioteca"], ["2", "CULTURA", "Museo"]],
+            [["3", "CULTURA", "Teatro"]],  # the header printed once, on the first page
+            [header, ["", "", "the rest of row 3"], ["4", "CULTURA", "Eventi"]],
+            [header, ["5", "SPORT", "Impianti"]],
+        ],
+    )
+    assert pdf_to_open_pages(pdf, "n.", [1, 2, 3, 4]) == {2, 3}
 
 
 # what happens to each sheet
@@ -223,7 +279,7 @@ def test_same_settings_make_the_same_pictures_and_no_rotate(tmp_path: Path):
     settings = ScanSettings(
         dpi=100, skew=1.0, jpeg_quality=60, noise=8.0, blur=0.8, turn=90, seed=7
     )
-    spec = ScanSpec("one", one_page_source(), (4,), settings)
+    spec = ScanSpec("one", november(), (4,), settings)
     first = make_scan(spec, tmp_path / "a").read_manifest()
     second = make_scan(spec, tmp_path / "b").read_manifest()
     assert first["pictures_sha256"] == second["pictures_sha256"]
@@ -242,7 +298,7 @@ def test_same_settings_make_the_same_pictures_and_no_rotate(tmp_path: Path):
 
 def test_the_recorded_skew_is_the_one_in_the_picture(tmp_path: Path):
     settings = ScanSettings(dpi=150, skew=2.0, jpeg_quality=90, seed=9)
-    files = make_scan(ScanSpec("skew", one_page_source(), (2,), settings), tmp_path)
+    files = make_scan(ScanSpec("skew", november(), (2,), settings), tmp_path)
     recorded = files.read_manifest()["sheets"][0]["skew"]
     (picture,) = scan_pictures(files.pdf)
     ink = (np.asarray(picture.convert("L")) < 128).astype(np.float32)
@@ -316,7 +372,7 @@ def test_scan_command_refuses_pages_that_cut_a_row_in_two(tmp_path: Path):
         text=True,
         timeout=300,
     )
-    assert done.returncode == 2 and "hold only part of" in done.stderr
+    assert done.returncode == 2 and "would cut a row in two" in done.stderr
     assert not (tmp_path / "x").exists()
 
 
@@ -339,6 +395,38 @@ def test_each_run_of_pages_holds_the_rows_piano_reads_there_on_the_vector_plan(
         truth = reference_to_truth(transcription, rows, list(window))
         want = [(b["block"], o["seq"]) for b in truth["blocks"] for o in b["objectives"]]
         assert list(zip(inside["block"], inside["seq"], strict=True)) == want
+
+
+def test_a_rendering_is_scanned_with_the_pages_its_manifest_gives(tmp_path: Path):
+    # a rendering's manifest (python -m benchmarks.renderings): the PDF and its reference
+    # beside it, and the pages of every objective, found by the renderings' page finder
+    (tmp_path / "references").mkdir()
+    shutil.copy(NOVEMBER, tmp_path / "plan.pdf")
+    shutil.copy(NOVEMBER_REFERENCE, tmp_path / "references" / "plan.json")
+    rows = reference_to_row_pages(read_reference(NOVEMBER_REFERENCE), pdf_to_page_texts(NOVEMBER))
+    said = [
+        {
+            "block": r.block,
+            "seq": r.seq,
+            "objective_id": f"{r.block:02d}.{r.seq:02d}",
+            "page_first": r.first,
+            "page_last": r.last + (r.last == 4),
+        }
+        for r in rows
+    ]  # the manifest says the row on page 4 runs on to page 5
+    manifest = tmp_path / "plan.json"
+    manifest.write_text(
+        json.dumps(
+            {"pdf": "plan.pdf", "reference_file": "references/plan.json", "objectives": said}
+        ),
+        encoding="utf-8",
+    )
+    source = source_from_rendering(manifest, 4)
+    assert source.pdf == tmp_path / "plan.pdf" and source.pages == 19
+    assert [(r.first, r.last) for r in source.rows] == [
+        (o["page_first"], o["page_last"]) for o in said
+    ]
+    assert 4 not in source.cuts and {3, 5} <= set(source.cuts)
 
 
 def test_matrix_lists_at_most_16_scans_worst_corner_first():
@@ -365,7 +453,7 @@ def test_matrix_lists_at_most_16_scans_worst_corner_first():
 def smoke_scans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The four two-page scans, made once; name → folder."""
     folder = tmp_path_factory.mktemp("smoke")
-    source = one_page_source()
+    source = november()
     for name, (pages, settings) in SMOKE.items():
         make_scan(ScanSpec(name, source, pages, settings), folder / name)
     return {name: folder / name for name in SMOKE}

@@ -6,13 +6,17 @@
         [--layer none|ocrmypdf] [--turn 0|90|180] [--colour] [--lighting even|uneven] \
         [--seed 0]
     python -m benchmarks.scans --matrix [--list] [--out build/scans] \
-        [--source PDF --reference REF ...]
+        [--source PDF --reference REF ...] [--rendering NAME.json ...]
 
 Writes DIR/scan.pdf, DIR/manifest.json (source, reference, pages, settings, each sheet's
 skew, shift and turn) and DIR/truth.json (the reference cut to the rows on those pages,
-for `python tests/score.py --reference DIR/truth.json`). With --matrix, one such folder
-per scan of the pairwise design under --out (default: the bundled vector plans); --list
-only prints the design.
+for `python tests/score.py --reference DIR/truth.json`). Any vector plan with its
+reference transcription will do, its rows found on its pages by their text; a rendering
+of `python -m benchmarks.renderings` is named by its manifest, which gives the PDF, the
+reference and the pages of every row. The pages must hold whole rows only and start on
+a page that begins with the table's header. With --matrix, one such folder per scan of
+the pairwise design under --out (default: the bundled vector plans); --list only prints
+the design.
 """
 
 from __future__ import annotations
@@ -21,17 +25,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from benchmarks.scans.design import DEFAULT_WINDOW, ScanSpec, sources_to_specs
+from benchmarks.scans.design import DEFAULT_WINDOW, ScanSpec, Source, sources_to_specs
 from benchmarks.scans.make import (
     DEFAULT_JOBS,
     ROOT,
     make_scan,
-    read_reference,
     shown_path,
     source_from_files,
+    source_from_rendering,
 )
 from benchmarks.scans.settings import LAYERS, LIGHTINGS, TURNS, ScanSettings
-from benchmarks.scans.truth import pages_to_cut_rows, pdf_to_page_texts, reference_to_row_pages
 
 # the vector plans the matrix scans unless told otherwise: (PDF, reference)
 DEFAULT_SOURCES = (
@@ -96,6 +99,13 @@ def parser_for_scans() -> argparse.ArgumentParser:
         default=ROOT / "build" / "scans",
         help="the scan's folder (with --matrix: the folder of all)",
     )
+    parser.add_argument(
+        "--rendering",
+        type=Path,
+        action="append",
+        default=[],
+        help="a rendering's manifest (python -m benchmarks.renderings), instead of a source",
+    )
     parser.add_argument("--pages", default="", help="1-based pages, e.g. 1-4,7 (default all)")
     defaults = ScanSettings()
     parser.add_argument("--dpi", type=int, default=defaults.dpi)
@@ -131,6 +141,18 @@ def parser_for_scans() -> argparse.ArgumentParser:
     return parser
 
 
+def arguments_to_sources(
+    pairs: list[tuple[Path, Path]], renderings: list[Path], window: int
+) -> list[Source]:
+    """Given (PDF, reference) pairs and rendering manifests from the command line, return
+    their sources (the bundled vector plans when there are none)."""
+    if not pairs and not renderings:
+        pairs = list(DEFAULT_SOURCES)
+    return [source_from_files(pdf, ref, window) for pdf, ref in pairs] + [
+        source_from_rendering(manifest, window) for manifest in renderings
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Make the scan (or the matrix) the command line asks for."""
     parser = parser_for_scans()
@@ -139,28 +161,24 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("give one --reference for each --source")
     pairs = list(zip(args.source, args.reference, strict=True))
     if args.matrix:
-        sources = [
-            source_from_files(pdf, ref, args.window) for pdf, ref in (pairs or DEFAULT_SOURCES)
-        ]
+        sources = arguments_to_sources(pairs, args.rendering, args.window)
         specs = sources_to_specs(sources, seed=args.seed)
         for spec in specs:
             print(spec_to_line(spec), flush=True)
             if not args.list:
                 make_scan(spec, args.out / spec.name, args.jobs)
         return 0
-    if len(pairs) != 1:
-        parser.error("give one --source and its --reference (or --matrix)")
-    pdf, reference = pairs[0]
-    texts = pdf_to_page_texts(pdf)
+    if len(pairs) + len(args.rendering) != 1:
+        parser.error("give one --source and its --reference, or one --rendering (or --matrix)")
+    (source,) = arguments_to_sources(pairs, args.rendering, DEFAULT_WINDOW)
     try:
-        pages = text_to_pages(args.pages, len(texts))
+        pages = text_to_pages(args.pages, source.pages)
     except ValueError as error:
         parser.error(str(error))
-    cut = pages_to_cut_rows(reference_to_row_pages(read_reference(reference), texts), pages)
-    if cut:
+    if not source.allows(pages):
         parser.error(
-            f"pages {args.pages} hold only part of {len(cut)} row(s), e.g. block "
-            f"{cut[0].block} row {cut[0].seq} (pages {cut[0].first}-{cut[0].last})"
+            f"pages {args.pages} would cut a row in two or start where the table goes on "
+            f"from the page before; a scan may end on pages {list(source.cuts)}"
         )
     settings = ScanSettings(
         dpi=args.dpi,
@@ -174,7 +192,6 @@ def main(argv: list[str] | None = None) -> int:
         lighting=args.lighting,
         seed=args.seed,
     )
-    source = source_from_files(pdf, reference, DEFAULT_WINDOW)
     spec = ScanSpec(args.out.name, source, tuple(pages), settings)
     files = make_scan(spec, args.out, args.jobs)
     print(f"{shown_path(files.pdf)}: {spec_to_line(spec)}")

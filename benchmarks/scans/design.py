@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from benchmarks.scans.settings import ScanSettings
+from benchmarks.scans.truth import RowPages
 
 # the settings the matrix varies, with the values each takes
 LEVELS: dict[str, tuple[Hashable, ...]] = {
@@ -52,18 +53,25 @@ Pair = tuple[str, Hashable, str, Hashable]
 @dataclass(frozen=True)
 class Source:
     """A vector plan the matrix scans: its PDF, its reference transcription, its page
-    count, the runs of pages a scan may hold (none cuts a row in two) and the pages such
-    a run may end on."""
+    count, the runs of pages a scan may hold (none cuts a row in two), the pages such a
+    run may end on and the pages of each reference row."""
 
     pdf: Path
     reference: Path
     pages: int
     windows: tuple[tuple[int, ...], ...]
     cuts: tuple[int, ...] = ()
+    rows: tuple[RowPages, ...] = ()
 
-    def page_stands_alone(self, page: int) -> bool:
-        """Whether a scan of this one page would hold whole rows only."""
-        return page in self.cuts and (page == 1 or page - 1 in self.cuts)
+    def allows(self, pages: Sequence[int]) -> bool:
+        """Whether a scan of these pages holds whole rows only, each run of them starting
+        where a scan may start (on the first page or after a cut) and ending on a cut."""
+        chosen = sorted(pages)
+        starts = [k for k in chosen if k - 1 not in chosen]
+        ends = [k for k in chosen if k + 1 not in chosen]
+        return all(k == 1 or k - 1 in self.cuts for k in starts) and all(
+            k in self.cuts for k in ends
+        )
 
     @property
     def name(self) -> str:
@@ -192,12 +200,16 @@ def sources_to_specs(
     sources: Sequence[Source], seed: int = 0, max_scans: int = DEFAULT_MAX_SCANS
 ) -> list[ScanSpec]:
     """Given the sources, return the matrix's scans: a pairwise design over `LEVELS` and
-    the source, the worst corner on the first source first."""
+    the source, the worst corner on the first source first. When the source cannot be a
+    setting of the design within `max_scans` (too many sources), the design is over
+    `LEVELS` alone and its scans take the sources in turn."""
     levels: dict[str, tuple[Hashable, ...]] = {**LEVELS, "source": tuple(range(len(sources)))}
     rows = levels_to_design(levels, [{**WORST_CORNER, "source": 0}], seed=seed)
     if len(rows) > max_scans:
-        raise ValueError(
-            f"the pairwise design needs {len(rows)} scans, more than "
-            f"{max_scans}: use fewer sources or allow more scans"
-        )
+        rows = [
+            {**row, "source": k % len(sources)}
+            for k, row in enumerate(levels_to_design(LEVELS, [WORST_CORNER], seed=seed))
+        ]
+    if len(rows) > max_scans:
+        raise ValueError(f"the pairwise design needs {len(rows)} scans, more than {max_scans}")
     return design_to_specs(rows, sources, seed)

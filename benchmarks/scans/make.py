@@ -25,6 +25,7 @@ from benchmarks.scans.degrade import SUPERSAMPLE, page_to_jpeg
 from benchmarks.scans.design import ScanSpec, Source
 from benchmarks.scans.settings import ScanSettings, settings_to_page_plans
 from benchmarks.scans.truth import (
+    RowPages,
     RowPlacementError,
     cuts_to_windows,
     pdf_to_open_pages,
@@ -34,6 +35,7 @@ from benchmarks.scans.truth import (
     relevance_page,
     row_pages_to_cuts,
     squash,
+    windows_to_holding,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,22 +81,50 @@ def read_reference(path: Path) -> dict[str, Any]:
     return data
 
 
+def rows_to_source(pdf: Path, reference: Path, rows: list[RowPages], window: int) -> Source:
+    """Given a vector PDF, its reference transcription, the pages of its rows and a
+    wished-for run length, return the source with the runs of pages a scan may hold."""
+    pages = pdf_page_count(pdf)
+    first_header = squash(str(read_reference(reference)["blocks"][0]["header"][0]))
+    # only a page after a cut the rows allow needs its table read to confirm the cut
+    maybe = row_pages_to_cuts(rows, pages, set())
+    after = {k + 1 for k in maybe if k < pages}
+    cuts = row_pages_to_cuts(rows, pages, pdf_to_open_pages(pdf, first_header, after))
+    windows = windows_to_holding(cuts_to_windows(cuts, window), rows)
+    return Source(pdf, reference, pages, tuple(windows), tuple(cuts), tuple(rows))
+
+
 def source_from_files(pdf: Path, reference: Path, window: int) -> Source:
     """Given a vector PDF, its reference transcription and a wished-for run length, return
-    the source with the runs of pages a scan may hold (the whole document when the
-    rows cannot all be found on its pages)."""
-    texts = pdf_to_page_texts(pdf)
-    transcription = read_reference(reference)
-    first_header = squash(str(transcription["blocks"][0]["header"][0]))
+    the source, its rows found on its pages by their text (when some row cannot be
+    found, a scan holds the whole document)."""
     try:
-        rows = reference_to_row_pages(transcription, texts)
+        rows = reference_to_row_pages(read_reference(reference), pdf_to_page_texts(pdf))
     except RowPlacementError:
-        return Source(pdf, reference, len(texts), (tuple(range(1, len(texts) + 1)),), (len(texts),))
-    # only a page after a cut the text allows needs its table read to confirm the cut
-    maybe = row_pages_to_cuts(rows, len(texts), set())
-    after = {k + 1 for k in maybe if k < len(texts)}
-    cuts = row_pages_to_cuts(rows, len(texts), pdf_to_open_pages(pdf, first_header, after))
-    return Source(pdf, reference, len(texts), tuple(cuts_to_windows(cuts, window)), tuple(cuts))
+        pages = pdf_page_count(pdf)
+        return Source(pdf, reference, pages, (tuple(range(1, pages + 1)),), (pages,))
+    return rows_to_source(pdf, reference, rows, window)
+
+
+def source_from_rendering(manifest: Path, window: int) -> Source:
+    """Given the manifest of a rendering (`python -m benchmarks.renderings`: NAME.json
+    beside NAME.pdf, naming its reference file and the pages of every objective), return
+    the source with the rows' pages the manifest gives."""
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    rows = [
+        RowPages(o["block"], o["seq"], o["page_first"], o["page_last"]) for o in data["objectives"]
+    ]
+    folder = manifest.parent
+    return rows_to_source(folder / data["pdf"], folder / data["reference_file"], rows, window)
+
+
+def pdf_page_count(pdf: Path) -> int:
+    """Given a PDF, return its number of pages."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return len(document)
+    finally:
+        document.close()
 
 
 def pdf_to_pictures(
@@ -190,6 +220,11 @@ def folder_to_files(folder: Path) -> ScanFiles:
 def make_scan(spec: ScanSpec, folder: Path, jobs: int = DEFAULT_JOBS) -> ScanFiles:
     """Given a scan and a folder, write the scan, its manifest and its truth there (kept
     as they are when the manifest already has this scan's key) and return their paths."""
+    if not spec.source.allows(spec.pages):
+        raise ValueError(
+            f"{spec.name}: pages {list(spec.pages)} of {spec.source.name} would cut a row in "
+            f"two or start where a table goes on from the page before"
+        )
     files = folder_to_files(folder)
     key = spec_to_key(spec)
     if (
@@ -220,8 +255,8 @@ def make_scan(spec: ScanSpec, folder: Path, jobs: int = DEFAULT_JOBS) -> ScanFil
 
     reference = read_reference(spec.source.reference)
     texts = pdf_to_page_texts(spec.source.pdf)
-    rows = reference_to_row_pages(reference, texts)
-    truth = reference_to_truth(reference, rows, pages)
+    whole = sorted(pages) == list(range(1, spec.source.pages + 1))
+    truth = reference if whole else reference_to_truth(reference, list(spec.source.rows), pages)
     files.truth.write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
     relevance = relevance_page(reference, texts)
     manifest = {

@@ -121,17 +121,19 @@ def reference_to_row_pages(reference: dict[str, Any], page_texts: list[str]) -> 
 
 def pdf_to_open_pages(source: Path, header_first: str, pages: Iterable[int]) -> set[int]:
     """Given a vector PDF, the first header cell of its plan tables ("n.") and 1-based
-    pages, return those of them that may begin with the rest of a row from the page
-    before: a page whose first ruled table's first row under the header has a blank
-    first cell, or on which no ruled table is found (a borderless page cannot tell)."""
+    pages, return those of them a scan may not start on: a page whose first ruled table
+    does not begin with the plan header (a header printed once, on the table's first
+    page, leaves the next pages' columns unnamed), whose first row under the header has a
+    blank first cell (the rest of a row from the page before), or on which no ruled table
+    is found (a borderless page cannot tell)."""
     open_pages = set()
     with pdfplumber.open(source) as pdf:
         for k in sorted(pages):
             tables = pdf.pages[k - 1].extract_tables()
-            if not tables:
+            if not tables or not tables[0] or squash(str(tables[0][0][0] or "")) != header_first:
                 open_pages.add(k)
                 continue
-            body = [r for r in tables[0] if squash(str(r[0] or "")) != header_first]
+            body = tables[0][1:]
             if body and not squash(str(body[0][0] or "")):
                 open_pages.add(k)
     return open_pages
@@ -146,9 +148,9 @@ def as_paragraphs(row: dict[str, Any], name: str) -> list[str]:
 
 
 def row_pages_to_cuts(rows: list[RowPages], pages: int, open_pages: set[int]) -> list[int]:
-    """Given the rows' pages, the page count and the pages that may continue a row, return
+    """Given the rows' pages, the page count and the pages a scan may not start on, return
     the pages a run of pages may end on: those whose rows all end on them and after
-    which comes a page that starts with a row of its own or holds none (the last page
+    which comes a page a scan may start on or one that holds no row (the last page
     always)."""
     split = {k for row in rows for k in range(row.first, row.last)}
     holding = {k for row in rows for k in range(row.first, row.last + 1)}
@@ -214,3 +216,23 @@ def pages_to_cut_rows(rows: list[RowPages], pages: list[int]) -> list[RowPages]:
         if any(k in chosen for k in range(r.first, r.last + 1))
         and not all(k in chosen for k in range(r.first, r.last + 1))
     ]
+
+
+def windows_to_holding(
+    windows: list[tuple[int, ...]], rows: list[RowPages]
+) -> list[tuple[int, ...]]:
+    """Given runs of pages and the rows' pages, return the runs with each that holds no
+    row (front matter, the relevance table's page) joined to the run after it, or to the
+    one before when it is last: a scan with no plan row is no plan."""
+    holding = {k for row in rows for k in range(row.first, row.last + 1)}
+    joined: list[tuple[int, ...]] = []
+    waiting: tuple[int, ...] = ()
+    for window in windows:
+        if holding.isdisjoint(window):
+            waiting += window
+            continue
+        joined.append(waiting + window)
+        waiting = ()
+    if waiting and joined:
+        joined[-1] += waiting
+    return joined or ([waiting] if waiting else [])
