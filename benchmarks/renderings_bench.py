@@ -7,11 +7,13 @@ Renders the matrix (`python -m benchmarks.renderings`; cached under build/render
 rendered again when the generator changes), then for every PDF: runs `piano extract`
 (a subprocess, no --revision, pdfium reader), scores it with tests/score.py, checks
 block / seq / objective_id / page_first / page_last and the municipality and revision
-against the manifest, runs `piano extract` again with the pdfplumber reader and checks
-that both give the same text columns, and for each constructed revision runs
-`piano diff` against its base rendering and compares the change rows with its known
-edits. Prints one row per PDF and a summary; writes the results as JSON
-(build/renderings/results.json by default).
+against the manifest, compares each objective's sub-targets (count, weights, texts with
+white space squashed) with those piano reads from the same plan's bundled ruled PDF
+(sources/, extracted once into OUT/runs/bundled/), runs `piano extract` again with the
+pdfplumber reader and checks that both give the same text columns, and for each
+constructed revision runs `piano diff` against its base rendering and compares the
+change rows with its known edits. Prints one row per PDF and a summary; writes the
+results as JSON (build/renderings/results.json by default).
 """
 
 from __future__ import annotations
@@ -30,11 +32,13 @@ from typing import Any
 import pandas as pd
 
 from benchmarks.renderings.generate import (
+    REFERENCE_DIR,
     Rendering,
     matrix_renderings,
     render_all,
     smoke_renderings,
 )
+from benchmarks.renderings.matrix import REFERENCES
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "build" / "renderings"
@@ -51,6 +55,9 @@ TEXT_COLUMNS = (
     "deadline_raw",
 )
 CHANGE_KEY = ("change", "sector", "old_objective_id", "new_objective_id", "field")
+SOURCES = ROOT / "sources"
+# the printed cells that tell a plan's rows apart, to find a cut-down plan's rows in it
+ROW_CELLS = ("number", "subject", "description", "indicator", "expected_result", "deadline")
 PIANO_TIMEOUT_S = 600
 
 
@@ -102,7 +109,8 @@ def run_extract(pdf: Path, out: Path, engine: str, work: Path) -> dict[str, Any]
 
 
 def _none(value: Any) -> Any:
-    return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
+    """Given a cell of a frame, return None for any kind of missing value (None, NaN, NA)."""
+    return None if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)) else value
 
 
 def check_manifest(
@@ -161,6 +169,104 @@ def readers_agree(first: Path, second: Path) -> tuple[bool, str | None]:
     return True, None
 
 
+def revision_to_bundled_plan(revision: str) -> str | None:
+    """Given a rendering's revision, return the bundled plan (a reference with its ruled
+    PDF in sources/) printing that revision, or None (a constructed revision)."""
+    for name in REFERENCES:
+        document = json.loads((REFERENCE_DIR / f"{name}.json").read_text(encoding="utf-8"))
+        if document["document"]["revision"] == revision and (SOURCES / f"{name}.pdf").exists():
+            return name
+    return None
+
+
+def extract_bundled(names: set[str], out: Path) -> dict[str, Path]:
+    """Extract each named bundled ruled PDF once (pdfium reader) into OUT/runs/bundled/;
+    return name → output folder (left out when the extract failed)."""
+    work = out / "runs" / "bundled"
+    work.mkdir(parents=True, exist_ok=True)
+    folders = {}
+    for name in sorted(names):
+        if run_extract(SOURCES / f"{name}.pdf", work / name, "pdfium", work)["exit"] == 0:
+            folders[name] = work / name
+    return folders
+
+
+def _row_key(block: int, objective: dict[str, Any]) -> str:
+    return json.dumps([block, *(objective.get(c) for c in ROW_CELLS)], ensure_ascii=False)
+
+
+def reference_to_plan_ids(
+    reference: dict[str, Any], plan: dict[str, Any]
+) -> dict[tuple[int, int], str | None]:
+    """Given a rendering's transcription and that of the plan it prints (the same, or the
+    whole plan it was cut from), return (block, seq) of each row → the objective_id of
+    the same row in the plan, None where the plan has no such row."""
+    ids: dict[str, str] = {}
+    for block in plan["blocks"]:
+        for objective in block["objectives"]:
+            key = _row_key(block["block"], objective)
+            ids.setdefault(key, f"{block['block']:02d}.{objective['seq']:02d}")
+    return {
+        (block["block"], objective["seq"]): ids.get(_row_key(block["block"], objective))
+        for block in reference["blocks"]
+        for objective in block["objectives"]
+    }
+
+
+def folder_to_targets(folder: Path) -> dict[str, list[tuple[str, float | None]]]:
+    """Given an extract folder, return objective_id → its targets in order as (text with
+    white space squashed, weight)."""
+    targets = pd.read_parquet(folder / "targets.parquet").sort_values(
+        ["objective_id", "target_seq"]
+    )
+    found: dict[str, list[tuple[str, float | None]]] = {}
+    for row in targets.itertuples(index=False):
+        weight = None if pd.isna(row.weight_pct) else float(row.weight_pct)
+        found.setdefault(str(row.objective_id), []).append(
+            (" ".join(str(row.text).split()), weight)
+        )
+    return found
+
+
+def check_targets(
+    score: ModuleType, reference: dict[str, Any], folder: Path, plan: str, bundled: Path
+) -> dict[str, Any]:
+    """Given a rendering's transcription and extract folder, the bundled plan it prints
+    and that plan's extract folder, compare each row's targets (count, weights, squashed
+    texts) with the bundled plan's targets for the same row."""
+    plan_reference = json.loads((REFERENCE_DIR / f"{plan}.json").read_text(encoding="utf-8"))
+    plan_ids = reference_to_plan_ids(reference, plan_reference)
+    ref_rows = score.reference_rows(reference)
+    out = pd.read_parquet(folder / "objectives.parquet").reset_index(drop=True)
+    got, want = folder_to_targets(folder), folder_to_targets(bundled)
+    paired = {i: str(out.iloc[j]["objective_id"]) for i, j, _ in score.pair_rows(ref_rows, out)}
+    same, misses = 0, []
+    for i, row in enumerate(ref_rows):
+        plan_id = plan_ids[(row["block"], row["seq"])]
+        mine = got.get(paired[i], []) if i in paired else None
+        theirs = want.get(plan_id, []) if plan_id else None
+        if mine is not None and mine == theirs:
+            same += 1
+        elif len(misses) < 10:
+            misses.append(
+                f"{plan_id}: {_targets_text(theirs)} in the bundled PDF, {_targets_text(mine)} here"
+            )
+    return {
+        "targets_ok": same / len(ref_rows) if ref_rows else None,
+        "targets_same": same,
+        "target_misses": misses,
+    }
+
+
+def _targets_text(targets: list[tuple[str, float | None]] | None) -> str:
+    if targets is None:
+        return "no row"
+    shown = [
+        f"{text[:40]!r}{'' if weight is None else f' {weight:g}%'}" for text, weight in targets
+    ]
+    return f"{len(targets)} [{'; '.join(shown)}]"
+
+
 def check_diff(base: Path, revised: Path, manifest: dict[str, Any], work: Path) -> dict[str, Any]:
     """Run `piano diff` base → revised; compare its change rows, relevance changes and
     the weight change with the manifest's expected ones."""
@@ -212,9 +318,14 @@ def check_diff(base: Path, revised: Path, manifest: dict[str, Any], work: Path) 
 
 
 def evaluate(
-    rendering: Rendering, manifest: dict[str, Any], out: Path, score: ModuleType
+    rendering: Rendering,
+    manifest: dict[str, Any],
+    out: Path,
+    score: ModuleType,
+    bundled: dict[str, Path] | None = None,
 ) -> dict[str, Any]:
-    """Extract one rendered PDF with both readers, score and check it."""
+    """Extract one rendered PDF with both readers, score and check it; `bundled` maps the
+    bundled plans to their extract folders, for the targets check."""
     name = rendering.name
     pdf = out / f"{name}.pdf"
     work = out / "runs" / name
@@ -248,6 +359,12 @@ def evaluate(
         first_misses=report["first_misses"][:12],
     )
     result.update(check_manifest(score, rendering.reference, manifest, work / "pdfium"))
+    plan = revision_to_bundled_plan(manifest["revision"])
+    if plan is not None and plan in (bundled or {}):
+        result["targets_plan"] = plan
+        result.update(
+            check_targets(score, rendering.reference, work / "pdfium", plan, (bundled or {})[plan])
+        )
     if "pdfplumber" not in runs:
         return result
     if runs["pdfplumber"]["exit"] == 0:
@@ -264,10 +381,12 @@ def evaluate_all(renderings: list[Rendering], out: Path, jobs: int = 2) -> list[
     out = out.resolve()
     manifests = render_all(renderings, out, jobs)
     score = load_score()
+    plans = {revision_to_bundled_plan(m["revision"]) for m in manifests} - {None}
+    bundled = extract_bundled({p for p in plans if p is not None}, out)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         results = list(
             pool.map(
-                lambda rm: evaluate(rm[0], rm[1], out, score),
+                lambda rm: evaluate(rm[0], rm[1], out, score, bundled),
                 zip(renderings, manifests, strict=True),
             )
         )
@@ -306,14 +425,15 @@ def results_to_table(results: list[dict[str, Any]]) -> str:
     """Render the results as a Markdown table, one row per PDF."""
     head = (
         "| PDF | rows found/expected | recall | precision | cell acc | cell sim | "
-        "normalised | blocks/ids/pages ok | document ok | readers agree | diff ok | s |"
+        "normalised | blocks/ids/pages ok | document ok | targets as bundled | "
+        "readers agree | diff ok | s |"
     )
-    lines = [head, "|" + "---|" * 12]
+    lines = [head, "|" + "---|" * 13]
     for r in results:
         if r.get("exit"):
             lines.append(
                 f"| {r['name']} | exit {r['exit']}: {(r.get('error') or '')[:90]} "
-                f"| | | | | | | | | | {r['seconds']} |"
+                f"| | | | | | | | | | | {r['seconds']} |"
             )
             continue
         positions = "/".join(_fmt(r[k], 2) for k in ("blocks_ok", "ids_ok", "pages_ok"))
@@ -321,7 +441,8 @@ def results_to_table(results: list[dict[str, Any]]) -> str:
             f"| {r['name']} | {r['paired_rows']}/{r['expected_rows']} ({r['found_rows']} read) "
             f"| {_fmt(r['recall'])} | {_fmt(r['precision'])} | {_fmt(r['cell_accuracy'], 4)} "
             f"| {_fmt(r['cell_similarity'], 4)} | {_fmt(r['normalised'])} | {positions} "
-            f"| {_fmt(r['document_ok'])} | {_fmt(r.get('readers_agree'))} "
+            f"| {_fmt(r['document_ok'])} | {_fmt(r.get('targets_ok'), 2)} "
+            f"| {_fmt(r.get('readers_agree'))} "
             f"| {_fmt(r.get('diff_ok'))} | {r['seconds']} |"
         )
     return "\n".join(lines)
@@ -340,10 +461,12 @@ def results_to_summary(results: list[dict[str, Any]]) -> str:
         and r["pages_ok"] == 1
         and r["ids_ok"] == 1
         and r["document_ok"]
-        and r["readers_agree"]
+        and r.get("readers_agree", True)
         and r.get("diff_ok", True)
+        and r.get("targets_ok", 1) == 1
     ]
     diffs = [r for r in results if "diff_ok" in r]
+    compared = [r for r in ran if r.get("targets_ok") is not None]
     lines = [
         f"{len(results)} PDFs: {len(results) - len(ran)} failed to extract, "
         f"{len(perfect)} fully right.",
@@ -356,6 +479,8 @@ def results_to_summary(results: list[dict[str, Any]]) -> str:
         f" document (municipality, revision) right on {sum(bool(r['document_ok']) for r in ran)};"
         f" readers agree on {sum(bool(r.get('readers_agree')) for r in ran)}"
         f"/{sum('readers_agree' in r for r in ran)}",
+        f"targets as in the bundled ruled PDF (count, weights, texts) on every objective: "
+        f"{sum(r['targets_ok'] == 1 for r in compared)}/{len(compared)}",
         f"constructed revision diffs exactly their edits: {sum(bool(r['diff_ok']) for r in diffs)}"
         f"/{len(diffs)}",
     ]

@@ -138,6 +138,27 @@ def headerless_block_plan(path: Path) -> Path:
     )
 
 
+def foreign_block_plan(path: Path) -> Path:
+    """A plan whose second page holds a table with no header row and another grid (six
+    columns where the header had eight)."""
+    widths = [30.0, 100.0, 100.0, 200.0, 150.0, 162.0]
+    return plan_pdf(
+        path,
+        [
+            PageSpec([TableSpec([objective("1", "ISTRUZIONE")])], lines_above=[TITLE]),
+            PageSpec(
+                [
+                    TableSpec(
+                        [[["2"], ["ISTRUZIONE"], ["4.1.0"], ["O"], ["D"], ["31/12/2021"]]],
+                        header=None,
+                        widths=widths,
+                    )
+                ]
+            ),
+        ],
+    )
+
+
 def extra_column_plan(path: Path) -> Path:
     """A plan with a ninth column no field is known for ("NOTE")."""
     header = [*HEADER, "NOTE"]

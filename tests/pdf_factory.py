@@ -54,6 +54,8 @@ class TableSpec:
     min_row_height: float = 0.0
     pad: float = PAD
     header_rule: bool = True
+    open_top: bool = False  # no rule above the first row: the table goes on from a page
+    open_bottom: bool = False  # no rule under the last row: the page cut the table
 
 
 @dataclass
@@ -64,6 +66,7 @@ class PageSpec:
     tables: list[TableSpec]
     lines_above: list[str] = field(default_factory=list)
     footer: str | None = None
+    running_header: str | None = None  # printed small, centred at the very top
 
 
 def cells(*texts: str) -> list[list[str]]:
@@ -89,11 +92,14 @@ def draw_table(canvas: Canvas, spec: TableSpec, x: float, y: float) -> float:
             for k, line in enumerate(lines):
                 canvas.setFont(FONT, SIZE)
                 canvas.drawString(xs[col] + spec.pad, start - (k + 1) * LEADING + 2, line)
-        if spec.ruled or index == 1 and spec.header and spec.header_rule:
+        if (spec.ruled and not (index == 0 and spec.open_top)) or (
+            index == 1 and spec.header and spec.header_rule
+        ):
             canvas.line(xs[0], top, xs[-1], top)
         top -= height
     if spec.ruled:
-        canvas.line(xs[0], top, xs[-1], top)
+        if not spec.open_bottom:
+            canvas.line(xs[0], top, xs[-1], top)
         for xv in xs:
             canvas.line(xv, y, xv, top)
     return top
@@ -104,6 +110,9 @@ def plan_pdf(path: Path, pages: list[PageSpec]) -> Path:
     width, height = landscape(A4)
     canvas = Canvas(str(path), pagesize=(width, height))
     for page in pages:
+        if page.running_header:
+            canvas.setFont(FONT, SIZE)
+            canvas.drawCentredString(width / 2, height - 20, page.running_header)
         y = height - 40
         for line in page.lines_above:
             canvas.setFont("Helvetica-Bold", 11)

@@ -1,5 +1,5 @@
 """Turn a reference transcription (`tests/reference/*.json`) into the frames `piano
-extract` promises (CONTRACT.md), so the diff can be tested without the extractor.
+extract` promises (docs/contract.md), so the diff can be tested without the extractor.
 
 - objectives: objective_id f"{block:02d}.{seq:02d}"; sector from the block; printed cells
   as their paragraphs joined with "\\n" ("" when empty; null for an empty n. or DUP);

@@ -1,5 +1,5 @@
 """Small hand-made plan tables for the score tests: the columns the extract stage
-promises (CONTRACT.md), with defaults so each test states only what it is about."""
+promises (docs/contract.md), with defaults so each test states only what it is about."""
 
 from __future__ import annotations
 
@@ -24,11 +24,14 @@ def objectives_frame(*rows: dict[str, Any]) -> pd.DataFrame:
         "expected_result": "Risultato",
         "deadline": date(2021, 12, 31),
         "status": "active",
+        "penalty_pct_per_month": None,
     }
     records = [{**defaults, **row} for row in rows]
     for record in records:
         record.setdefault("assignee", record["sector"] or "tutte_le_aree")
-    return pd.DataFrame(records)
+    frame = pd.DataFrame(records)
+    frame["penalty_pct_per_month"] = frame["penalty_pct_per_month"].astype("Float64")
+    return frame
 
 
 def targets_frame(*rows: dict[str, Any]) -> pd.DataFrame:
@@ -83,11 +86,12 @@ def write_plan_folder(
 
 
 def small_plan() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Return a plan whose template rows are, from line 2: 01.01/1 (weight 70, a lateness
-    rule), 01.01/2 (weight 30, "> 3.5"), 01.02/1 (suspended), 02.01/1 (tributi), 16.01/1
-    (cross-cutting); relevance ragioneria 60, tributi 40."""
+    """Return a plan whose template rows are, from line 2: 01.01/1 (weight 70; the objective
+    states a lateness rule of 10% a month), 01.01/2 (weight 30, "> 3.5"), 01.02/1
+    (suspended), 02.01/1 (tributi), 16.01/1 (cross-cutting); relevance ragioneria 60,
+    tributi 40."""
     objectives = objectives_frame(
-        {"objective_id": "01.01", "deadline": date(2021, 6, 30)},
+        {"objective_id": "01.01", "deadline": date(2021, 6, 30), "penalty_pct_per_month": 10.0},
         {"objective_id": "01.02", "status": "suspended", "deadline": None},
         {"objective_id": "02.01", "sector": "tributi"},
         {"objective_id": "16.01", "sector": None},
@@ -97,7 +101,7 @@ def small_plan() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
             "objective_id": "01.01",
             "target_seq": 1,
             "weight_pct": 70,
-            "text": "Predisposizione atti (-10% per ogni mese ritardo)",
+            "text": "Predisposizione atti",
         },
         {
             "objective_id": "01.01",

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 from input_corpus import (
+    foreign_block_plan,
     good_plan,
-    headerless_block_plan,
     missing_column_plan,
     no_table_pdf,
     random_bytes_pdf,
@@ -89,13 +89,12 @@ BAD_INPUTS: dict[str, tuple[Callable[[Path], Path], str, int, str]] = {
         16,
         "senza-risultato.pdf, page 2: the table header has no column for expected_result",
     ),
-    "headerless_block": (
-        headerless_block_plan,
-        "senza-intestazione.pdf",
+    "foreign_block": (
+        foreign_block_plan,
+        "altra-griglia.pdf",
         16,
-        "senza-intestazione.pdf, page 1: a table has no header row and no "
-        "plan header was read before it, so its columns cannot be named "
-        "(value: '1 | ISTRUZIONE | 4.1.0 | Oggetto 1",
+        "altra-griglia.pdf, page 2: a table has no header row and its grid is not that of "
+        "the header on page 1, so its columns cannot be named (value: '2 | ISTRUZIONE | 4.1.0",
     ),
 }
 

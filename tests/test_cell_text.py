@@ -1,6 +1,12 @@
 """Cell text: wrapped lines, separately set lines and hyphens at line ends."""
 
-from pipeline.extract.lines import Line, cell_words_to_lines, lines_to_text
+from pipeline.extract.lines import (
+    HyphenForms,
+    Line,
+    cell_words_to_lines,
+    lines_to_text,
+    resolve_hyphen_joins,
+)
 from pipeline.extract.page import Word
 
 CELL_X0, CELL_X1 = 100.0, 200.0
@@ -22,9 +28,10 @@ def line_of(
     return words
 
 
-def text_of(*lines: list[Word]) -> str:
+def text_of(*lines: list[Word], forms: HyphenForms | None = None) -> str:
     words = [w for line in lines for w in line]
-    return lines_to_text(cell_words_to_lines(words, CELL_X0, CELL_X1))
+    text = lines_to_text(cell_words_to_lines(words, CELL_X0, CELL_X1))
+    return resolve_hyphen_joins(text, forms or HyphenForms())[0]
 
 
 def test_wrapped_lines_are_joined_by_one_space():
@@ -52,18 +59,44 @@ def test_printed_space_after_hyphen_is_kept():
     assert text_of(first, second) == "aaaaaaaaaa evasione- elusione"
 
 
-def test_hyphen_at_full_line_before_a_number_keeps_the_space():
-    # no room was left for a space, so its absence says nothing: a number does not
-    # continue a split word
+def test_hyphen_before_a_listed_item_parts_the_items():
     first = line_of(["aaaaaaaaaa", "anfiteatro-"], 10, x0=120)  # ends at 206 > right limit
-    second = line_of(["5)"], 19)
-    assert text_of(first, second) == "aaaaaaaaaa anfiteatro- 5)"
+    second = line_of(["5)", "gestione"], 19)
+    assert text_of(first, second) == "aaaaaaaaaa anfiteatro- 5) gestione"
 
 
-def test_hyphen_with_room_for_a_space_before_a_number_is_joined():
-    first = line_of(["aaaaaaaaaa", "COVD-"], 10, x0=132)  # ends at 194: room for a space
-    second = line_of(["19", "in"], 19)
-    assert text_of(first, second) == "aaaaaaaaaa COVD-19 in"
+def test_hyphen_before_a_number_is_one_word_whatever_the_room_left():
+    for x0 in (132.0, 140.0):  # room for a space after "COVD-", or none
+        first = line_of(["aaaaaaaaaa", "COVD-"], 10, x0=x0)
+        second = line_of(["19", "in"], 19)
+        assert text_of(first, second) == "aaaaaaaaaa COVD-19 in"
+
+
+def test_a_lone_dash_at_a_line_end_keeps_its_spaces():
+    first = line_of(["segnalazioni", "-"], 10, x0=130)
+    second = line_of(["chiusure"], 19)
+    assert text_of(first, second) == "segnalazioni - chiusure"
+
+
+def test_a_hyphen_is_rejoined_as_the_document_prints_the_word_elsewhere():
+    first = line_of(["aaaaaaaaaa", "evasione-"], 10, x0=120)
+    second = line_of(["elusione"], 19)
+    suspended = HyphenForms(suspended={"evasione-"})
+    joined = HyphenForms(joined={"evasione-elusione"})
+    assert text_of(first, second, forms=suspended) == "aaaaaaaaaa evasione- elusione"
+    assert text_of(first, second, forms=joined) == "aaaaaaaaaa evasione-elusione"
+
+
+def test_forms_are_read_from_lines_where_no_line_end_hides_them():
+    words = line_of(["covid-19", "e", "evasione-", "elusione"], 10, x0=100)
+    forms = HyphenForms()
+    forms.add_lines(cell_words_to_lines(words, 0.0, 400.0))
+    assert forms.joined == {"covid-19"} and forms.suspended == {"evasione-"}
+
+
+def test_a_join_without_evidence_is_reported():
+    _, guessed = resolve_hyphen_joins("presenze-\x1fassenze e altro", HyphenForms())
+    assert guessed == ["presenze-assenze"]
 
 
 def test_words_on_one_visual_line_are_ordered_left_to_right():

@@ -152,6 +152,16 @@ def test_a_target_correction_is_named_on_its_target_and_objective_and_totals_fol
     assert corrected["quality"]["field"].iloc[-1] == "targets[2].weight_pct"
 
 
+def test_a_lateness_rule_the_page_prints_can_be_given_to_its_objective(tables):
+    rule = entry(field="penalty_pct_per_month", old=None, new=5.0)
+    corrected = apply_corrections(tables, corrections(rule))
+    objectives = corrected["objectives"].set_index("objective_id")
+    assert objectives.loc["01.01", "penalty_pct_per_month"] == 5.0
+    assert objectives["penalty_pct_per_month"].dtype == "Float64"
+    assert objectives.loc["01.01", "corrected_fields"] == "penalty_pct_per_month"
+    validate_outputs(corrected, "small plan")
+
+
 def test_a_corrected_dup_code_gets_its_programme_name(tables):
     corrected = apply_corrections(tables, corrections(entry(field="dup_programme", old=4, new=3)))
     objectives = corrected["objectives"].set_index("objective_id")

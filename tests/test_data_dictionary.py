@@ -40,6 +40,8 @@ CONTRACT_COLUMNS = {
         "status": "string",
         "page_first": "int",
         "page_last": "int",
+        "penalty_pct_per_month": "float, nullable",
+        "penalty_raw": "string, nullable",
     },
     "targets.parquet": {
         "revision": "string",

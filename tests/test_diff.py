@@ -213,6 +213,29 @@ def test_rewrapped_or_resplit_text_is_not_a_change():
     assert compare_plans(old, new).objectives.empty
 
 
+def test_a_target_printed_over_other_lines_is_not_a_change():
+    text = "Inizio lavori entro il 30/06/2021 (peso 60%)"
+    old = plan(
+        "2021-07",
+        [PAYMENTS],
+        [{"objective_id": "01.07", "target_seq": 1, "text": text, "weight_pct": 60.0}],
+    )
+    new = plan(
+        "2021-11",
+        [PAYMENTS],
+        [
+            {
+                "objective_id": "01.07",
+                "target_seq": 1,
+                "text": text.replace(" il ", " il\n").replace(" (", "  ("),
+                "weight_pct": 60.0,
+            }
+        ],
+    )
+
+    assert compare_plans(old, new).targets.empty
+
+
 def test_every_compared_field_is_reported_once_with_its_values_as_text():
     old = plan("2021-07", [PAYMENTS])
     new = plan(

@@ -114,3 +114,25 @@ def test_memo_of_identical_revisions_says_nothing_changed():
     frames = plan("2021-11", [KENNEL])
 
     assert "Nessun obiettivo è cambiato." in diff_to_markdown(compare_plans(frames, frames))
+
+
+def test_a_target_whose_unit_is_no_longer_read_is_shown_not_a_crash():
+    # regression: a target field that becomes null (an OCR'd "≥ 90%" read as "290%") made
+    # the memo fail on pandas' NA
+    old = plan(
+        "2021-07",
+        [KENNEL],
+        [{"objective_id": "01.07", "target_seq": 1, "text": "≥ 90%", "unit": "%"}],
+        weights={"ecologia": 4.0},
+    )
+    new = plan(
+        "2021-11",
+        [{**KENNEL, "expected_result": "290"}],
+        [{"objective_id": "01.07", "target_seq": 1, "text": "≥ 90", "unit": None}],
+        weights={"ecologia": 4.0},
+    )
+
+    memo = diff_to_markdown(compare_plans(old, new))
+
+    assert "**Risultato 1, " in memo
+    assert "~~%~~" in memo

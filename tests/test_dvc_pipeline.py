@@ -1,6 +1,9 @@
 """The DVC pipeline on a copy of the repository: `dvc repro` builds every plan and the
 diff, every stage reads and imports only what its deps in dvc.yaml cover, a second run
-reruns nothing, and a changed PDF reruns only its own chain and the diff that uses it."""
+reruns nothing, and a changed PDF reruns only its own chain and the diff that uses it.
+DVC and piano come from the environment running the tests, found without activating it,
+as `.venv/bin/dvc repro` finds them; the scan's OCR readings come from the session's
+cache."""
 
 from __future__ import annotations
 
@@ -14,7 +17,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+import yaml
+from conftest import ROOT, params_with_ocr_cache
+
+# the environment running the tests; dvc.yaml's commands run .venv/bin/piano
+VENV = Path(sys.prefix)
 
 # Loaded by every Python process of the run through PYTHONPATH: a `piano` process records
 # the files it opens or lists and the modules it imports, so the test can hold them
@@ -59,11 +66,22 @@ def stages_run(output: str) -> set[str]:
     return set(re.findall(r"Running stage '([^']+)'", output))
 
 
+def dvc(cwd: Path, *arguments: str) -> str:
+    return run(cwd, str(VENV / "bin" / "dvc"), *arguments)
+
+
+def cached_readings(cache: Path) -> set[Path]:
+    return set(cache.rglob("*.json"))
+
+
 @pytest.fixture(scope="module")
-def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A git repository holding the project's tracked files, as a fresh clone has them."""
-    if shutil.which("dvc") is None or shutil.which("piano") is None:
-        pytest.fail("dvc and piano must be installed (bash scripts/setup)")
+def repo(tmp_path_factory: pytest.TempPathFactory, ocr_cache: Path) -> Path:
+    """A git repository holding the project's tracked files, as a fresh clone has them,
+    with the session's OCR cache in its params.yaml and the tests' environment as its
+    .venv."""
+    missing = [p for p in (VENV / "bin" / "dvc", VENV / "bin" / "piano") if not p.exists()]
+    if missing:
+        pytest.fail(f"{', '.join(map(str, missing))} missing: run bash scripts/setup")
     copy = tmp_path_factory.mktemp("repo")
     tracked = run(ROOT, "git", "ls-files", "-z").split("\0")
     for name in filter(None, tracked):
@@ -78,24 +96,38 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
             shutil.rmtree(path)
         elif path.exists():
             path.unlink()
+    params = params_with_ocr_cache(ocr_cache)
+    (copy / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
     run(copy, "git", "init", "-q")
     run(copy, "git", "add", "-A")
     run(copy, "git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "copy")
+    (copy / ".venv").symlink_to(VENV, target_is_directory=True)  # untracked, as in a clone
     return copy
 
 
 @pytest.fixture(scope="module")
-def first_repro(repo: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[dict]]:
+def first_repro(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory, ocr_cache: Path
+) -> tuple[str, list[dict]]:
     """Run `dvc repro` once on the copy with the audit hook; return its output and what
-    each `piano` process opened and imported."""
+    each `piano` process opened and imported. Check that it ran no OCR: every reading of
+    the scan comes from the session's cache."""
+    readings = cached_readings(ocr_cache)
+    assert readings  # the scan's cells are read by Tesseract
     hook, log = tmp_path_factory.mktemp("hook"), tmp_path_factory.mktemp("audit")
     (hook / "sitecustomize.py").write_text(AUDIT_HOOK, encoding="utf-8")
     env = {**os.environ, "PIANO_AUDIT_DIR": str(log)}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(hook), env.get("PYTHONPATH")]))
     result = subprocess.run(
-        ["dvc", "repro"], cwd=repo, capture_output=True, text=True, env=env, check=False
+        [str(VENV / "bin" / "dvc"), "repro"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert result.returncode == 0, f"dvc repro failed:\n{result.stdout}\n{result.stderr}"
+    assert cached_readings(ocr_cache) == readings
     records = [json.loads(path.read_text()) for path in sorted(log.glob("*.json"))]
     return result.stdout + result.stderr, records
 
@@ -119,8 +151,9 @@ def test_every_stage_reads_and_imports_only_its_deps(repo: Path, first_repro):
         allowed = [Path(str(d.def_path)) for d in stage.deps]
         outs = [Path(str(o.def_path)) for o in stage.outs]
         allowed += outs
-        # an output file's folder is listed for temporary files of earlier, killed runs
-        listed = {o.parent for o in outs if o.suffix}
+        # an output's parent folder is listed for the temporaries killed runs left beside
+        # it, and opened to sync the swap of the new output into place: no input is read
+        listed = {o.parent for o in outs}
         allowed.append(Path("build/ocr-cache"))  # a cache, not an input: any content reads the same
         for root, paths in ((repo, record["opened"]), (ROOT, record["modules"])):
             for name in paths:
@@ -137,21 +170,32 @@ def test_every_stage_reads_and_imports_only_its_deps(repo: Path, first_repro):
 
 def test_repro_builds_every_plan_then_reruns_nothing(repo: Path, first_repro):
     first = stages_run(first_repro[0])
-    plans = ("desenzano-2021-07", "desenzano-2021-11")
+    plans = yaml.safe_load((repo / "params.yaml").read_text(encoding="utf-8"))["plans"]
+    assert {"desenzano-2021-07", "desenzano-2021-11", "desenzano-2021-11-scan"} <= set(plans)
     for plan in plans:
         assert {f"{stage}@{plan}" for stage in PER_PLAN_STAGES} <= first
         assert (repo / "extracted" / plan / "objectives.parquet").exists()
     assert "diff@desenzano-2021-07__desenzano-2021-11" in first
     assert (repo / "diffs" / "desenzano-2021-07__desenzano-2021-11" / "diff.md").exists()
-    assert stages_run(run(repo, "dvc", "repro")) == set()
-    metrics = run(repo, "dvc", "metrics", "show")
+    assert stages_run(dvc(repo, "repro")) == set()
+    metrics = dvc(repo, "metrics", "show")
     assert "objectives" in metrics and "findings_warning" in metrics
+
+
+def test_dvc_checkout_brings_back_outputs_a_failed_repro_deleted(repo: Path, first_repro):
+    # as the README says: `dvc repro` deletes a stage's outputs before running it
+    plan = repo / "extracted" / "desenzano-2021-11"
+    before = {p.name: p.read_bytes() for p in plan.iterdir()}
+    shutil.rmtree(plan)
+    plan.mkdir()
+    run(repo, "dvc", "checkout", "extracted/desenzano-2021-11")
+    assert {p.name: p.read_bytes() for p in plan.iterdir()} == before
 
 
 def test_changed_pdf_reruns_only_its_revision_and_the_diff(repo: Path, first_repro):
     with (repo / "sources" / "desenzano-2021-07.pdf").open("ab") as pdf:
         pdf.write(b"\n% a new copy of the same plan\n")  # a comment after %%EOF
-    rerun = stages_run(run(repo, "dvc", "repro"))
+    rerun = stages_run(dvc(repo, "repro"))
     assert rerun == {f"{stage}@desenzano-2021-07" for stage in PER_PLAN_STAGES} | {
         "diff@desenzano-2021-07__desenzano-2021-11"
     }

@@ -11,7 +11,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from input_corpus import extra_column_plan, good_plan, long_plan, owner_only_pdf, rotated_plan
+from input_corpus import (
+    extra_column_plan,
+    good_plan,
+    headerless_block_plan,
+    long_plan,
+    owner_only_pdf,
+    rotated_plan,
+)
 from pypdf import PdfWriter
 
 from pipeline.cli import main
@@ -134,6 +141,19 @@ def test_unknown_column_reaches_objectives_in_extra_with_a_finding(
     assert objectives["description"].tolist() == ["Descrizione.", "Descrizione."]
     found = rules(out).query("rule == 'extra_column'")
     assert found[["raw_value", "severity"]].values.tolist() == [["NOTE", "warning"]]
+
+
+def test_a_first_block_without_header_row_is_named_by_the_next_header_of_its_grid(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    out = extract(
+        headerless_block_plan(tmp_path / "senza-intestazione.pdf"), tmp_path / "out", capsys
+    )
+    objectives = pd.read_parquet(out / "objectives.parquet")
+    assert objectives["assignee_raw"].tolist() == ["ISTRUZIONE", "TRIBUTI"]
+    assert objectives["block"].tolist() == [1, 2]
+    found = rules(out).query("rule == 'header_carried_over'")
+    assert found["severity"].tolist() == ["info"] and found["page"].tolist() == [1]
 
 
 def test_long_plan_extracts_every_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]):

@@ -1,8 +1,9 @@
 """piano on one small plan printed by each PDF producer, through the benchmark's own code
 (`benchmarks.renderings_bench`): two blocks, front matter with a running header and a
 "Pagina N di M" footer, bold sector headings, the header row printed once per table,
-long rows breaking across a page; and the constructed revision of that plan, whose diff
-must be exactly its edits."""
+long rows breaking across a page, whose sub-targets must be those of the same rows in the
+bundled ruled PDF; and the constructed revision of that plan, whose diff must be exactly
+its edits."""
 
 from __future__ import annotations
 
@@ -72,6 +73,13 @@ def test_municipality_and_revision_read_from_the_title(results, producer):
         "Comune di Desenzano del Garda",
         "2021-11",
     )
+
+
+@pytest.mark.parametrize("producer", PRODUCERS)
+def test_targets_are_those_of_the_bundled_ruled_plan(results, producer):
+    result = _base(results, producer)
+    assert result["targets_plan"] == "desenzano-2021-11"
+    assert result["targets_ok"] == 1.0, result["target_misses"]
 
 
 @pytest.mark.parametrize("producer", PRODUCERS)

@@ -2,8 +2,8 @@
 through Debian's chromedriver, both installed by scripts/setup): it loads without
 console errors, the summary's links reach an objective, and its crop shows.
 
-The browser's screenshot of an objective page is kept as a CI artefact at
-`extracted/review-screenshot.png` (git-ignored; `PIANO_REVIEW_SCREENSHOT` moves it).
+The browser's screenshot of an objective page goes to the test's temporary folder, or to
+the file `PIANO_REVIEW_SCREENSHOT` names (to keep it as a CI artefact).
 """
 
 from __future__ import annotations
@@ -20,10 +20,6 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
 
-ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOT = Path(
-    os.environ.get("PIANO_REVIEW_SCREENSHOT") or ROOT / "extracted" / "review-screenshot.png"
-)
 CHROMIUM_FLAGS = (
     "--no-sandbox",
     "--headless",
@@ -73,7 +69,7 @@ def console_errors(driver: WebDriver) -> list[str]:
 
 
 def test_report_loads_links_reach_an_objective_and_its_crop_shows(
-    browser: WebDriver, review_report: Path
+    browser: WebDriver, review_report: Path, tmp_path: Path
 ):
     driver = browser
     driver.get((review_report / "index.html").as_uri())
@@ -92,8 +88,9 @@ def test_report_loads_links_reach_an_objective_and_its_crop_shows(
     )
     assert natural_width > 0
     assert console_errors(driver) == []
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    assert driver.save_screenshot(str(SCREENSHOT))
+    screenshot = Path(os.environ.get("PIANO_REVIEW_SCREENSHOT") or tmp_path / "review.png")
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
+    assert driver.save_screenshot(str(screenshot))
 
 
 def test_summary_links_reach_every_sector_and_back(browser: WebDriver, review_report: Path):

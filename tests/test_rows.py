@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from pdf_factory import HEADER, PageSpec, TableSpec, cells, plan_pdf
 
-from pipeline.core.errors import ExtractionError
+from pipeline.core.errors import ExtractionError, TableHeaderError
 from pipeline.extract.stage import pdf_to_extraction
 
 TITLE = "PIANO DELLE PERFORMANCE (aggiornamento novembre 2021)"
@@ -191,3 +191,104 @@ def test_header_without_a_required_column_names_it(tmp_path: Path):
     with pytest.raises(ExtractionError, match="expected_result") as error:
         pdf_to_extraction(pdf)
     assert error.value.page == 1
+
+
+RUNNING = "Comune di Lonato del Garda — Piano della performance 2021"
+
+
+def test_a_running_header_is_no_block_title_and_no_municipality(tmp_path: Path):
+    # the running header sits close above each page's table, where a title would
+    pdf = plan_pdf(
+        tmp_path / "plan.pdf",
+        [
+            PageSpec(
+                [TableSpec([row("1", "ECONOMATO", "A."), row("2", "ECONOMATO", "B.")])],
+                lines_above=["Comune di Desenzano del Garda", TITLE],
+                running_header=RUNNING,
+                footer="Pagina 1 di 2",
+            ),
+            PageSpec(
+                [TableSpec([row("3", "ECONOMATO", "C.")], header=None)],
+                running_header=RUNNING,
+                footer="Pagina 2 di 2",
+            ),
+        ],
+    )
+    extraction = pdf_to_extraction(pdf)
+    assert extraction.rows["block"].tolist() == [1, 1, 1]
+    assert RUNNING not in extraction.rows["block_title"].tolist()
+    assert extraction.info.municipality == "Comune di Desenzano del Garda"
+    rules = [f.rule for f in extraction.findings]
+    assert rules.count("header_carried_over") == 1
+
+
+def test_a_ruled_row_the_page_cut_open_comes_back_whole(tmp_path: Path):
+    first = row("1", "ECONOMATO", "riga 0 della|descrizione")
+    rest = cells("", "", "", "", "che continua", "", "", "")
+    pdf = plan_pdf(
+        tmp_path / "plan.pdf",
+        [
+            PageSpec(
+                [TableSpec([row("1", "ECONOMATO", "A."), first[:]], open_bottom=True)],
+                lines_above=[TITLE],
+            ),
+            PageSpec([TableSpec([rest, row("3", "ECONOMATO", "C.")], header=None, open_top=True)]),
+        ],
+    )
+    rows = pdf_to_extraction(pdf).rows
+    assert rows["number"].tolist() == ["1", "1", "3"]
+    assert " ".join(rows.iloc[1]["description"].split()) == "riga 0 della descrizione che continua"
+    assert (rows.iloc[1]["page_first"], rows.iloc[1]["page_last"]) == (1, 2)
+
+
+def test_a_table_of_another_grid_after_the_header_cannot_be_named(tmp_path: Path):
+    widths = [30.0, 100.0, 100.0, 200.0, 150.0, 162.0]
+    pdf = plan_pdf(
+        tmp_path / "plan.pdf",
+        [
+            PageSpec([TableSpec([row("1", "ECONOMATO", "A.")])], lines_above=[TITLE]),
+            PageSpec(
+                [
+                    TableSpec(
+                        [cells("2", "ECONOMATO", "B", "C", "D", "E")], header=None, widths=widths
+                    )
+                ]
+            ),
+        ],
+    )
+    with pytest.raises(TableHeaderError, match="its grid is not that of the header on page 1"):
+        pdf_to_extraction(pdf)
+
+
+def test_headerless_tables_with_no_plan_header_anywhere_are_no_plan(tmp_path: Path):
+    pdf = plan_pdf(
+        tmp_path / "report.pdf",
+        [PageSpec([TableSpec([row("1", "ECONOMATO", "A.")], header=None)], lines_above=[TITLE])],
+    )
+    with pytest.raises(ExtractionError, match="no table with a plan header") as error:
+        pdf_to_extraction(pdf)
+    assert not isinstance(error.value, TableHeaderError)
+
+
+def test_a_damaged_header_with_the_grid_of_the_last_one_carries_its_columns(tmp_path: Path):
+    damaged = [
+        "n.",
+        "Asseg#atario",
+        "D#P",
+        "OGG#TTO",
+        "DESCR#ZIONE",
+        "IND#CATORE",
+        "R#SULTATO",
+        "T#MPI",
+    ]
+    pdf = plan_pdf(
+        tmp_path / "plan.pdf",
+        [
+            PageSpec([TableSpec([row("1", "ECONOMATO", "A.")])], lines_above=[TITLE]),
+            PageSpec([TableSpec([row("2", "ECONOMATO", "B.")], header=damaged)]),
+        ],
+    )
+    extraction = pdf_to_extraction(pdf)
+    assert extraction.rows["number"].tolist() == ["1", "2"]
+    assert extraction.rows["dup_raw"].tolist() == ["4.1.0", "4.1.0"]
+    assert "header_unreadable" in [f.rule for f in extraction.findings]

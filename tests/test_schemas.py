@@ -45,6 +45,8 @@ def objectives(**overrides):
             "status": ["active", "suspended"],
             "page_first": [3, 3],
             "page_last": [3, 4],
+            "penalty_pct_per_month": pd.array([10.0, None], dtype="Float64"),
+            "penalty_raw": ["(-10% ogni mese ritardo)", None],
             "block_title": [None, None],
             "dup_programme_name": ["Servizi ausiliari all'istruzione", None],
             "target_count": [1, 0],
@@ -159,6 +161,8 @@ def test_weight_outside_0_to_100_fails():
             "value": pd.array([None], dtype="Float64"),
             "unit": pd.array([None], dtype="string"),
             "source_field": pd.array(["expected_result"], dtype="string"),
+            "indicator_text": pd.array(["a"], dtype="string"),
+            "result_text": pd.array([None], dtype="string"),
         }
     )
     with pytest.raises(ValidationError, match=r"weight_pct.*row 01.01#1=150.0"):
@@ -183,6 +187,8 @@ def test_targets_of_an_unknown_objective_fail():
             "value": pd.array([None], dtype="Float64"),
             "unit": pd.array([None], dtype="string"),
             "source_field": pd.array(["expected_result"], dtype="string"),
+            "indicator_text": pd.array(["a"], dtype="string"),
+            "result_text": pd.array([None], dtype="string"),
         }
     )
     with pytest.raises(ValidationError, match="09.09"):

@@ -30,7 +30,6 @@ from pipeline.score.model import (
     sector_scores_to_fund_split,
     text_to_date,
     text_to_number,
-    text_to_penalty_rule,
     weights_to_weights_used,
 )
 from pipeline.score.schemas import (
@@ -128,15 +127,16 @@ def test_weights_used_always_sum_to_100(weights, used, weighting):
     assert how == weighting
 
 
-PLAN_RULE = "Predisposizione atti (80%) (-10% per ogni mese ritardo)"
-
-
-def late_case(target_text, completed_on, settings=None, description="Descrizione"):
+def late_case(completed_on, penalty_pct_per_month=None, settings=None):
     return score_one_sector(
         objectives_frame(
-            {"objective_id": "12.02", "deadline": date(2021, 6, 30), "description": description}
+            {
+                "objective_id": "12.02",
+                "deadline": date(2021, 6, 30),
+                "penalty_pct_per_month": penalty_pct_per_month,
+            }
         ),
-        targets_frame({"objective_id": "12.02", "target_seq": 1, "text": target_text}),
+        targets_frame({"objective_id": "12.02", "target_seq": 1, "text": "Predisposizione atti"}),
         achievement_rows(
             {
                 "objective_id": "12.02",
@@ -151,7 +151,7 @@ def late_case(target_text, completed_on, settings=None, description="Descrizione
 
 def test_late_completion_costs_the_plans_rate_per_started_month():
     # due 30/06, done 15/08: July and part of August, two started months, 2 x 10 points
-    scores = late_case(PLAN_RULE, "15/08/2021")
+    scores = late_case("15/08/2021", penalty_pct_per_month=10.0)
     target = scores.target_scores.iloc[0]
     assert target["months_late"] == 2
     assert target["penalty_source"] == "plan"
@@ -159,27 +159,61 @@ def test_late_completion_costs_the_plans_rate_per_started_month():
 
 
 def test_plan_rule_wins_over_the_default_rate():
-    scores = late_case(
-        "(-5% ogni mese ritardo)", "2021-07-31", ScoreSettings(late_penalty_pct_per_month=25.0)
-    )
+    scores = late_case("2021-07-31", 5.0, ScoreSettings(late_penalty_pct_per_month=25.0))
     assert scores.target_scores.iloc[0]["score"] == pytest.approx(95.0)
 
 
-def test_rule_in_the_objective_text_applies_to_its_targets():
-    scores = late_case("Atti", "2021-07-01", description="Entro giugno (-20% ogni mese ritardo)")
-    assert scores.target_scores.iloc[0]["score"] == pytest.approx(80.0)
+def test_objectives_rule_applies_to_every_one_of_its_targets():
+    scores = score_one_sector(
+        objectives_frame(
+            {"objective_id": "12.03", "deadline": date(2021, 6, 30), "penalty_pct_per_month": 20}
+        ),
+        targets_frame(
+            {"objective_id": "12.03", "target_seq": 1, "text": "Nuovi inquadramenti"},
+            {"objective_id": "12.03", "target_seq": 2, "text": "Predisposizione atti (80%)"},
+        ),
+        achievement_rows(
+            *(
+                {"objective_id": "12.03", "target_seq": seq, "achieved_pct": "100"}
+                | {"completed_on": "2021-07-01"}
+                for seq in (1, 2)
+            )
+        ),
+    )
+    assert list(scores.target_scores["score"]) == [80.0, 80.0]
+    assert set(scores.target_scores["penalty_source"]) == {"plan"}
+
+
+def test_score_reads_the_lateness_rule_from_the_objective_only():
+    # the rule is read once, by the normalise stage, into the objective's column
+    scores = score_one_sector(
+        objectives_frame({"objective_id": "12.02", "deadline": date(2021, 6, 30)}),
+        targets_frame(
+            {"objective_id": "12.02", "target_seq": 1, "text": "Atti (-50% ogni mese ritardo)"}
+        ),
+        achievement_rows(
+            {
+                "objective_id": "12.02",
+                "target_seq": 1,
+                "achieved_pct": "100",
+                "completed_on": "2021-07-01",
+            }
+        ),
+    )
+    target = scores.target_scores.iloc[0]
+    assert (target["penalty_source"], target["score"]) == ("default", 90.0)
 
 
 def test_late_completion_without_a_plan_rule_costs_the_configured_default():
     settings = ScoreSettings(late_penalty_pct_per_month=25.0)
-    scores = late_case("Atti predisposti", "01.08.2021", settings)
+    scores = late_case("01.08.2021", settings=settings)
     target = scores.target_scores.iloc[0]
     assert (target["months_late"], target["penalty_source"]) == (2, "default")
     assert target["score"] == pytest.approx(50.0)
 
 
 def test_penalty_never_takes_a_score_below_zero():
-    scores = late_case(PLAN_RULE, "31/12/2022")  # 18 months late
+    scores = late_case("31/12/2022", penalty_pct_per_month=10.0)  # 18 months late
     assert scores.target_scores.iloc[0]["score"] == 0
 
 
@@ -198,20 +232,6 @@ def test_penalty_never_takes_a_score_below_zero():
 )
 def test_months_late_counts_each_started_month(deadline, completed_on, months):
     assert dates_to_months_late(deadline, completed_on) == months
-
-
-@pytest.mark.parametrize(
-    ("text", "rate"),
-    [
-        ("Predisposizione entro giugno (100%) (-10% ogni mese ritardo)", 10.0),
-        ("Predisposizione atti (80%) (-10% per ogni mese ritardo)", 10.0),
-        ("penalità – 7,5 % per ogni mese di ritardo", 7.5),
-        ("Risultato 75% (peso 40%)", None),
-        (None, None),
-    ],
-)
-def test_penalty_rules_are_read_as_printed(text, rate):
-    assert text_to_penalty_rule(text) == rate
 
 
 def suspended_case(settings=None):

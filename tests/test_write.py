@@ -4,6 +4,7 @@ the previous files as they were and no temporary file behind."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -49,27 +50,25 @@ def test_ctrl_c_while_writing_leaves_the_folder_as_it_was(previous: Path):
     assert folder_hashes(previous) == before
 
 
-def test_ctrl_c_during_the_renames_waits_until_every_file_is_in_place(
+def test_ctrl_c_during_the_swap_waits_until_the_new_folder_is_in_place(
     previous: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    real_replace = os.replace
-    calls = []
+    real_exchange = folders.exchange_paths
 
-    def replace_then_interrupt(source: Path, target: Path) -> None:
-        real_replace(source, target)
-        calls.append(target)
-        if len(calls) == 1:
-            signal.raise_signal(signal.SIGINT)  # Ctrl-C right after the first rename
+    def exchange_then_interrupt(a: Path, b: Path) -> bool:
+        swapped = real_exchange(a, b)
+        signal.raise_signal(signal.SIGINT)  # Ctrl-C right after the swap
+        return swapped
 
-    monkeypatch.setattr(folders.os, "replace", replace_then_interrupt)
+    monkeypatch.setattr(folders, "exchange_paths", exchange_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
         write_folder(
             previous, {n: text_writer(f"new {n}") for n in ("a.parquet", "b.json", "c.md")}
         )
-    assert len(calls) == 3
     assert {p.name: p.read_text() for p in previous.iterdir()} == {
         n: f"new {n}" for n in ("a.parquet", "b.json", "c.md")
     }
+    assert [p.name for p in previous.parent.iterdir()] == ["out"]  # the old folder removed
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
@@ -99,14 +98,84 @@ def dead_pid() -> int:
     return child.pid
 
 
-def test_temporary_files_of_killed_runs_are_swept_and_live_ones_kept(previous: Path):
-    stale = previous / f".a.parquet.{dead_pid()}.k3x9_q.tmp"
-    live = previous / f".a.parquet.{os.getpid()}.abc123.tmp"
-    unrelated = previous / ".notes.tmp"
-    for path in (stale, live, unrelated):
-        path.write_text("temporary")
+def test_only_piano_temporaries_of_killed_runs_are_swept(previous: Path):
+    box = previous.parent
+    stale = box / f".out.piano-{dead_pid()}-k3x9_q12.new"
+    live = box / f".out.piano-{os.getpid()}-abc12345.new"
+    stale.mkdir()
+    live.mkdir()
+    foreign = [
+        previous / f".a.parquet.{dead_pid()}.k3x9_q.tmp",  # not piano's name
+        box / f".other.piano-{dead_pid()}-k3x9_q12.new",  # another folder's
+        box / ".notes.tmp",
+    ]
+    for path in foreign:
+        path.write_text("someone's")
     assert sweep_stale_temps(previous) == [stale]
-    assert live.exists() and unrelated.exists()
+    assert live.exists() and all(path.exists() for path in foreign)
+
+
+def test_files_the_run_does_not_write_stay_in_the_folder(previous: Path):
+    (previous / "notes.txt").write_text("mine")
+    write_folder(previous, {"a.parquet": text_writer("new a")})
+    assert {p.name: p.read_text() for p in previous.iterdir()} == {
+        "a.parquet": "new a",
+        "b.json": "previous b.json",
+        "c.md": "previous c.md",
+        "notes.txt": "mine",
+    }
+
+
+def test_a_folder_holding_folders_or_the_working_folder_is_not_replaced(
+    previous: Path, monkeypatch: pytest.MonkeyPatch
+):
+    (previous / "inner").mkdir()
+    before = folder_hashes_of_files(previous)
+    with pytest.raises(OutputError, match="holds a folder"):
+        write_folder(previous, {"a.parquet": text_writer("new")})
+    assert folder_hashes_of_files(previous) == before
+    (previous / "inner").rmdir()
+    monkeypatch.chdir(previous)
+    with pytest.raises(OutputError, match="working folder"):
+        write_folder(Path("."), {"a.parquet": text_writer("new")})
+
+
+def folder_hashes_of_files(folder: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
+
+
+def test_a_killed_two_rename_swap_is_put_back_by_the_next_run(
+    previous: Path, monkeypatch: pytest.MonkeyPatch
+):
+    aside = previous.parent / f".out.piano-{dead_pid()}-k3x9_q12.old"
+    previous.rename(aside)  # killed between its two renames: only the old folder, aside
+    monkeypatch.setattr(folders, "exchange_paths", lambda a, b: False)
+    write_folder(previous, {"a.parquet": text_writer("new a")})
+    assert (previous / "a.parquet").read_text() == "new a"
+    assert (previous / "b.json").read_text() == "previous b.json"
+    assert [p.name for p in previous.parent.iterdir()] == ["out"]
+
+
+@pytest.mark.parametrize("swap", ["exchange", "two_renames"])
+def test_a_write_killed_at_any_instant_leaves_the_old_folder_or_the_whole_new_one(
+    swap: str, tmp_path: Path
+):
+    if swap == "exchange" and folders.RENAMEAT2 is None:
+        pytest.fail("this system has no renameat2: the exchange cannot be tested")
+    script = Path(__file__).with_name("crash_points.py")
+    arguments = [sys.executable, str(script), str(tmp_path / "box" / "out")]
+    if swap == "two_renames":
+        arguments.append("--fallback")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    result = subprocess.run(arguments, capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["steps"] > 10  # every write, sync, link and rename was a place to die
+    assert report["bad"] == []
 
 
 def test_failed_write_keeps_the_previous_files_and_no_temporary(tmp_path: Path):
@@ -140,3 +209,11 @@ def test_written_files_get_the_usual_mode(tmp_path: Path):
     (path,) = write_folder(tmp_path, {"a.json": lambda p: p.write_text("{}")})
     assert path.read_text() == "{}"
     assert path.stat().st_mode & 0o044  # readable by others, unlike mkstemp's 0600
+
+
+def test_an_output_folder_reached_through_a_link_is_replaced_where_it_is(previous: Path):
+    link = previous.parent / "link"
+    link.symlink_to(previous)
+    write_folder(link, {"a.parquet": text_writer("new a")})
+    assert link.is_symlink() and (previous / "a.parquet").read_text() == "new a"
+    assert sorted(p.name for p in previous.parent.iterdir()) == ["link", "out"]

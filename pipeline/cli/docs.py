@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core.errors import StaleDocsError
-from pipeline.core.folders import text_writer, write_folder
+from pipeline.core.folders import text_writer, write_file
 from pipeline.docs import data_dictionary_to_markdown
 
 DEFAULT_OUT = Path("docs/data-dictionary.md")
@@ -60,5 +60,5 @@ def run_docs(args: argparse.Namespace) -> None:
             )
         print(f"{args.out} is up to date")
         return
-    write_folder(args.out.parent, {args.out.name: text_writer(markdown)})
+    write_file(args.out, text_writer(markdown))
     print(f"wrote {args.out}")

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from pipeline.core.contract import check_plan_name
 from pipeline.core.folders import (
     bytes_writer,
     text_writer,
@@ -17,7 +18,12 @@ from pipeline.core.folders import (
 )
 from pipeline.core.progress import progress_bar
 from pipeline.core.settings import settings_from_file
-from pipeline.review.crops import ReviewSettings, cells_to_regions, pages_to_crops
+from pipeline.review.crops import (
+    ReviewSettings,
+    cells_to_regions,
+    pages_to_crops,
+    regions_to_page_boxes,
+)
 from pipeline.review.files import check_source, folder_to_review_tables, source_path
 from pipeline.review.html import review_to_pages
 from pipeline.review.render import pdf_to_rendered_pages
@@ -86,13 +92,23 @@ def run_review(args: argparse.Namespace) -> None:
     """
     started = time.perf_counter()
     settings = settings_from_file(ReviewSettings, args.params, "review")
-    tables = folder_to_review_tables(args.extracted_root / args.name, args.name)
+    tables = folder_to_review_tables(args.extracted_root / check_plan_name(args.name), args.name)
     source = args.source or source_path(tables, args.sources_root)
     check_source(source, tables)
     regions = cells_to_regions(tables.cells)
     pages = sorted(int(p) for p in regions["page"].unique())
     rendered = progress_bar(
-        pdf_to_rendered_pages(source, pages, settings.scale), len(pages), f"review {args.name}"
+        pdf_to_rendered_pages(
+            source,
+            pages,
+            settings.scale,
+            # a pixel more all round, so that rounding never cuts a crop's edge
+            regions_to_page_boxes(regions, settings.context_pt + 1 / settings.scale),
+            settings.max_crop_pixels,
+            settings.max_image_pixels,
+        ),
+        len(pages),
+        f"review {args.name}",
     )
     crops = pages_to_crops(rendered, regions, tables.cells, settings)
     files = {name: text_writer(text) for name, text in review_to_pages(tables, crops).items()}

@@ -13,6 +13,7 @@ import dataclasses
 import inspect
 from pathlib import Path
 
+from pipeline.core.contract import check_plan_name
 from pipeline.core.errors import PianoError
 from pipeline.core.settings import settings_from_file
 from pipeline.score.files import score_folder, scores_to_report, write_scores, write_template
@@ -108,7 +109,8 @@ def run_score(args: argparse.Namespace) -> None:
         if args.achievements is not None or args.fund is not None:
             raise PianoError("--achievements and --fund belong to `piano score NAME`")
         settings = settings_from_file(ScoreSettings, args.params, "score")
-        count = write_template(args.extracted_root / words[1], args.out, args.example, settings)
+        folder = args.extracted_root / check_plan_name(words[1])
+        count = write_template(folder, args.out, args.example, settings)
         print(f"wrote {args.out}: {count} sub-targets")
         return
     if len(words) != 1:
@@ -121,6 +123,8 @@ def run_score(args: argparse.Namespace) -> None:
     if args.fund is not None:
         settings = dataclasses.replace(settings, fund_eur=args.fund)
     out = args.out or DEFAULT_SCORED_ROOT / words[0]
-    scores = score_folder(args.extracted_root / words[0], args.achievements, settings)
+    scores = score_folder(
+        args.extracted_root / check_plan_name(words[0]), args.achievements, settings
+    )
     write_scores(scores, out)
     print(scores_to_report(scores, out))

@@ -10,6 +10,8 @@ from typing import Literal, get_args
 import numpy as np
 import pandas as pd
 
+from pipeline.core.errors import InputError
+
 # the fields of one objective row, in printed order
 OBJECTIVE_FIELDS = [
     "number",
@@ -47,6 +49,8 @@ OBJECTIVE_COLUMNS = [
     "status",
     "page_first",
     "page_last",
+    "penalty_pct_per_month",
+    "penalty_raw",
 ]
 OBJECTIVE_EXTRA_COLUMNS = ["block_title", "dup_programme_name", "target_count", "weight_total"]
 # targets.parquet's columns, in order
@@ -60,6 +64,8 @@ TARGET_COLUMNS = [
     "value",
     "unit",
     "source_field",
+    "indicator_text",
+    "result_text",
 ]
 # the column the correct stage adds to objectives and targets, and its findings' rule
 CORRECTED_FIELDS = "corrected_fields"
@@ -108,9 +114,31 @@ DOCUMENT_FILE = "document.json"
 _REVISION_ARG = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
+# a plan's name is a folder's name under extracted/, reports/, …: no path in it
+_PLAN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+
+
 def is_revision(text: str) -> bool:
     """Given a `--revision` argument, return True when it reads YYYY-MM."""
     return bool(_REVISION_ARG.fullmatch(text))
+
+
+def is_plan_name(text: str) -> bool:
+    """Given a plan name from the command line or a file, return True when it is a plain
+    folder name (letters, digits, `.`, `_`, `-`, not starting with `.`; no `/`, no `..`)."""
+    return bool(_PLAN_NAME.fullmatch(text)) and ".." not in text
+
+
+def check_plan_name(text: str) -> str:
+    """Given a plan name, return it, or raise InputError when it is no plain folder name
+    (it would reach outside the folder it is looked up in)."""
+    if not is_plan_name(text):
+        raise InputError(
+            "a plan name is a folder's name (letters, digits, '.', '_', '-'), never a path",
+            field="NAME",
+            value=text,
+        )
+    return text
 
 
 def block_seq_to_objective_id(block: int, seq: int) -> str:

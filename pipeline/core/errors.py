@@ -9,6 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+# an error line holds at most this many characters besides the file path, and a value
+# quoted in it at most VALUE_CHARS: a crafted input cannot make a line of megabytes
+LINE_CHARS = 300
+VALUE_CHARS = 80
+
+
+def cut(text: str, limit: int) -> str:
+    """Given text and a number of characters, return the text cut to that many (its last
+    one an ellipsis when cut)."""
+    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
+
 
 @dataclass
 class PianoError(Exception):
@@ -28,23 +39,30 @@ class PianoError(Exception):
         super().__init__(self.message)
 
     def one_line(self) -> str:
-        """Given the error's context, return `file, line L, page N, row R, field F: message`."""
+        """Given the error's context, return `file, line L, page N, row R, field F: message
+        (value: …)` on one line, at most LINE_CHARS characters besides the file, the value
+        cut to VALUE_CHARS."""
+
+        def squash(text: str, limit: int) -> str:
+            # cut before squashing, so that a value of megabytes is never split whole
+            return " ".join(cut(text, 4 * limit).split())
+
         where = []
-        if self.file:
-            where.append(self.file)
         if self.line is not None:
             where.append(f"line {self.line}")
         if self.page is not None:
             where.append(f"page {self.page}")
         if self.row:
-            where.append(f"row {self.row}")
+            where.append(f"row {squash(self.row, VALUE_CHARS)}")
         if self.field:
-            where.append(f"field {self.field}")
-        text = self.message
+            where.append(f"field {squash(self.field, VALUE_CHARS)}")
+        text = squash(self.message, LINE_CHARS)
         if self.value is not None:
-            text += f" (value: {self.value!r})"
-        line = f"{', '.join(where)}: {text}" if where else text
-        return " ".join(line.split())
+            text += f" (value: {cut(repr(squash(self.value, VALUE_CHARS)), VALUE_CHARS)})"
+        line = cut(f"{', '.join(where)}: {text}" if where else text, LINE_CHARS)
+        if not self.file:
+            return line
+        return f"{' '.join(self.file.split())}{', ' if where else ': '}{line}"
 
 
 class InputError(PianoError):
@@ -142,3 +160,34 @@ class ReviewInputError(PianoError):
     the folder was extracted from."""
 
     exit_code = 14
+
+
+class PageTooLargeError(InputError):
+    """Rendering a page (a scan's picture, a review crop) would take more pixels than the
+    setting allows."""
+
+    exit_code = 17
+
+
+class ImageTooLargeError(InputError):
+    """A picture on a page would decode to more pixels than the setting allows."""
+
+    exit_code = 18
+
+
+class TooManyWordsError(InputError):
+    """A page holds more words than the setting allows."""
+
+    exit_code = 19
+
+
+class TooManyPagesError(InputError):
+    """The document has more pages than the setting allows."""
+
+    exit_code = 20
+
+
+class CellTooLongError(InputError):
+    """A table cell holds more characters than the setting allows."""
+
+    exit_code = 21

@@ -41,9 +41,29 @@ def yaml_text_to_data(text: str, file: str, error: type[PianoError]) -> Any:
         ) from problem
 
 
-def yaml_file_to_data(path: Path, error: type[PianoError]) -> Any:
-    """Given a YAML file, return its data; raise `error` naming the file when it is too
-    large, not UTF-8 or not well-formed."""
+def check_aliases(text: str, file: str, error: type[PianoError]) -> None:
+    """Given YAML text and its file name, raise `error` when it uses more than
+    MAX_ALIASES aliases: for loaders (ruamel's) that would otherwise build what they
+    point to as often as they are used. Text PyYAML cannot parse is left to the loader."""
+    aliases = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > MAX_ALIASES:
+                    line = None if event.start_mark is None else event.start_mark.line + 1
+                    raise error(
+                        f"malformed YAML: more than {MAX_ALIASES} aliases (*name)",
+                        file=file,
+                        line=line,
+                    )
+    except yaml.YAMLError:
+        return
+
+
+def yaml_file_to_text(path: Path, error: type[PianoError]) -> str:
+    """Given a YAML file, return its text; raise `error` naming the file when it cannot
+    be read, is too large or is not UTF-8."""
     try:
         size = path.stat().st_size
         if size > MAX_YAML_BYTES:
@@ -58,4 +78,10 @@ def yaml_file_to_data(path: Path, error: type[PianoError]) -> Any:
         ) from problem
     except OSError as problem:
         raise error(f"cannot read the file ({problem.strerror})", file=str(path)) from problem
-    return yaml_text_to_data(text, str(path), error)
+    return text
+
+
+def yaml_file_to_data(path: Path, error: type[PianoError]) -> Any:
+    """Given a YAML file, return its data; raise `error` naming the file when it is too
+    large, not UTF-8 or not well-formed."""
+    return yaml_text_to_data(yaml_file_to_text(path, error), str(path), error)

@@ -34,8 +34,10 @@ from pipeline.core.contract import (
     OPERATORS,
     SECTOR_KEYS,
     STATUSES,
+    is_revision,
 )
 from pipeline.core.errors import CorrectionError
+from pipeline.core.yamlfile import check_aliases
 
 Value = str | int | float | dt.date | None
 Kind = Literal["text", "int", "float", "date"]
@@ -77,6 +79,8 @@ CORRECTABLE_FIELDS: dict[str, FieldSpec] = {
     "deadline_status": FieldSpec("objectives", "text", choices=DEADLINE_STATUSES),
     "status": FieldSpec("objectives", "text", choices=STATUSES),
     "block_title": FieldSpec("objectives", "text", nullable=True),
+    "penalty_pct_per_month": FieldSpec("objectives", "float", nullable=True, low=0, high=100),
+    "penalty_raw": FieldSpec("objectives", "text", nullable=True),
     "text": FieldSpec("targets", "text"),
     "weight_pct": FieldSpec("targets", "float", nullable=True, low=0, high=100),
     "operator": FieldSpec("targets", "text", nullable=True, choices=OPERATORS),
@@ -145,7 +149,10 @@ class Correction:
 
 
 def revision_to_file_name(revision: str) -> str:
-    """Given a revision (`2021-11`), return its corrections file's name (`2021-11.yaml`)."""
+    """Given a revision (`2021-11`), return its corrections file's name (`2021-11.yaml`);
+    raise CorrectionError for anything else (a revision is never a path)."""
+    if not is_revision(revision):
+        raise CorrectionError("a plan revision reads YYYY-MM", field="revision", value=revision)
     return f"{revision}.yaml"
 
 
@@ -242,6 +249,7 @@ def yaml_text_to_corrections(text: str, file: str) -> list[Correction]:
     in file order; raise `CorrectionError` naming the file and line of the first
     problem: malformed YAML, an unknown key or field, a missing key, a wrong type, a
     value the column refuses, or two entries correcting the same value."""
+    check_aliases(text, file, CorrectionError)
     loader = YAML(typ="rt")
     try:
         document = loader.load(text)

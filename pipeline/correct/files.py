@@ -10,9 +10,10 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.core.contract import OUTPUT_TABLES
+from pipeline.core.contract import OUTPUT_TABLES, check_plan_name
 from pipeline.core.errors import CorrectionError, InputError
-from pipeline.core.folders import folder_to_tables, tables_to_folder, text_writer, write_folder
+from pipeline.core.folders import folder_to_tables, tables_to_folder, text_writer, write_file
+from pipeline.core.yamlfile import yaml_file_to_text
 from pipeline.correct.apply import (
     apply_corrections,
     corrections_for_source,
@@ -43,13 +44,7 @@ def corrections_dir_or_default(path: Path | None) -> Path | None:
 
 def read_corrections_file(path: Path) -> list[Correction]:
     """Given a corrections file, return its entries (CorrectionError on any problem)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise CorrectionError(
-            f"cannot read the corrections file: {error}", file=str(path)
-        ) from error
-    return yaml_text_to_corrections(text, str(path))
+    return yaml_text_to_corrections(yaml_file_to_text(path, CorrectionError), str(path))
 
 
 def corrections_dir_to_files(folder: Path) -> dict[str, Path]:
@@ -122,7 +117,9 @@ def root_to_plan_folders(root: Path) -> list[PlanFolder]:
 
 
 def name_to_plan_folder(root: Path, name: str) -> PlanFolder:
-    """Given an extracted root and a plan name, return its folder (InputError if none)."""
+    """Given an extracted root and a plan name, return its folder (InputError if none,
+    or if the name is no plain folder name)."""
+    check_plan_name(name)
     for plan in root_to_plan_folders(root):
         if plan.name == name:
             return plan
@@ -156,7 +153,7 @@ def append_correction(path: Path, correction: Correction) -> Correction:
             "the file does not end in a list of entries; the entry cannot be appended",
             file=str(path),
         )
-    write_folder(path.parent, {path.name: text_writer(text)})
+    write_file(path, text_writer(text))
     return entries[-1]
 
 

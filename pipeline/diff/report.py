@@ -60,24 +60,33 @@ def _escape(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def text_to_markdown(text: str | None) -> str:
+def value_to_plain_text(value: object) -> str:
+    """Given a cell's value, return it as text: "" for any missing value (None, NaN, or
+    pandas' NA, which has no truth value)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
+        return ""
+    return str(value)
+
+
+def text_to_markdown(text: object) -> str:
     """Given plain text, return it with markdown's special characters escaped and its
     line breaks (separate items of a cell) kept as markdown line breaks."""
+    text = value_to_plain_text(text)
     if not text:
         return "—"
     lines = [_escape(" ".join(line.split())) for line in text.split("\n")]
     return LINE_BREAK.join(line for line in lines if line)
 
 
-def words_to_markdown_diff(old: str | None, new: str | None) -> str:
+def words_to_markdown_diff(old: object, new: object) -> str:
     """Given an old and a new text, return the new text with word-level highlights:
     ~~removed words~~ struck through, **added words** in bold, unchanged words plain.
 
     Words are compared as whitespace-separated tokens, so re-wrapping is not a change;
     the new text's item breaks ("\n") are kept as markdown line breaks.
     """
-    old_words = (old or "").split()
-    new_lines = [line.split() for line in (new or "").split("\n")]
+    old_words = value_to_plain_text(old).split()
+    new_lines = [line.split() for line in value_to_plain_text(new).split("\n")]
     new_words = [word for line in new_lines for word in line]
     line_starts, count = set(), 0
     for line in new_lines:

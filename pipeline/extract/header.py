@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from pipeline.core.settings import Settings, setting
-from pipeline.core.text import fold
+from pipeline.core.text import fold, text_to_glyph_form
 
 # words that name each field in a header cell (accents stripped, lower case)
 FIELD_KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -32,6 +32,7 @@ _DATA_CELL = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,5}\b|^\s*\d{1,3}\s*$")
 
 DEFAULT_MIN_KEYWORD_SCORE = 80.0
 DEFAULT_MIN_HEADER_FIELDS = 4
+MAX_HEADER_CELL = 80  # characters: a longer cell is data, matched word by word only
 
 
 @dataclass(frozen=True)
@@ -45,13 +46,26 @@ class HeaderSettings(Settings):
 
 def keyword_score(cell: str, keyword: str) -> float:
     """Given a folded header cell and a keyword, return 0–100 for how well the keyword
-    appears in it (exact token → 100; fuzzy match of a longer keyword against a token)."""
+    appears in it: an exact token scores 100; a longer keyword scores its best fuzzy
+    match against a token or, in a cell as short as a header's, against any stretch of
+    it, each the mean of the plain match and the match with the letters OCR confuses
+    folded (`text_to_glyph_form`), so that "DESCR1ZIONE" and "0GGETTO" still read."""
     tokens = re.findall(r"[\w°.]+", cell)
     if keyword in tokens or (" " in keyword and keyword in cell):
         return 100.0
     if len(keyword) < 4:  # short keywords ("n.", "dup") only count exactly
         return 100.0 if keyword.rstrip(".") in {t.rstrip(".") for t in tokens} else 0.0
-    return max((fuzz.ratio(keyword, t) for t in tokens), default=0.0)
+    glyphs = text_to_glyph_form(keyword)
+    best = max(
+        ((fuzz.ratio(keyword, t) + fuzz.ratio(glyphs, text_to_glyph_form(t))) / 2 for t in tokens),
+        default=0.0,
+    )
+    if len(keyword) <= len(cell) <= MAX_HEADER_CELL:
+        # the keyword somewhere in the cell, whatever OCR did to the spaces around it
+        plain = fuzz.partial_ratio(keyword, cell)
+        folded = fuzz.partial_ratio(glyphs, text_to_glyph_form(cell))
+        best = max(best, (plain + folded) / 2)
+    return best
 
 
 def cell_to_field(cell: str, settings: HeaderSettings) -> tuple[str | None, float]:

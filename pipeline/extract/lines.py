@@ -5,7 +5,7 @@ have fitted) kept as paragraphs separated by "\n"."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.extract.page import Word
 
@@ -14,9 +14,21 @@ DEFAULT_FIT_SLACK = 1.0  # points: a word "would have fitted" only beyond this m
 SPACE_WIDTH_RATIO = 0.28  # a space is about this fraction of the font size
 
 
-# a word split by the renderer at its hyphen, a dash set right before the next word, or
-# a sign after an opening bracket ("(-" + "10%")
-_HYPHEN_END = re.compile(r"(^|[^\W\d_]|[(\[])-$")
+# a line ending in a hyphen, a slash or a lone dash: "covid-" + "19", "comune/" +
+# "servizio", "segnalazioni -" + "chiusure"; or in a sign after an opening bracket
+# ("(-" + "10%"), which always goes on with its number
+_HYPHEN_END = re.compile(r"(?:^|\w)[-/]$")
+_SIGN_END = re.compile(r"[(\[]-$")
+# a line opening a listed item ("5) gestione", "b. avvio"): a hyphen before it parts items
+_ITEM_START = re.compile(r"^(?:\d{1,2}|[a-zA-Z])[).]\s")
+# where a word broken at its hyphen met the next line: "A-" + HYPHEN_JOIN + "W". Whether
+# the document means "A-W" or "A- W" is decided once all of it is read
+# (`resolve_hyphen_joins`); the mark is a control character no word holds
+HYPHEN_JOIN = "\x1f"
+_MARKED_JOIN = re.compile(r"(\S*[-/])" + HYPHEN_JOIN + r"([\w'’]*)")
+# of wrapped lines, the share that must end with the space they broke at for the text
+# layer to be read as keeping such spaces (then a line end without one has none)
+TRAILING_SPACE_SHARE = 0.5
 
 
 # a weighted item's closing weight, and a line holding nothing but a date
@@ -61,15 +73,17 @@ def words_to_lines(
     each left to right): a word joins a line when its vertical middle lies within
     `tolerance` × word height of the line's middle."""
     lines: list[list[Word]] = []
+    # the current line's sum of middles and tallest word, kept as words join it, so the
+    # work stays linear in the words however long a line is
+    mid_sum = height = 0.0
     for word in sorted(words, key=lambda w: (w.y_mid, w.x0)):
-        if lines:
-            last = lines[-1]
-            mid = sum(w.y_mid for w in last) / len(last)
-            height = max(w.bottom - w.top for w in last)
-            if abs(word.y_mid - mid) <= tolerance * height:
-                last.append(word)
-                continue
+        if lines and abs(word.y_mid - mid_sum / len(lines[-1])) <= tolerance * height:
+            lines[-1].append(word)
+            mid_sum += word.y_mid
+            height = max(height, word.bottom - word.top)
+            continue
         lines.append([word])
+        mid_sum, height = word.y_mid, word.bottom - word.top
     return [sorted(line, key=lambda w: w.x0) for line in lines]
 
 
@@ -106,15 +120,16 @@ def is_item_end(line: Line, next_line: Line) -> bool:
 
 def join_wrapped(text: str, line: Line, next_text: str) -> str:
     """Given the text so far, ending with a wrapped line, and the next line's text, return
-    them joined by one space, or by nothing where the line ends in a hyphen with no space
-    after it in the text layer and either the next line goes on in lower case (a word
-    split at its hyphen) or there was room for a space the renderer would have kept."""
+    them joined by one space; by nothing after a sign ("(-" + "10%"); and by HYPHEN_JOIN,
+    to be decided once the document is read (`resolve_hyphen_joins`), where the line
+    ends in a hyphen, a slash or a lone dash with no space after it in the text layer (a
+    space there says "A- W") and the next line opens no listed item ("anfiteatro-" +
+    "5) gestione" parts two items)."""
     last = line.words[-1]
-    if not _HYPHEN_END.search(last.text) or last.space_after:
-        return text + " " + next_text
-    room_for_space = line.right_limit - last.x1 >= SPACE_WIDTH_RATIO * line.height
-    if _LOWER_START.match(next_text) or room_for_space:
+    if _SIGN_END.search(last.text):
         return text + next_text
+    if _HYPHEN_END.search(last.text) and not last.space_after and not _ITEM_START.match(next_text):
+        return text + HYPHEN_JOIN + next_text
     return text + " " + next_text
 
 
@@ -147,10 +162,77 @@ def line_to_summary(line: Line) -> Line:
     return Line((words[0], middle, words[-1]), line.right_limit)
 
 
+@dataclass
+class HyphenForms:
+    """What a document's text layer says of the hyphens its line ends hide: the forms it
+    prints inside its lines, words with a hyphen or slash inside ("covid-19", "e/o")
+    and words ending in one before the next word on their line ("evasione- elusione"),
+    folded to lower case; and of its wrapped lines ending in a plain word, how many end
+    with the space they broke at (a producer that keeps those spaces shows by a missing
+    one that a hyphen at a line end is followed by none)."""
+
+    joined: set[str] = field(default_factory=set)
+    suspended: set[str] = field(default_factory=set)
+    wrapped: int = 0
+    wrapped_with_space: int = 0
+
+    def add_lines(self, lines: list[Line]) -> None:
+        """Given the lines of a cell, add the hyphenated forms and line ends they print."""
+        for n, line in enumerate(lines):
+            for k, word in enumerate(line.words):
+                text = word.text.casefold()
+                if "-" in text.strip("-/") or "/" in text.strip("-/"):
+                    self.joined.update(_MARKED_JOIN_WORDS.findall(text))
+                if k + 1 < len(line.words) and (end := _WORD_BEFORE_HYPHEN.search(text)):
+                    self.suspended.add(end.group(0))
+            last = line.words[-1]
+            if n + 1 < len(lines) and last.text[-1:].isalnum():
+                self.wrapped += 1
+                self.wrapped_with_space += last.space_after
+
+    @property
+    def keeps_line_end_spaces(self) -> bool:
+        """True when the text layer keeps the space a line broke at."""
+        return self.wrapped > 0 and self.wrapped_with_space >= TRAILING_SPACE_SHARE * self.wrapped
+
+
+_MARKED_JOIN_WORDS = re.compile(r"\w+(?:[-/]\w+)+")
+_WORD_BEFORE_HYPHEN = re.compile(r"\w+[-/]$")
+
+
+def resolve_hyphen_joins(text: str, forms: HyphenForms) -> tuple[str, list[str]]:
+    """Given a text holding HYPHEN_JOIN marks and what the document's text layer says of
+    its hyphens (`HyphenForms`), return the text with each mark resolved, and the joins
+    nothing decided. Where the layer keeps the spaces lines break at, a hyphen at a line
+    end has none after it: "A-" + "W" is "A-W". Else a lone dash keeps its spaces, and
+    "A-" + "W" is "A-W" where the document prints that word, "A- W" where it prints "A-"
+    before another word, and "A-W" otherwise (the usual meaning of a hyphen there)."""
+    guessed: list[str] = []
+
+    def join(match: re.Match[str]) -> str:
+        before, after = match.groups()
+        if forms.keeps_line_end_spaces:
+            return before + after
+        head = _WORD_BEFORE_HYPHEN.search(before.casefold())
+        if head is None:  # a lone dash
+            return before + " " + after
+        word = head.group(0)
+        if word + after.casefold() in forms.joined:
+            return before + after
+        if word in forms.suspended:
+            return before + " " + after
+        guessed.append(before + after)
+        return before + after
+
+    if HYPHEN_JOIN not in text:
+        return text, guessed
+    return _MARKED_JOIN.sub(join, text).replace(HYPHEN_JOIN, ""), guessed
+
+
 def lines_to_text(lines: list[Line]) -> str:
     """Given a cell's lines in reading order, return the cell text: wrapped lines joined
-    by one space (or nothing after a split hyphen), separately set lines and the ends of
-    items (`is_item_end`) by "\n"."""
+    by one space (see `join_wrapped` for a line ending in a hyphen), separately set lines
+    and the ends of items (`is_item_end`) by "\n"."""
     if not lines:
         return ""
     text = lines[0].text

@@ -77,7 +77,8 @@ class Page:
     """One page: its 1-based number, size, words and rulings; scanned pages (kind
     `ocr_layer` or `image_only`) also carry their picture. `rotation` is the clockwise
     quarter turn (0, 90, 180, 270) the page as displayed was turned by to read its text
-    upright; size and coordinates are those of the upright page."""
+    upright; size and coordinates are those of the upright page. `unreadable` says why a
+    page that could not be read holds nothing (a damaged content stream), else None."""
 
     number: int
     width: float
@@ -87,3 +88,4 @@ class Page:
     kind: PageKind = "vector"
     rotation: int = 0
     image: PageImage | None = None
+    unreadable: str | None = None

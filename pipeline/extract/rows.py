@@ -9,6 +9,7 @@ row keeps the pages and cell boxes it was read from.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from rapidfuzz import fuzz
 
-from pipeline.core.contract import OBJECTIVE_FIELDS
+from pipeline.core.contract import OBJECTIVE_FIELDS, Severity, block_seq_to_objective_id
 from pipeline.core.errors import ExtractionError, TableHeaderError
 from pipeline.core.quality import Finding
 from pipeline.core.settings import Settings, setting
@@ -33,11 +34,13 @@ from pipeline.extract.header import (
     is_relevance_header,
 )
 from pipeline.extract.lines import (
+    HyphenForms,
     Line,
     cell_words_to_lines,
     join_next_line,
     line_to_summary,
     lines_to_text,
+    resolve_hyphen_joins,
     words_to_lines,
 )
 from pipeline.extract.page import Page, Word
@@ -52,6 +55,13 @@ DEFAULT_SAME_ASSIGNEE = 60.0  # rapidfuzz ratio above which two assignees are th
 # a table with fewer columns cannot hold a plan row; one without a header is left out
 PLAN_TABLE_MIN_COLUMNS = len(REQUIRED_FIELDS)
 DEFAULT_MIN_ROW_CONFIDENCE = 0.95  # a row read with less gets a finding in the quality log
+# one table's grid on two pages: column edges this close (share of the table's width, and
+# at least so many points) are the same
+GRID_TOLERANCE = 0.02
+GRID_MIN_TOLERANCE = 4.0
+# tables kept, before any plan header is read, in case a header later names them
+MAX_PENDING_TABLES = 4
+NO_FORMS = HyphenForms()
 
 _LOWER_START = re.compile(r"^[^\W\d_A-Z]")
 
@@ -152,12 +162,17 @@ class AssembledPlan:
     relevance: list[RelevanceRow]
     outside_lines: list[tuple[int, str]]
     findings: list[Finding]
+    hyphen_forms: HyphenForms = field(default_factory=HyphenForms)
 
 
 def table_row_texts(table: Table, row: int) -> dict[int, str]:
-    """Given a table and a row index, return each cell's text by column index."""
+    """Given a table and a row index, return each cell's text by column index (a word
+    broken at its hyphen rejoined, as `resolve_hyphen_joins` does without evidence)."""
     return {
-        c.col: lines_to_text(cell_words_to_lines(c.words, c.x0, c.x1)) for c in table.row_cells(row)
+        c.col: resolve_hyphen_joins(
+            lines_to_text(cell_words_to_lines(c.words, c.x0, c.x1)), NO_FORMS
+        )[0]
+        for c in table.row_cells(row)
     }
 
 
@@ -170,24 +185,408 @@ def words_outside(page: Page, tables: list[Table]) -> list[Word]:
     return [w for w in page.words if not inside(w)]
 
 
-def lines_between(words: list[Word], top: float, bottom: float) -> list[list[Word]]:
-    """Given words, return the visual lines whose middle lies between top and bottom."""
-    return words_to_lines([w for w in words if top <= w.y_mid <= bottom])
+@dataclass(frozen=True)
+class OutsideLine:
+    """A line of text outside every table: its page, text and box."""
+
+    page: int
+    text: str
+    x0: float
+    top: float
+    bottom: float
+
+
+def page_to_outside_lines(page: Page, tables: list[Table]) -> list[OutsideLine]:
+    """Given a page and its tables, return the lines of the words lying in no table."""
+    return [
+        OutsideLine(
+            page.number,
+            " ".join(w.text for w in line),
+            line[0].x0,
+            min(w.top for w in line),
+            max(w.bottom for w in line),
+        )
+        for line in words_to_lines(words_outside(page, tables))
+    ]
+
+
+def line_key(line: OutsideLine) -> tuple[str, int]:
+    """Given a line outside the tables, return what repeats from page to page on a running
+    header or footer: its text without digits ("Pagina 3 di 19") and its height on the
+    page, to the nearest 2 points."""
+    return re.sub(r"\d+", "#", fold(line.text)), round(line.top / 2)
+
+
+def lines_to_running_keys(lines: list[OutsideLine], pages: int) -> set[tuple[str, int]]:
+    """Given every line outside the tables and the number of pages, return the keys
+    (`line_key`) of running headers and footers: lines printed at the same height on at
+    least two pages and on at least half of them."""
+    seen: dict[tuple[str, int], set[int]] = {}
+    for line in lines:
+        seen.setdefault(line_key(line), set()).add(line.page)
+    needed = max(2, math.ceil(pages / 2))
+    return {key for key, on in seen.items() if len(on) >= needed}
+
+
+@dataclass
+class TableRows:
+    """The objective rows one table holds, read on its page, and what placing them in
+    blocks takes once the whole document is read: the table's page, left edge and top,
+    whether it comes first on its page, the lines printed above it, and the titles
+    printed inside it (a full-width cell before the rows it heads: row index → title)."""
+
+    page: int
+    x0: float
+    top: float
+    first_on_page: bool
+    above: list[OutsideLine]
+    rows: list[LogicalRow]
+    titles: dict[int, str] = field(default_factory=dict)
 
 
 def block_title(
-    table: Table, outside: list[Word], above: float, settings: RowSettings
+    table: TableRows, running: set[tuple[str, int]], settings: RowSettings
 ) -> str | None:
-    """Given a table, the words outside tables and where the space above it starts,
-    return the title printed just above the table at its left edge, if any."""
-    lines = lines_between(outside, above, table.top)
+    """Given a table, the keys of running lines and the settings, return the title
+    printed just above the table at its left edge, if any (a running header is none)."""
+    lines = [line for line in table.above if line_key(line) not in running]
     if not lines:
         return None
     last = lines[-1]
-    gap = table.top - max(w.bottom for w in last)
-    if gap > settings.title_max_gap or abs(last[0].x0 - table.x0) > settings.title_align:
+    gap = table.top - last.bottom
+    if gap > settings.title_max_gap or abs(last.x0 - table.x0) > settings.title_align:
         return None
-    return " ".join(w.text for w in last)
+    return last.text
+
+
+def title_row_text(table: Table, row: int) -> str | None:
+    """Given a ruled table and a row index, return the row's text when it is a title
+    printed inside the table (one filled cell across at least half its columns, such as
+    a sector's name in a merged row), else None."""
+    filled = [c for c in table.row_cells(row) if c.words]
+    columns = 1 + max((c.col_end for c in table.cells), default=0)
+    if len(filled) != 1 or filled[0].col_end - filled[0].col + 1 < max(2, columns / 2):
+        return None
+    cell = filled[0]
+    return " ".join(lines_to_text(cell_words_to_lines(cell.words, cell.x0, cell.x1)).split())
+
+
+@dataclass(frozen=True)
+class HeaderState:
+    """The plan header read last, which names the columns of the tables after it: its
+    mapping, its table's column edges and the page it was read on."""
+
+    header: HeaderMap
+    edges: list[float]
+    page: int
+
+
+@dataclass
+class PendingTable:
+    """A plan-sized table read before any plan header, kept until one is read: its page,
+    the table, its first row's texts (a damaged header, or none) and its place."""
+
+    page: int
+    table: Table
+    first_texts: dict[int, str]
+    damaged_header: bool
+    first_on_page: bool
+    above: list[OutsideLine]
+
+
+def grids_match(edges: list[float], other: list[float]) -> bool:
+    """Given two tables' column edges, return True when they are one grid: as many
+    columns, each edge within GRID_TOLERANCE of the table's width of its twin (the same
+    table on another page)."""
+    if len(edges) != len(other) or len(edges) < 2:
+        return False
+    tolerance = max(GRID_MIN_TOLERANCE, GRID_TOLERANCE * (edges[-1] - edges[0]))
+    return all(abs(a - b) <= tolerance for a, b in zip(edges, other, strict=True))
+
+
+class RowAssembler:
+    """Reads the tables of each page as they come, naming their columns by the last plan
+    header, and places the rows in blocks once every page is read (running headers and
+    footers, which only the whole document shows, are no titles)."""
+
+    def __init__(self, source: str, settings: RowSettings, header: HeaderSettings) -> None:
+        self.source, self.settings, self.header_settings = source, settings, header
+        self.header: HeaderState | None = None
+        self.items: list[TableRows | PendingTable] = []
+        self.relevance: list[RelevanceRow] = []
+        self.outside: list[OutsideLine] = []
+        self.findings: list[Finding] = []
+        self.problems: list[TableHeaderError] = []
+        self.forms = HyphenForms()
+        self.pages = 0
+
+    def add_page(self, page: Page, tables: list[Table]) -> None:
+        """Given a page and the tables found on it, read their rows."""
+        lines = page_to_outside_lines(page, tables)
+        self.outside += lines
+        self.pages += 1
+        above_from, first = 0.0, True
+        for table in sorted(tables, key=lambda t: t.top):
+            above = [ln for ln in lines if above_from <= (ln.top + ln.bottom) / 2 <= table.top]
+            above_from = table.bottom
+            first_texts = table_row_texts(table, 0)
+            if is_relevance_header(first_texts):
+                self.relevance += relevance_rows(table)
+                continue
+            item = self.read_table(page.number, table, first_texts, first, above)
+            if item is not None:
+                self.items.append(item)
+                first = False
+
+    def read_table(
+        self,
+        page: int,
+        table: Table,
+        first_texts: dict[int, str],
+        first_on_page: bool,
+        above: list[OutsideLine],
+    ) -> TableRows | PendingTable | None:
+        """Given a table and its place, return its rows named by its own header or the
+        last one, a table kept until a header is read, or None (left out)."""
+        found = cells_to_header(first_texts, self.header_settings)
+        same_grid = self.header is not None and grids_match(table.column_edges, self.header.edges)
+        if found is not None and same_grid and self.header is not None:
+            read, known = set(found.fields.items()), set(self.header.header.fields.items())
+            if read < known:  # the same header, damaged (OCR): its columns carry on
+                self.findings.append(carried_header_finding(page, self.header.page, found))
+                return self.table_to_rows(page, table, self.header.header, 1, first_on_page, above)
+        if found is not None and not found.missing():
+            self.header = HeaderState(found, table.column_edges, page)
+            self.findings += header_to_extra_column_findings(found, page)
+            self.items = [self.resolve_pending(i) for i in self.items]
+            return self.table_to_rows(page, table, found, 1, first_on_page, above)
+        if same_grid and self.header is not None:
+            self.findings.append(carried_header_finding(page, self.header.page, found))
+            start = 0 if found is None else 1
+            return self.table_to_rows(page, table, self.header.header, start, first_on_page, above)
+        if len(first_texts) < PLAN_TABLE_MIN_COLUMNS:
+            self.findings.append(table_without_header_finding(first_texts, page))
+            return None
+        if self.header is None:
+            pending = [i for i in self.items if isinstance(i, PendingTable)]
+            if len(pending) < MAX_PENDING_TABLES:
+                return PendingTable(
+                    page, table, first_texts, found is not None, first_on_page, above
+                )
+        self.problems.append(
+            unnamed_table_error(first_texts, found, self.header, self.source, page)
+        )
+        return None
+
+    def resolve_pending(self, item: TableRows | PendingTable) -> TableRows | PendingTable:
+        """Given an item read before the first plan header, return its rows named by that
+        header when its grid matches (a damaged header on the first page of a scan)."""
+        if not isinstance(item, PendingTable) or self.header is None:
+            return item
+        if not grids_match(item.table.column_edges, self.header.edges):
+            return item
+        self.findings.append(
+            carried_header_finding(
+                item.page, self.header.page, None if not item.damaged_header else self.header.header
+            )
+        )
+        start = 1 if item.damaged_header else 0
+        return self.table_to_rows(
+            item.page, item.table, self.header.header, start, item.first_on_page, item.above
+        )
+
+    def table_to_rows(
+        self,
+        page: int,
+        table: Table,
+        header: HeaderMap,
+        start: int,
+        first_on_page: bool,
+        above: list[OutsideLine],
+    ) -> TableRows:
+        """Given a table, the header naming its columns and its first data row, return
+        its objective rows; a header printed again inside it is no row, and a title row
+        (`title_row_text`) heads the rows after it."""
+        rows: list[LogicalRow] = []
+        titles: dict[int, str] = {}
+        for r in range(start, table.n_rows):
+            if cells_to_header(table_row_texts(table, r), self.header_settings) is not None:
+                continue
+            title = title_row_text(table, r) if table.finder != "text" else None
+            if title is not None:
+                titles[len(rows)] = title
+                continue
+            row = table_row_to_row(table, r, header, self.forms)
+            if any(row.text(f) for f in OBJECTIVE_FIELDS):
+                rows.append(row)
+        return TableRows(page, table.x0, table.top, first_on_page, above, rows, titles)
+
+    def to_plan(self) -> AssembledPlan:
+        """Return the plan: rows placed in blocks, rows broken by a page rejoined; raise
+        ExtractionError when no plan header was read anywhere (no plan), TableHeaderError
+        when one was and a table after it still cannot be named."""
+        if self.header is None:
+            # a header that names too few columns is the plan's own, only damaged
+            damaged = [i for i in self.items if isinstance(i, PendingTable) and i.damaged_header]
+            if damaged:
+                first = damaged[0]
+                found = cells_to_header(first.first_texts, self.header_settings)
+                raise unnamed_table_error(first.first_texts, found, None, self.source, first.page)
+            raise ExtractionError(
+                "no table with a plan header (n., Assegnatario, OGGETTO, "
+                "DESCRIZIONE, RISULTATO …) was found",
+                file=self.source,
+            )
+        if self.problems:
+            raise self.problems[0]
+        running = lines_to_running_keys(self.outside, self.pages)
+        rows: list[LogicalRow] = []
+        block, name = 0, None
+        for item in self.items:
+            if isinstance(item, PendingTable):
+                self.findings.append(table_without_header_finding(item.first_texts, item.page))
+                continue
+            title = block_title(item, running, self.settings)
+            data, titles = list(item.rows), dict(item.titles)
+            page_top = item.first_on_page and title is None and bool(rows)
+            if (
+                page_top
+                and data
+                and 0 not in titles
+                and rows[-1].pages[-1] == item.page - 1
+                and is_continuation(data[0], rows[-1])
+            ):
+                merge_rows(rows[-1], data.pop(0))
+                titles = {k - 1: t for k, t in titles.items()}
+            opened = True
+            if title is not None and not (page_top and title == name):
+                block, name = block + 1, title
+            elif (
+                not rows
+                or not page_top
+                or (data and 0 not in titles and starts_new_block(data[0], rows[-1], self.settings))
+            ):
+                block, name = block + 1, None
+            else:
+                opened = False
+            for k, row in enumerate(data):
+                if k in titles:
+                    if not (opened and k == 0 and name is None):
+                        block += 1
+                    name, opened = titles[k], False
+                row.block, row.block_title = block, name
+            rows += data
+        self.findings += rows_to_doubt_findings(rows, self.settings.min_row_confidence)
+        self.findings += rows_to_hyphen_findings(rows, self.forms)
+        inside = [ln for ln in self.outside if line_key(ln) not in running]
+        running_lines = [ln for ln in self.outside if line_key(ln) in running]
+        return AssembledPlan(
+            rows,
+            self.relevance,
+            [(ln.page, ln.text) for ln in inside + running_lines],
+            self.findings,
+            self.forms,
+        )
+
+
+def tables_to_plan(
+    pages: Iterable[tuple[Page, list[Table]]],
+    source: str,
+    settings: RowSettings | None = None,
+    header_settings: HeaderSettings | None = None,
+) -> AssembledPlan:
+    """Given each page with the tables found on it, in page order, return the plan's
+    logical rows, relevance table, the text outside the tables (running headers and
+    footers last) and findings; raise ExtractionError when no table has a plan header,
+    TableHeaderError when a plan table after one cannot be named."""
+    assembler = RowAssembler(source, settings or RowSettings(), header_settings or HeaderSettings())
+    for page, tables in pages:
+        assembler.add_page(page, tables)
+    return assembler.to_plan()
+
+
+def header_to_extra_column_findings(header: HeaderMap, page: int) -> list[Finding]:
+    """Given a plan header and its page, return a warning per column naming no field."""
+    return [
+        Finding(
+            field=f"column {col + 1}",
+            rule="extra_column",
+            severity="warning",
+            raw_value=text,
+            normalised_value=None,
+            page=page,
+            message=f"column {text!r} names no known field; kept in `extra`",
+        )
+        for col, text in header.unknown.items()
+    ]
+
+
+def carried_header_finding(page: int, header_page: int, damaged: HeaderMap | None) -> Finding:
+    """Given a table's page, the page of the header naming its columns and the header its
+    first row reads as (None: it has no header row), return the finding saying so."""
+    severity: Severity
+    if damaged is None:
+        rule, severity = "header_carried_over", "info"
+        what = "a table without a header row"
+    else:
+        rule, severity = "header_unreadable", "warning"
+        what = "a table whose header row names too few columns"
+    return Finding(
+        field="table",
+        rule=rule,
+        severity=severity,
+        raw_value=None,
+        normalised_value=str(header_page),
+        page=page,
+        message=f"page {page}: {what} has the grid of the header on page {header_page}; "
+        "its columns are read as that header names them",
+    )
+
+
+def table_without_header_finding(first_texts: dict[int, str], page: int) -> Finding:
+    """Given the first row of a table that is left out and its page, return the
+    warning saying so."""
+    return Finding(
+        field="table",
+        rule="table_without_header",
+        severity="warning",
+        raw_value=" | ".join(t for t in first_texts.values() if t)[:200],
+        normalised_value=None,
+        page=page,
+        message="a table whose first row is no plan header was left out",
+    )
+
+
+def unnamed_table_error(
+    first_texts: dict[int, str],
+    found: HeaderMap | None,
+    header: HeaderState | None,
+    source: str,
+    page: int,
+) -> TableHeaderError:
+    """Given the first row of a plan-sized table whose columns cannot be named, what it
+    reads as (a header lacking columns, or None), the header read before it, the file
+    and the page, return the error saying why."""
+    shown = " | ".join(" ".join(t.split()) for t in first_texts.values() if t.strip())
+    if found is not None:
+        grid = "" if header is None else f" and its grid is not the header's on page {header.page}"
+        return TableHeaderError(
+            f"the table header has no column for {', '.join(found.missing())}{grid} "
+            f"(header: {shown[:80]})",
+            file=source,
+            page=page,
+        )
+    why = (
+        "no plan header was read before it"
+        if header is None
+        else (f"its grid is not that of the header on page {header.page}")
+    )
+    return TableHeaderError(
+        f"a table has no header row and {why}, so its columns cannot be named",
+        file=source,
+        page=page,
+        value=shown[:80],
+    )
 
 
 def starts_new_block(first: LogicalRow, previous: LogicalRow, settings: RowSettings) -> bool:
@@ -234,21 +633,17 @@ def is_continuation(fragment: LogicalRow, previous: LogicalRow) -> bool:
 
 
 def table_row_to_row(
-    table: Table, row: int, header: HeaderMap, block: int, title: str | None
+    table: Table, row: int, header: HeaderMap, forms: HyphenForms | None = None
 ) -> LogicalRow:
-    """Given a table row and the header mapping its columns, return it as a LogicalRow."""
-    logical = LogicalRow(
-        block=block, block_title=title, confidence=table.row_confidence.get(row, 1.0)
-    )
+    """Given a table row and the header mapping its columns, return it as a LogicalRow
+    (its block is set when the row is placed), adding the hyphenated forms its cells
+    print to `forms`."""
+    logical = LogicalRow(block=0, block_title=None, confidence=table.row_confidence.get(row, 1.0))
     for cell in table.row_cells(row):
-        part = CellPart.from_lines(
-            table.page,
-            cell.x0,
-            cell.top,
-            cell.x1,
-            cell.bottom,
-            cell_words_to_lines(cell.words, cell.x0, cell.x1),
-        )
+        lines = cell_words_to_lines(cell.words, cell.x0, cell.x1)
+        if forms is not None:
+            forms.add_lines(lines)
+        part = CellPart.from_lines(table.page, cell.x0, cell.top, cell.x1, cell.bottom, lines)
         name = header.fields.get(cell.col)
         if name is not None:
             logical.cells.setdefault(name, []).append(part)
@@ -266,138 +661,6 @@ def merge_rows(previous: LogicalRow, fragment: LogicalRow) -> None:
     for name, parts in fragment.extra.items():
         previous.extra.setdefault(name, []).extend(parts)
     previous.confidence = min(previous.confidence, fragment.confidence)
-
-
-def tables_to_plan(
-    pages: Iterable[tuple[Page, list[Table]]],
-    source: str,
-    settings: RowSettings | None = None,
-    header_settings: HeaderSettings | None = None,
-) -> AssembledPlan:
-    """Given each page with the tables found on it, in page order, return the plan's
-    logical rows, relevance table, outside text and findings; raise TableHeaderError
-    when a plan table's columns cannot be named, ExtractionError when no table has a
-    plan header."""
-    settings = settings or RowSettings()
-    rows: list[LogicalRow] = []
-    relevance: list[RelevanceRow] = []
-    outside_lines: list[tuple[int, str]] = []
-    findings: list[Finding] = []
-    header: HeaderMap | None = None
-    block = 0
-    n_cols = 0
-    for page, tables in pages:
-        outside = words_outside(page, tables)
-        outside_lines += [
-            (page.number, " ".join(w.text for w in ln)) for ln in words_to_lines(outside)
-        ]
-        above = 0.0
-        for index, table in enumerate(sorted(tables, key=lambda t: t.top)):
-            title = block_title(table, outside, above, settings)
-            above = table.bottom
-            first_texts = table_row_texts(table, 0)
-            if is_relevance_header(first_texts):
-                relevance += relevance_rows(table)
-                continue
-            found = cells_to_header(first_texts, header_settings)
-            start = 1
-            if found is not None:
-                missing = found.missing()
-                if missing:
-                    raise TableHeaderError(
-                        f"the table header has no column for {', '.join(missing)} "
-                        f"(header: {' | '.join(t for t in first_texts.values() if t)})",
-                        file=source,
-                        page=page.number,
-                    )
-                header, n_cols = found, len(first_texts)
-                for col, text in found.unknown.items():
-                    findings.append(
-                        Finding(
-                            field=f"column {col + 1}",
-                            rule="extra_column",
-                            severity="warning",
-                            raw_value=text,
-                            normalised_value=None,
-                            page=page.number,
-                            message=f"column {text!r} names no known field; kept in `extra`",
-                        )
-                    )
-            elif header is None or len(first_texts) != n_cols:
-                if len(first_texts) >= PLAN_TABLE_MIN_COLUMNS:
-                    raise headerless_table_error(
-                        first_texts, n_cols if header else None, source, page.number
-                    )
-                findings.append(
-                    Finding(
-                        field="table",
-                        rule="table_without_header",
-                        severity="warning",
-                        raw_value=" | ".join(t for t in first_texts.values() if t)[:200],
-                        normalised_value=None,
-                        page=page.number,
-                        message="a table whose first row is no plan header was left out",
-                    )
-                )
-                continue
-            else:
-                start = 0
-            # a header printed again inside the table (a renderer's repeat) is no row
-            data = [
-                table_row_to_row(table, r, header, block, title)
-                for r in range(start, table.n_rows)
-                if cells_to_header(table_row_texts(table, r), header_settings) is None
-            ]
-            data = [r for r in data if any(r.text(f) for f in OBJECTIVE_FIELDS)]
-            if not data:
-                continue
-            page_top = index == 0 and title is None and rows
-            if (
-                page_top
-                and is_continuation(data[0], rows[-1])
-                and rows[-1].pages[-1] == page.number - 1
-            ):
-                merge_rows(rows[-1], data.pop(0))
-            if (
-                title is not None
-                or not rows
-                or not page_top
-                or (data and starts_new_block(data[0], rows[-1], settings))
-            ):
-                block += 1
-                block_name = title
-            else:
-                block_name = rows[-1].block_title
-            for r in data:
-                r.block, r.block_title = block, block_name
-            rows += data
-    if header is None:
-        raise ExtractionError(
-            "no table with a plan header (n., Assegnatario, OGGETTO, "
-            "DESCRIZIONE, RISULTATO …) was found",
-            file=source,
-        )
-    findings += rows_to_doubt_findings(rows, settings.min_row_confidence)
-    return AssembledPlan(rows, relevance, outside_lines, findings)
-
-
-def headerless_table_error(
-    first_texts: dict[int, str], header_columns: int | None, source: str, page: int
-) -> TableHeaderError:
-    """Given the first row of a plan-sized table that is no header, the column count of
-    the header read before (None when none was), the file and the page, return the
-    error saying why its columns cannot be named."""
-    if header_columns is None:
-        why = "no plan header was read before it"
-    else:
-        why = f"it has {len(first_texts)} columns where the last header had {header_columns}"
-    first = " | ".join(" ".join(t.split()) for t in first_texts.values() if t.strip())
-    return TableHeaderError(
-        f"a table has no header row and {why}, so its columns cannot be named",
-        file=source,
-        page=page,
-        value=first[:80],
-    )
 
 
 def rows_to_doubt_findings(rows: list[LogicalRow], threshold: float) -> list[Finding]:
@@ -424,6 +687,32 @@ def rows_to_doubt_findings(rows: list[LogicalRow], threshold: float) -> list[Fin
                     f"{threshold:.2f}; check the row against the PDF",
                 )
             )
+    return findings
+
+
+def rows_to_hyphen_findings(rows: list[LogicalRow], forms: HyphenForms) -> list[Finding]:
+    """Given the placed rows and the document's hyphenated forms, return an info finding
+    for each word broken at its hyphen at a line end that nothing else in the document
+    shows whole or suspended ("A-W" was kept)."""
+    findings = []
+    seq_in_block: dict[int, int] = {}
+    for row in rows:
+        seq = seq_in_block[row.block] = seq_in_block.get(row.block, 0) + 1
+        for name in row.cells:
+            for word in resolve_hyphen_joins(row.text(name), forms)[1]:
+                findings.append(
+                    Finding(
+                        field=name,
+                        rule="hyphen_join_guessed",
+                        severity="info",
+                        raw_value=word,
+                        normalised_value=word,
+                        objective_id=block_seq_to_objective_id(row.block, seq),
+                        page=row.pages[0],
+                        message=f"{word!r} is broken at its hyphen at a line end and the "
+                        "document prints it nowhere else; read as one hyphenated word",
+                    )
+                )
     return findings
 
 
@@ -457,9 +746,15 @@ def plan_to_frames(plan: AssembledPlan) -> tuple[pd.DataFrame, pd.DataFrame, pd.
             "page_last": row.pages[-1],
         }
         for name in OBJECTIVE_FIELDS:
-            record[name] = row.text(name)
+            record[name] = resolve_hyphen_joins(row.text(name), plan.hyphen_forms)[0]
         record["extra"] = (
-            json.dumps({k: row.extra_text(k) for k in row.extra}, ensure_ascii=False)
+            json.dumps(
+                {
+                    k: resolve_hyphen_joins(row.extra_text(k), plan.hyphen_forms)[0]
+                    for k in row.extra
+                },
+                ensure_ascii=False,
+            )
             if row.extra
             else None
         )

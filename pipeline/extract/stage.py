@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from pipeline.core.contract import EXTRACTION_FILE
-from pipeline.core.errors import ExtractionError, OcrUnavailableError
+from pipeline.core.errors import CellTooLongError, ExtractionError, InputError, OcrUnavailableError
 from pipeline.core.folders import file_sha256, tables_to_folder
 from pipeline.core.quality import Finding, findings_to_frame
 from pipeline.core.settings import Settings, setting
@@ -35,7 +35,12 @@ from pipeline.extract.grid.image import (
 )
 from pipeline.extract.grid.model import Table
 from pipeline.extract.grid.ruled import RuledSettings, page_to_ruled_tables
-from pipeline.extract.grid.text import TextSettings, page_to_text_tables
+from pipeline.extract.grid.text import (
+    TextSettings,
+    page_to_continued_table,
+    page_to_margin_keys,
+    page_to_text_tables,
+)
 from pipeline.extract.header import HeaderSettings
 from pipeline.extract.ocr.cells import CellOcrSettings, page_to_read_tables
 from pipeline.extract.ocr.page import page_to_ocr_page
@@ -44,6 +49,10 @@ from pipeline.extract.page import Page
 from pipeline.extract.read.pages import PageTrack, pdf_is_encrypted, pdf_to_pages
 from pipeline.extract.read.settings import ReadSettings
 from pipeline.extract.rows import RowSettings, plan_to_frames, tables_to_plan
+
+DEFAULT_ON_UNREADABLE_PAGE = "stop"
+UNREADABLE_PAGE_CHOICES = ("stop", "skip")
+DEFAULT_MAX_CELL_CHARS = 20_000  # a cell of a plan holds a paragraph or two
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,10 @@ class ExtractSettings(Settings):
     rows: RowSettings = setting(factory=RowSettings)
     ocr: OcrSettings = setting(factory=OcrSettings)
     cells: CellOcrSettings = setting(factory=CellOcrSettings)
+    # a page that cannot be read (a damaged content stream): stop the run, or read the
+    # rest and report it (an `error` finding, document.json's `unreadable_pages`)
+    on_unreadable_page: str = setting(DEFAULT_ON_UNREADABLE_PAGE, choices=UNREADABLE_PAGE_CHOICES)
+    max_cell_chars: int = setting(DEFAULT_MAX_CELL_CHARS, low=1)
 
 
 def settings_to_finders(settings: ExtractSettings) -> list[tuple[str, Finder]]:
@@ -87,6 +100,7 @@ class Extraction:
     choices: list[GridChoice]
     findings: list[Finding]
     ocr_runs: int = 0  # Tesseract calls made (0 when every reading came from the cache)
+    unreadable_pages: list[int] = field(default_factory=list)  # skipped (on_unreadable_page)
 
 
 Item = TypeVar("Item")
@@ -184,6 +198,53 @@ def pdf_to_findings(path: Path) -> list[Finding]:
     ]
 
 
+def unreadable_page_to_finding(page: Page) -> Finding:
+    """Given a page that could not be read and was skipped, return its `error` finding."""
+    return Finding(
+        field="page",
+        rule="page_unreadable",
+        severity="error",
+        raw_value=str(page.unreadable),
+        normalised_value=None,
+        page=page.number,
+        message=f"page {page.number} cannot be read ({page.unreadable}); it was skipped "
+        "(extract: on_unreadable_page: skip), so its objectives are missing",
+    )
+
+
+def check_cell_chars(page: Page, tables: list[Table], file: str, limit: int) -> None:
+    """Given a page, its tables and the limit, raise CellTooLongError when a word of the
+    page or a cell of its tables holds more characters than `limit`."""
+    longest = max((len(w.text) for w in page.words), default=0)
+    for table in tables:
+        for cell in table.cells:
+            longest = max(longest, sum(len(w.text) + 1 for w in cell.words) - 1)
+    if longest > limit:
+        raise CellTooLongError(
+            f"a table cell holds {longest:,} characters, more than extract.max_cell_chars "
+            f"({limit:,}) allows",
+            file=file,
+            page=page.number,
+        )
+
+
+def ocr_cache_to_findings(cache: OcrCache) -> list[Finding]:
+    """Given the OCR cache after a run, return a warning per entry that could not be
+    read back (the page was read again by OCR and the entry written anew)."""
+    return [
+        Finding(
+            field="ocr_cache",
+            rule="ocr_cache_entry_unreadable",
+            severity="warning",
+            raw_value=path.name,
+            normalised_value=None,
+            message=f"the OCR cache entry {path} could not be read ({why}); the picture "
+            "was read again by OCR",
+        )
+        for path, why in cache.bad_entries
+    ]
+
+
 def pdf_to_extraction(
     path: Path,
     settings: ExtractSettings | None = None,
@@ -206,11 +267,15 @@ def pdf_to_extraction(
     pages = pdf_to_pages(path, settings.read)
     finders = settings_to_finders(settings)
 
+    unreadable: list[Page] = []
+
     def read(page: Page) -> tuple[Page, list[Table], GridChoice]:
         try:
-            return page_to_read_page(page, settings, cache, finders, timings)
+            page, tables, choice = page_to_read_page(page, settings, cache, finders, timings)
         except OcrUnavailableError as error:
             raise replace(error, file=path.name, page=page.number) from error
+        check_cell_chars(page, tables, path.name, settings.max_cell_chars)
+        return page, tables, choice
 
     def timed_pages() -> Iterator[Page]:
         stream = iter(track(pages) if track else pages)
@@ -219,9 +284,41 @@ def pdf_to_extraction(
                 page = next(stream, None)
             if page is None:
                 return
+            if page.unreadable is not None:
+                if settings.on_unreadable_page == "stop":
+                    raise InputError(
+                        f"cannot read the page: {page.unreadable} (extract: "
+                        "on_unreadable_page: skip reads the other pages)",
+                        file=path.name,
+                        page=page.number,
+                    )
+                unreadable.append(page)
+                continue
             yield page
 
+    def tables_with_continuation(
+        page: Page,
+        tables: list[Table],
+        choice: GridChoice,
+        previous: Table | None,
+        running: set[tuple[str, int]],
+    ) -> tuple[list[Table], GridChoice]:
+        # a borderless table printed its header once: the page goes on with its rows
+        if previous is None or any(t.finder != "text" for t in tables):
+            return tables, choice
+        limit = min((t.top for t in tables), default=float("inf"))
+        with timings.stage("grid"):
+            continued = page_to_continued_table(
+                page, previous, limit, running, settings.text_grid, settings.header
+            )
+        if continued is None:
+            return tables, choice
+        reason = f"{choice.reason}; a borderless table goes on from page {page.number - 1}"
+        return [continued, *tables], GridChoice(page.number, "text", len(tables) + 1, reason)
+
     def pages_with_tables() -> Iterator[tuple[Page, list[Table]]]:
+        previous: Table | None = None  # the last table read, which a page may go on with
+        running: set[tuple[str, int]] = set()  # lines in the margins of pages read
         # a vector page's grid is found in this thread; scanned pages go to the workers
         done = map_ahead(
             read, timed_pages(), settings.ocr.workers, inline=lambda page: page.image is None
@@ -232,8 +329,12 @@ def pdf_to_extraction(
             if item is None:
                 return
             page, tables, choice = item
+            tables, choice = tables_with_continuation(page, tables, choice, previous, running)
             choices.append(choice)
             page_findings.extend(page_to_findings(page))
+            if tables:
+                previous = max(tables, key=lambda t: t.top)
+            running |= page_to_margin_keys(page)
             yield page, tables
 
     with timings.stage("rows"):
@@ -248,6 +349,8 @@ def pdf_to_extraction(
             pdf_to_findings(path)
             + [c.to_finding() for c in choices]
             + page_findings
+            + [unreadable_page_to_finding(p) for p in unreadable]
+            + ocr_cache_to_findings(cache)
             + plan.findings
         )
     if relevance.empty:
@@ -266,7 +369,7 @@ def pdf_to_extraction(
     return Extraction(
         path.name,
         sha256,
-        len(choices),
+        len(choices) + len(unreadable),
         info,
         rows,
         cells,
@@ -274,6 +377,7 @@ def pdf_to_extraction(
         choices,
         findings,
         ocr_runs=cache.misses,
+        unreadable_pages=sorted(p.number for p in unreadable),
     )
 
 
@@ -289,6 +393,8 @@ def extraction_to_tables(
         "info": vars(extraction.info),
         "grid": [vars(c) for c in extraction.choices],
     }
+    if extraction.unreadable_pages:  # only then, so a whole plan's file is as it was
+        meta["unreadable_pages"] = extraction.unreadable_pages
     tables = {
         "rows": extraction.rows,
         "cells": extraction.cells,

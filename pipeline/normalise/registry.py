@@ -31,6 +31,7 @@ from rapidfuzz import fuzz
 
 from pipeline.core.errors import NormalisationError
 from pipeline.core.quality import Finding
+from pipeline.core.text import text_to_glyph_form
 from pipeline.core.yamlfile import yaml_text_to_data
 
 Kind = Literal["sector", "assignee"]
@@ -43,21 +44,6 @@ CLOSEST_KEYS_SHOWN = 3
 
 # office words printed before a unit's name that say nothing about which unit it is
 LEADING_OFFICE_WORDS = ("UFFICIO", "UFF", "SETTORE", "AREA", "SERVIZIO DI", "U O")
-
-
-# letters OCR mistakes for one another, by outline: vertical strokes, closed bowls, ...
-GLYPH_CLASSES = {
-    "I": "IL1T|!JU",
-    "O": "O0QDRBP8",
-    "S": "S5",
-    "Z": "Z2",
-    "E": "EF",
-    "G": "GC6",
-    "A": "A4",
-    "N": "NMHW",
-    "V": "VY",
-}
-GLYPH_OF = {char: cls for cls, chars in GLYPH_CLASSES.items() for char in chars}
 
 
 # separators between the names of several units in one block title ("CULTURA - SPORT")
@@ -209,7 +195,7 @@ def texts_to_normal_forms(texts: tuple[str, ...]) -> tuple[str, ...]:
 
 def normal_form_to_glyph_form(text: str) -> str:
     """Given a label in normal form, return it with OCR-confusable letters folded."""
-    return "".join(GLYPH_OF.get(char, char) for char in text)
+    return text_to_glyph_form(text)
 
 
 def normal_forms_to_score(label: str, form: str) -> float:

@@ -39,15 +39,17 @@ from pipeline.core.contract import (
     SEVERITIES,
     TEXT_DTYPE,
     block_seq_to_objective_id,
+    is_revision,
     objectives_with_target_totals,
 )
-from pipeline.core.errors import ExtractionError, NormalisationError
+from pipeline.core.errors import ExtractionError, InputError, NormalisationError
 from pipeline.core.folders import folder_to_tables, tables_to_folder
 from pipeline.core.missions import bundled_missioni_programmi, known_mission_programmes
 from pipeline.core.quality import Finding, findings_to_frame, frame_to_findings
 from pipeline.core.settings import Settings, setting
 from pipeline.normalise.deadlines import deadline_texts_to_context_year, text_to_deadline
 from pipeline.normalise.dup import text_to_dup_code
+from pipeline.normalise.penalties import objectives_to_penalties
 from pipeline.normalise.registry import (
     DEFAULT_MIN_LABEL_MARGIN,
     DEFAULT_MIN_LABEL_SCORE,
@@ -454,6 +456,9 @@ def normalise_plan(
     readings, found = rows_to_readings(table, plan_year)
     findings += found
     objectives = rows_to_objectives(table, revision, block_sectors, assignees, readings)
+    penalties, found = objectives_to_penalties(objectives)
+    objectives = pd.concat([objectives, penalties], axis=1)
+    findings += found
     targets, found = objectives_to_targets(
         objectives, settings.weight_total, settings.weight_tolerance
     )
@@ -486,9 +491,10 @@ def objectives_to_dtypes(objectives: pd.DataFrame) -> pd.DataFrame:
     for col in (
         "revision", "objective_id", "sector", "number", "assignee_raw", "assignee", "dup_raw",
         "subject", "description", "indicator", "expected_result", "deadline_raw",
-        "deadline_status", "status", "block_title", "dup_programme_name",
+        "deadline_status", "status", "block_title", "dup_programme_name", "penalty_raw",
     ):  # fmt: skip
         typed[col] = typed[col].astype(TEXT_DTYPE)
+    typed["penalty_pct_per_month"] = typed["penalty_pct_per_month"].astype("Float64")
     for col in ("block", "seq", "page_first", "page_last", "target_count"):
         typed[col] = typed[col].astype("int64")
     return typed
@@ -522,6 +528,8 @@ def extraction_to_outputs(
         if column in rows:
             rows[column] = rows[column].astype("string")
     info = meta["info"]
+    if revision is not None and not is_revision(revision):
+        raise InputError("--revision must read YYYY-MM", value=revision)
     revision = revision or info["revision"]
     if revision is None:
         raise ExtractionError(
@@ -569,11 +577,16 @@ def document_json(
     """Given extraction.json's content, the plan and its output tables, return
     document.json's content."""
     quality = tables["quality"]
+    # only where pages were skipped, so a whole plan's document.json is as it always was
+    unreadable = (
+        {"unreadable_pages": meta["unreadable_pages"]} if meta.get("unreadable_pages") else {}
+    )
     return {
         "municipality": meta["info"]["municipality"],
         "revision": str(plan.objectives["revision"].iloc[0]),
         "revision_label": meta["info"]["revision_label"],
         "pages": meta["pages"],
+        **unreadable,
         "source": {"file": meta["source"], "sha256": meta["sha256"]},
         "pipeline_version": __version__,
         "counts": {

@@ -25,6 +25,10 @@ DEFAULT_CONTEXT_PT = 12.0  # page shown, dimmed, around the objective's cells
 DEFAULT_DIM = 0.6  # how far the context is faded towards white (0: not at all)
 DEFAULT_BOX_WIDTH_PX = 2
 DEFAULT_PNG_COLORS = 64  # palette PNG: a third of the size, no visible loss on text
+# limits: the part of a page rendered for its crops (an A4 page at scale 2 is 2 million
+# pixels), and a picture on a page rendered (A3 at 600 dpi is 70 million)
+DEFAULT_MAX_CROP_PIXELS = 40_000_000
+DEFAULT_MAX_IMAGE_PIXELS = 150_000_000
 
 WHOLE_PLAN = "(whole plan)"  # findings about no objective
 CROSS_CUTTING = "(cross-cutting)"  # objectives of the block with no sector
@@ -69,6 +73,8 @@ class ReviewSettings(Settings):
     dim: float = setting(DEFAULT_DIM, low=0, high=1)
     box_width_px: int = setting(DEFAULT_BOX_WIDTH_PX, low=1)
     png_colors: int = setting(DEFAULT_PNG_COLORS, low=2, high=256, also=(0,))
+    max_crop_pixels: int = setting(DEFAULT_MAX_CROP_PIXELS, low=1)
+    max_image_pixels: int = setting(DEFAULT_MAX_IMAGE_PIXELS, low=1)
 
 
 @dataclass
@@ -108,6 +114,23 @@ def cells_to_regions(cells: pd.DataFrame) -> pd.DataFrame:
     regions["objective_id"] = regions["objective_id"].astype(str)
     regions["page"] = regions["page"].astype(int)
     return regions.sort_values(["page", "top", "x0"], ignore_index=True)
+
+
+def regions_to_page_boxes(
+    regions: pd.DataFrame, margin: float
+) -> dict[int, tuple[float, float, float, float]]:
+    """Given the regions (`cells_to_regions`) and the context around each, return by
+    page the box (x0, top, x1, bottom) around all its regions and their context: the
+    only part of the page the crops need rendered."""
+    if regions.empty:
+        return {}
+    boxes = regions.groupby("page").agg(
+        x0=("x0", "min"), top=("top", "min"), x1=("x1", "max"), bottom=("bottom", "max")
+    )
+    return {
+        int(page): (b.x0 - margin, b.top - margin, b.x1 + margin, b.bottom + margin)
+        for page, b in boxes.iterrows()
+    }
 
 
 def objective_file_stem(objective_id: str) -> str:

@@ -12,8 +12,9 @@ from typing import Any
 import pandas as pd
 
 from pipeline.core.errors import PianoError, ScoreInputError
-from pipeline.core.folders import write_folder
+from pipeline.core.folders import write_file, write_folder
 from pipeline.core.quality import findings_to_frame
+from pipeline.core.spreadsheet import spreadsheet_text_to_text, text_to_spreadsheet_text
 from pipeline.core.validation import validate_frame
 from pipeline.score.chart import euro_to_text, sector_scores_to_figure
 from pipeline.score.model import (
@@ -59,7 +60,8 @@ def read_plan(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 def read_achievements_csv(path: Path) -> pd.DataFrame:
     """Given an achievements CSV (comma, semicolon or tab separated; `#` comment lines and
     blank lines skipped), return its data rows as text, one column per header name (lower
-    case), plus `line`, the 1-based line of the file each row starts on."""
+    case), plus `line`, the 1-based line of the file each row starts on. A cell's leading
+    `'` (what the template puts before formula-like text) is dropped."""
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -95,7 +97,8 @@ def read_achievements_csv(path: Path) -> pd.DataFrame:
                     file=str(path),
                     line=start,
                 )
-            cells = cells[: len(header)] + [""] * (len(header) - len(cells))
+            cells = [spreadsheet_text_to_text(c) for c in cells[: len(header)]]
+            cells += [""] * (len(header) - len(cells))
             rows.append({**dict(zip(header, cells, strict=True)), "line": start})
     except csv.Error as error:
         raise ScoreInputError(
@@ -131,16 +134,17 @@ def score_folder(folder: Path, achievements: Path, settings: ScoreSettings) -> S
 
 def write_template(folder: Path, out: Path, example: bool, settings: ScoreSettings) -> int:
     """Given an extracted folder, write the achievements CSV to fill in (or, with `example`,
-    filled with invented values and marked so) to `out`; return its number of rows."""
+    filled with invented values and marked so) to `out`; return its number of rows. Text
+    a spreadsheet would run as a formula gets a leading `'` (`pipeline.core.spreadsheet`)."""
     objectives, targets, _ = read_plan(folder)
     score_targets, _ = plan_to_score_targets(objectives, targets, settings)
     if example:
         frame = score_targets_to_example_achievements(score_targets)
     else:
         frame = score_targets_to_template(score_targets)
-    text = (EXAMPLE_COMMENT if example else "") + frame.to_csv(index=False, lineterminator="\n")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_folder(out.parent, {out.name: lambda path: path.write_text(text, "utf-8")})
+    safe = frame.map(lambda cell: cell if pd.isna(cell) else text_to_spreadsheet_text(str(cell)))
+    text = (EXAMPLE_COMMENT if example else "") + safe.to_csv(index=False, lineterminator="\n")
+    write_file(out, lambda path: path.write_text(text, "utf-8"))
     return len(frame)
 
 
@@ -149,7 +153,6 @@ def write_scores(scores: Scores, out: Path) -> None:
     revision = str(scores.objective_scores["revision"].iloc[0])
     summary = json.dumps(scores_to_summary(scores), indent=2, ensure_ascii=False) + "\n"
     figure = sector_scores_to_figure(scores.sector_scores, scores.split)
-    out.mkdir(parents=True, exist_ok=True)
     write_folder(
         out,
         {

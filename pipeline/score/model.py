@@ -63,15 +63,15 @@ OBJECTIVE_COLUMNS = [
     "expected_result",
     "deadline",
     "status",
+    "penalty_pct_per_month",
 ]
 
 
-# objective text searched for a lateness rule, after the target's own text
-OBJECTIVE_RULE_COLUMNS = ["expected_result", "indicator", "description", "subject"]
-
-
-# the columns of targets.parquet the model reads (the producer's, less its provenance)
-TARGET_COLUMNS = [c for c in CONTRACT_TARGET_COLUMNS if c != "source_field"]
+# the columns of targets.parquet the model reads (the producer's, less where each target
+# was read and the items it pairs with)
+TARGET_COLUMNS = [
+    c for c in CONTRACT_TARGET_COLUMNS if c not in ("source_field", "indicator_text", "result_text")
+]
 
 
 SECTOR_WEIGHT_COLUMNS = ["revision", "sector", "label_raw", "relevance_pct"]
@@ -126,10 +126,6 @@ EXAMPLE_ACHIEVED_PCTS = (100.0, 100.0, 90.0, 80.0, 100.0, 60.0, 100.0, 75.0)
 EXAMPLE_MISSED_EVERY = 5  # every 5th quantified target misses its threshold
 EXAMPLE_LATE_EVERY = 7  # every 7th target is completed late
 
-PENALTY_RULE = re.compile(
-    r"[-\u2013\u2212]\s*(\d+(?:[.,]\d+)?)\s*%\s*(?:per\s+)?ogni\s+mese\s+(?:di\s+)?ritardo",
-    re.IGNORECASE,
-)
 DATE_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 EXCEL_ID_HINT = (
@@ -174,15 +170,6 @@ def frame_to_revision(frame: pd.DataFrame, file: str) -> str:
             f"expected exactly one revision, found {sorted(revisions)}", file=file, field="revision"
         )
     return str(revisions[0])
-
-
-def text_to_penalty_rule(text: object) -> float | None:
-    """Given a cell text, return the percent per month of delay of a "-10% ogni mese ritardo"
-    style rule, or None when the text states none."""
-    if not isinstance(text, str):
-        return None
-    match = PENALTY_RULE.search(text)
-    return float(match.group(1).replace(",", ".")) if match else None
 
 
 def weights_to_weights_used(weights: Sequence[float | None]) -> tuple[list[float], str]:
@@ -255,20 +242,15 @@ def objective_to_whole_target(objective: Mapping[str, Any]) -> pd.DataFrame:
     )
 
 
-def objective_to_penalty_rule(objective: Mapping[str, Any]) -> float | None:
-    """Given an objective's text columns (OBJECTIVE_RULE_COLUMNS), return the first lateness
-    rule printed in them, or None."""
-    rules = (text_to_penalty_rule(objective.get(col)) for col in OBJECTIVE_RULE_COLUMNS)
-    return next((rule for rule in rules if rule is not None), None)
-
-
 def plan_to_score_targets(
     objectives: pd.DataFrame, targets: pd.DataFrame, settings: ScoreSettings
 ) -> tuple[pd.DataFrame, list[Finding]]:
-    """Given objectives (objective_id, sector, assignee, subject, status, deadline, texts) and
-    targets (objective_id, target_seq, text, weight_pct, operator, value, unit), return
-    SCORE_TARGET_COLUMNS, one row per sub-target in plan order with the weight and lateness
-    rule it is scored by, and findings; an objective without targets is one whole target."""
+    """Given objectives (objective_id, sector, assignee, subject, status, deadline,
+    expected_result, penalty_pct_per_month) and targets (objective_id, target_seq, text,
+    weight_pct, operator, value, unit), return SCORE_TARGET_COLUMNS, one row per sub-target
+    in plan order with the weight and lateness rule it is scored by (the objective's own
+    rule, else the default), and findings; an objective without targets is one whole
+    target."""
     check_input_columns(objectives, OBJECTIVE_COLUMNS, "objectives.parquet")
     check_input_columns(targets, TARGET_COLUMNS, "targets.parquet")
     revision = frame_to_revision(objectives, "objectives.parquet")
@@ -314,10 +296,9 @@ def plan_to_score_targets(
         finding = weighting_to_finding(oid, weights, used, weighting)
         if finding:
             findings.append(finding)
-        objective_rule = objective_to_penalty_rule(objective)
+        rule = objective["penalty_pct_per_month"]
+        rule = None if pd.isna(rule) else float(rule)
         for target, weight_used in zip(own.to_dict("records"), used, strict=True):
-            rule = text_to_penalty_rule(target["text"])
-            rule = objective_rule if rule is None else rule
             rows.append(
                 {
                     "revision": revision,

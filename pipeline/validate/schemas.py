@@ -91,6 +91,16 @@ class ObjectivesSchema(pa.DataFrameModel):
     )
     page_first: Series[int] = pa.Field(ge=1, description="first 1-based page of the row")
     page_last: Series[int] = pa.Field(ge=1, description="last 1-based page of the row")
+    penalty_pct_per_month: Series[pd.Float64Dtype] = pa.Field(
+        nullable=True,
+        ge=0,
+        le=100,
+        description="the plan's lateness rule for the objective, score points per started "
+        "month of delay (`-10% ogni mese ritardo` → 10); null when it states none",
+    )
+    penalty_raw: Series[str] = pa.Field(
+        nullable=True, description="the lateness clause as printed; never a sub-target"
+    )
     block_title: Series[str] = pa.Field(
         nullable=True, description="extra: the title printed above the block, if any"
     )
@@ -133,7 +143,10 @@ class TargetsSchema(pa.DataFrameModel):
         str_matches=OBJECTIVE_ID_PATTERN, description="the objective the target belongs to"
     )
     target_seq: Series[int] = pa.Field(ge=1, description="1-based order inside the objective")
-    text: Series[str] = pa.Field(description="the target's printed text")
+    text: Series[str] = pa.Field(
+        description="the target's printed text: one weighted share or one listed item, "
+        "white space squashed, without the lateness clause"
+    )
     weight_pct: Series[pd.Float64Dtype] = pa.Field(
         nullable=True, ge=0, le=100, description="printed weight (`Peso 50%`); null if none"
     )
@@ -147,7 +160,19 @@ class TargetsSchema(pa.DataFrameModel):
         nullable=True, description="`%`, the counted noun (`alberi`), or null"
     )
     source_field: Series[str] = pa.Field(
-        isin=TARGET_SOURCE_FIELDS, description="extra: the cell the target was read from"
+        isin=TARGET_SOURCE_FIELDS,
+        description="extra: the cell the target and its weight were read from",
+    )
+    indicator_text: Series[str] = pa.Field(
+        nullable=True,
+        description="extra: the INDICATORE item the target stands for: the whole cell for "
+        "an objective's one target, else the item of the same position when the cell lists "
+        "as many items as there are targets; null otherwise",
+    )
+    result_text: Series[str] = pa.Field(
+        nullable=True,
+        description="extra: the RISULTATO ATTESO item the target stands for, paired like "
+        "indicator_text",
     )
     corrected_fields: Series[str] = pa.Field(
         required=False,

@@ -12,7 +12,7 @@ import pandas as pd
 
 from pipeline.core.contract import OUTPUT_TABLES
 from pipeline.core.errors import InputError
-from pipeline.core.folders import folder_to_tables, json_writer, tables_to_folder, write_folder
+from pipeline.core.folders import folder_to_tables, json_writer, tables_to_folder, write_file
 from pipeline.core.validation import validate_tables
 from pipeline.validate.schemas import SCHEMAS
 
@@ -61,4 +61,4 @@ def folder_to_validated_folder(folder: Path, out: Path, metrics: Path | None = N
     validate_outputs(tables, str(document.get("source", {}).get("file", folder)))
     tables_to_folder(tables, document, out)
     if metrics is not None:
-        write_folder(metrics.parent, {metrics.name: json_writer(document_to_metrics(document))})
+        write_file(metrics, json_writer(document_to_metrics(document)))

@@ -14,7 +14,7 @@ from pdfplumber.table import (
 )
 
 from pipeline.core.settings import Settings, setting
-from pipeline.extract.grid.model import Table, boxes_to_table
+from pipeline.extract.grid.model import Table, boxes_to_table, cluster_values
 from pipeline.extract.page import Page, Ruling
 
 DEFAULT_SNAP_TOLERANCE = 3.0
@@ -56,6 +56,43 @@ def rulings_to_edges(rulings: list[Ruling]) -> list[dict[str, Any]]:
     return edges
 
 
+def edges_to_closing_edges(edges: list[dict[str, Any]], tolerance: float) -> list[dict[str, Any]]:
+    """Given merged edges, return the horizontal edges that close a table the page cut:
+    where two or more vertical rules end at one height with no horizontal rule there
+    (a row broken across pages has no rule at the page's end, nor at the next page's
+    start), a rule from the leftmost to the rightmost of them."""
+    verticals = [e for e in edges if e["orientation"] == "v"]
+    horizontals = [e for e in edges if e["orientation"] == "h"]
+    closing = []
+    for end in ("top", "bottom"):
+        for y in cluster_values([float(e[end]) for e in verticals], tolerance):
+            ending = [e for e in verticals if abs(float(e[end]) - y) <= tolerance]
+            if len(ending) < 2:
+                continue
+            x0 = min(float(e["x0"]) for e in ending)
+            x1 = max(float(e["x0"]) for e in ending)
+            ruled = any(
+                abs(float(h["top"]) - y) <= tolerance
+                and float(h["x0"]) <= x0 + tolerance
+                and float(h["x1"]) >= x1 - tolerance
+                for h in horizontals
+            )
+            if not ruled:
+                closing.append(
+                    {
+                        "x0": x0,
+                        "x1": x1,
+                        "top": y,
+                        "bottom": y,
+                        "width": x1 - x0,
+                        "height": 0.0,
+                        "orientation": "h",
+                        "object_type": "line",
+                    }
+                )
+    return closing
+
+
 def page_to_ruled_tables(page: Page, settings: RuledSettings | None = None) -> list[Table]:
     """Given a page with rulings, return the tables their intersections describe (cells
     with the page's words placed in them); no rulings, no tables."""
@@ -77,6 +114,7 @@ def page_to_ruled_tables(page: Page, settings: RuledSettings | None = None) -> l
         >= settings.edge_min_length
     ]
     tol = settings.intersection_tolerance
+    edges += edges_to_closing_edges(edges, tol)
     cells = intersections_to_cells(edges_to_intersections(edges, tol, tol))
     return [
         boxes_to_table(boxes, page, finder="ruled")

@@ -51,6 +51,11 @@ SINGLE_SPACED_LINE_GAP = 0.2  # × word height between the lines of a cell, sing
 MAX_LINE_GAP = 0.6  # × word height: wider is padding between rows, not line spacing
 MIN_RULE_SPAN = 0.5  # a rule under the header spans at least this fraction of it
 ROW_MIN_COLUMNS = 3  # a band past a wide gap fills as many columns to read as a row
+MAX_HEADER_LINES = 10  # a header's cells wrap to fewer lines: a taller band holds rows too
+MAX_TITLE_LINES = 3  # lines of a title set close above a header, left out of it
+MARGIN_SHARE = 0.15  # the top and bottom of a page where running headers and footers sit
+HEADING_RATIO = 1.25  # × a table's word height: a band set larger is a heading
+MAX_CROSSING_SHARE = 0.05  # of a band's words: more crossing the columns, and it is no row
 CLEAN_CUT_MARGIN = 0.1  # × word height a cut between rows exceeds the gap between lines
 
 VAlign = Literal["top", "middle", "bottom"]
@@ -207,24 +212,61 @@ def header_field_count(
     return 2 if is_relevance_header(texts) else 0
 
 
+def band_to_header_words(
+    band: list[Word], cell_gap: float, min_columns: int, header: HeaderSettings, line_gap: float
+) -> list[Word]:
+    """Given a band of words, the gap that parts cells across, the header settings and
+    the widest gap between two lines of one cell, return the words of the header the
+    band starts with ([] when it names no fields): the fewest leading lines naming the
+    most fields, each of their cells followed down its column as long as its lines go on
+    (a cell wrapped to more lines than the others), so that the first row's cells may
+    touch the header (no padding, no rule) without joining it."""
+    lines = words_to_lines(band)
+    best, best_count = 0, 0
+    for k in range(1, min(len(lines), MAX_HEADER_LINES) + 1):
+        count = header_field_count(
+            [w for ln in lines[:k] for w in ln], cell_gap, min_columns, header
+        )
+        if count > best_count:
+            best, best_count = k, count
+    if not best:
+        return []
+    cells = words_to_x_groups([w for ln in lines[:best] for w in ln], cell_gap)
+    bottoms = [max(w.bottom for w in c) for c in cells]
+    spans = [
+        (min(w.x0 for w in c) - cell_gap / 2, max(w.x1 for w in c) + cell_gap / 2) for c in cells
+    ]
+    for line in lines[best:]:
+        for word in line:
+            for k, (x0, x1) in enumerate(spans):
+                if x0 <= word.x_mid <= x1 and word.top - bottoms[k] <= line_gap:
+                    cells[k].append(word)
+                    bottoms[k] = max(bottoms[k], word.bottom)
+                    break
+    return [w for c in cells for w in c]
+
+
 def band_to_header(
     band: list[Word],
     rulings: list[Ruling],
     cell_gap: float,
     min_columns: int,
     header: HeaderSettings | None = None,
+    line_gap: float = 0.0,
 ) -> HeaderBand | None:
-    """Given one band of words and the page rulings, return the band as a HeaderBand
-    when its cells name the plan's fields (or the relevance table's), leading lines
-    that name nothing more (a title set close above the header) left out; else None."""
+    """Given one band of words and the page rulings, return the header the band starts
+    with as a HeaderBand (`band_to_header_words`) when its cells name the plan's fields
+    or the relevance table's, leading lines that name nothing more (a title set close
+    above the header) left out; else None."""
     header = header or HeaderSettings()
-    lines = words_to_lines(band)
-    best = header_field_count(band, cell_gap, min_columns, header)
-    if best == 0:
+    found = band_to_header_words(band, cell_gap, min_columns, header, line_gap)
+    if not found:
         return None
-    while len(lines) > 1:
+    lines = words_to_lines(found)
+    best = header_field_count(found, cell_gap, min_columns, header)
+    for _ in range(MAX_TITLE_LINES):
         rest = [w for line in lines[1:] for w in line]
-        if header_field_count(rest, cell_gap, min_columns, header) < best:
+        if len(lines) < 2 or header_field_count(rest, cell_gap, min_columns, header) < best:
             break
         lines = lines[1:]
     words = tuple(w for line in lines for w in line)
@@ -242,7 +284,12 @@ def page_to_header_bands(
     bands = words_to_bands(page.words, page.rulings, settings.band_gap * height)
     found = [
         band_to_header(
-            b, page.rulings, settings.header_cell_gap * height, settings.min_columns, header
+            b,
+            page.rulings,
+            settings.header_cell_gap * height,
+            settings.min_columns,
+            header,
+            settings.band_gap * height,
         )
         for b in bands
     ]
@@ -257,9 +304,10 @@ def body_words(
     wider than both `max_row_gap` and `row_gap_ratio` × the usual gap between the bands
     above it (rows of a minimum height stand evenly apart; a footer or the text after
     the table stands further), unless what follows still reads as rows of the table's
-    columns (an empty row, a row part the renderer set apart); leaving out a last line
-    that reads as a page number and a last band that sits closer to the next header
-    than to the body (its title)."""
+    columns (an empty row, a row part the renderer set apart), and never past a band set
+    larger than the table's text (a heading); leaving out a last line that reads as a
+    page number and a last band that sits closer to the next header than to the body
+    (its title)."""
     start = header.rule.top if header.rule is not None else header.bottom
     in_header = set(header.words)
     candidates = [w for w in page.words if start <= w.y_mid < limit and w not in in_header]
@@ -268,6 +316,9 @@ def body_words(
     above = start
     resumed = False  # past a wide gap, every band must read as rows
     for band in words_to_bands(candidates, [], settings.band_gap * height):
+        table_height = words_to_word_height([w for b in kept for w in b] or list(header.words))
+        if words_to_word_height(band) > HEADING_RATIO * table_height:
+            break  # a heading, set larger than the table's text, ends the table
         gap = min(w.top for w in band) - above
         allowed = settings.max_row_gap * height
         # the first row may stand further from the header than rows from each other
@@ -569,6 +620,28 @@ def split_at_numbers(
     return [p for p in parts if p.lines]
 
 
+def split_leading_fragment(group: RowGroup, number_col: int, align: VAlign) -> list[RowGroup]:
+    """Given the first row group of a table body, its n. column and the table's vertical
+    alignment, return it split in two when it begins with the end of a row the page
+    broke (its cells touch the next row's): the lines whose middle lies above where its
+    one numbered row must start, given how its cells are set (at the number's top when
+    set at the top; as far above the number's middle as the group ends below it when
+    centred), are a fragment of their own, with no number."""
+    numbers = number_lines(group, number_col)
+    if len(numbers) != 1 or align == "bottom":
+        return [group]
+    top, bottom = line_box(numbers[0])
+    start = top if align == "top" else (top + bottom) - group.bottom
+    fragment: dict[int, list[tuple[Word, ...]]] = {}
+    rest: dict[int, list[tuple[Word, ...]]] = {}
+    for col, ls in group.lines.items():
+        for ln in ls:
+            (fragment if sum(line_box(ln)) / 2 < start else rest).setdefault(col, []).append(ln)
+    if not fragment or not rest:
+        return [group]
+    return [RowGroup(fragment, group.confidence), RowGroup(rest, group.confidence)]
+
+
 def merge_groups(a: RowGroup, b: RowGroup, confidence: float) -> RowGroup:
     """Given two row groups, return one holding the lines of both, in reading order,
     with the lower confidence times `confidence`."""
@@ -714,6 +787,16 @@ def groups_to_table(
     )
 
 
+def lines_to_number_column(lines: dict[int, list[tuple[Word, ...]]]) -> int | None:
+    """Given each column's lines, return the last column whose every line reads as a
+    number ("4%", "12"), when at least two do; else None."""
+    for col in sorted(lines, reverse=True):
+        texts = [" ".join(w.text for w in ln) for ln in lines[col]]
+        if len(texts) >= 2 and all(as_int(t) is not None for t in texts):
+            return col
+    return None
+
+
 def header_to_table(
     page: Page,
     header: HeaderBand,
@@ -721,19 +804,24 @@ def header_to_table(
     height: float,
     settings: TextSettings,
     header_settings: HeaderSettings | None = None,
+    columns: list[float] | None = None,
 ) -> Table | None:
     """Given a page, one of its header bands, where the next table starts and the unit
     height, return the table that header heads, or None when no body with at least
-    `min_columns` columns lies under it."""
+    `min_columns` columns lies under it. `columns`, if given, are the column edges
+    (the table's sides and separators) of the same table on the page before."""
     body = body_words(page, header, limit, height, settings)
     if not body:
         return None
     every = list(header.words) + body
-    gutters = words_to_gutters(every, settings.min_gutter * height)
-    separators = gutters_to_separators(gutters, list(header.words))
-    separators = split_shared_columns(
-        separators, list(header.words), every, settings.header_cell_gap * height
-    )
+    if columns is not None:
+        separators = list(columns[1:-1])
+    else:
+        gutters = words_to_gutters(every, settings.min_gutter * height)
+        separators = gutters_to_separators(gutters, list(header.words))
+        separators = split_shared_columns(
+            separators, list(header.words), every, settings.header_cell_gap * height
+        )
     if len(separators) + 1 < settings.min_columns:
         return None
     lines = column_lines(body, separators)
@@ -742,6 +830,16 @@ def header_to_table(
     runs = [run for col, ls in lines.items() for run in lines_to_runs(col, ls, max_gap)]
     groups = runs_to_groups(runs)
     mapping = header_to_map(list(header.words), separators, header_settings)
+    if mapping is None and (value_col := lines_to_number_column(lines)) is not None:
+        # a table of labels and figures (the relevance table): a row per figure
+        align = groups_to_alignment(groups, value_col, height)
+        groups = [
+            part
+            for g in groups
+            for part in split_at_numbers(
+                g, value_col, align, line_gap + CLEAN_CUT_MARGIN * height, settings.split_confidence
+            )
+        ]
     if mapping is not None:
         by_field = {f: c for c, f in mapping.fields.items()}
         if "number" in by_field:
@@ -758,6 +856,8 @@ def header_to_table(
                     settings.split_confidence,
                 )
             ]
+            if groups:
+                groups[:1] = split_leading_fragment(groups[0], number_col, align)
         identity = {by_field[f] for f in SHORT_FIELDS if f in by_field}
         groups = join_fragments(groups, identity, settings.split_confidence)
         once = {by_field[f] for f in IDENTITY_FIELDS if f != "number" and f in by_field}
@@ -785,3 +885,81 @@ def page_to_text_tables(
         if table is not None:
             tables.append(table)
     return tables
+
+
+def table_to_header_band(table: Table) -> HeaderBand | None:
+    """Given a table the text finder read, return its header band (its first row's
+    words), or None for a table of another finder."""
+    if table.finder != "text":
+        return None
+    words = tuple(w for c in table.row_cells(0) for w in c.words)
+    if not words:
+        return None
+    return HeaderBand(words, min(w.top for w in words), max(w.bottom for w in words), None)
+
+
+def line_to_margin_key(line: list[Word], height: float) -> tuple[str, int]:
+    """Given a line of words and the page's height, return what a running header or
+    footer keeps from page to page: its text without digits ("Pagina 3 di 19") and its
+    height on the page, to the nearest 2 points."""
+    text = re.sub(r"\d+", "#", " ".join(w.text for w in line).casefold())
+    return text, round(min(w.top for w in line) / 2)
+
+
+def page_to_margin_keys(page: Page) -> set[tuple[str, int]]:
+    """Given a page, return the keys (`line_to_margin_key`) of its lines in the top and
+    bottom MARGIN_SHARE of the page, where running headers and footers are printed."""
+    margin = MARGIN_SHARE * page.height
+    edge = [w for w in page.words if w.bottom <= margin or w.top >= page.height - margin]
+    return {line_to_margin_key(line, page.height) for line in words_to_lines(edge)}
+
+
+def band_fits_columns(band: list[Word], separators: list[float]) -> bool:
+    """Given a band of words and a table's column separators, return True when the band
+    reads as rows of those columns: hardly a word crosses a separator (a line of prose
+    or a running header crosses them), and it fills at least one column."""
+    crossing = sum(1 for w in band if not word_is_clean(w, separators))
+    return bool(band) and crossing <= MAX_CROSSING_SHARE * len(band)
+
+
+def page_to_continued_table(
+    page: Page,
+    previous: Table,
+    limit: float,
+    running: set[tuple[str, int]],
+    settings: TextSettings | None = None,
+    header: HeaderSettings | None = None,
+) -> Table | None:
+    """Given a page, the borderless table the previous page ended with, where the page's
+    first header starts (inf without one) and the margin lines printed on earlier pages
+    (running headers and footers), return the table going on at the top of the page
+    without its header printed again: the rows above `limit` that fall into the previous
+    table's columns, with its header as their first row; None when nothing there reads
+    as its rows (prose crosses its columns)."""
+    template = table_to_header_band(previous)
+    if template is None:
+        return None
+    settings = settings or TextSettings()
+    height = words_to_word_height(page.words)
+    margin = {
+        id(w)
+        for line in words_to_lines(page.words)
+        if line_to_margin_key(line, page.height) in running
+        for w in line
+    }
+    above = [w for w in page.words if w.y_mid < limit and id(w) not in margin]
+    separators = previous.column_edges[1:-1]
+    start = next(
+        (
+            min(w.top for w in band)
+            for band in words_to_bands(above, page.rulings, settings.band_gap * height)
+            if band_fits_columns(band, separators)
+        ),
+        None,
+    )
+    if start is None:
+        return None
+    top = start - settings.band_gap * height
+    kept = Page(page.number, page.width, page.height, above, page.rulings)
+    band = HeaderBand(template.words, top, top, None)
+    return header_to_table(kept, band, limit, height, settings, header, previous.column_edges)

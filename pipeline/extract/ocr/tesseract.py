@@ -239,11 +239,13 @@ def run_tesseract(
 @dataclass
 class OcrCache:
     """A folder of OCR readings, one JSON file per key; `misses` counts the readings that
-    had to be made (so a test can tell a warm run from a cold one)."""
+    had to be made (so a test can tell a warm run from a cold one); `bad_entries` lists
+    the entries that could not be read back (path, why), read again and written anew."""
 
     folder: Path
     misses: int = 0
     hits: int = 0
+    bad_entries: list[tuple[Path, str]] = field(default_factory=list)
     _checked: bool = field(default=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -263,12 +265,29 @@ class OcrCache:
         """Given a key, return the cached words, or None when there are none."""
         path = self.path(key)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            text = path.read_bytes().decode("utf-8")
+        except OSError:
+            return None  # not cached
+        except UnicodeDecodeError:
+            self.bad_entry(path, "not UTF-8")
+            return None
+        try:
+            words = [OcrWord.from_json(item) for item in json.loads(text)["words"]]
+            if not all(isinstance(w.text, str) for w in words):
+                raise TypeError("a word's text is not text")
+        except (ValueError, KeyError, TypeError, IndexError) as error:
+            self.bad_entry(path, f"{type(error).__name__}: {error}"[:120])
             return None
         with self._lock:
             self.hits += 1
-        return [OcrWord.from_json(item) for item in data["words"]]
+        return words
+
+    def bad_entry(self, path: Path, why: str) -> None:
+        """Given an entry that could not be read back and why, note it (the picture is
+        then read again and the entry written anew)."""
+        with self._lock:
+            self.bad_entries.append((path, why))
+        return None
 
     def put(self, key: str, words: list[OcrWord]) -> None:
         """Given a key and words, store them (written whole, then renamed into place)."""

@@ -11,6 +11,18 @@ from pipeline.extract.read.settings import ReadSettings
 
 # points a ruling may lean off the horizontal or vertical (rounding in rotated drawing)
 AXIS_TOLERANCE = 0.5
+# typographic ligatures a font may map one glyph to, and the letters they stand for
+LIGATURES = str.maketrans(
+    {
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\ufb05": "st",
+        "\ufb06": "st",
+    }
+)
 
 
 def chars_to_words(
@@ -22,10 +34,15 @@ def chars_to_words(
     """Given pdfplumber chars in stream order (and the page's rulings), return words with
     their boxes and whether a space character follows each in the text layer; a word
     that a vertical ruling crosses is split there (text of two cells set too close).
-    With `text_flow` words follow the stream order instead of their positions."""
+    With `text_flow` words follow the stream order instead of their positions.
+
+    Words end at a space character and at a gap wider than `word_gap` times the font
+    size (a PDF may position the next word instead of drawing a space), whichever
+    producer set the text; ligature glyphs are spelt out."""
     extractor = WordExtractor(
         x_tolerance=settings.x_tolerance,
         y_tolerance=settings.y_tolerance,
+        x_tolerance_ratio=settings.word_gap,
         keep_blank_chars=False,
         use_text_flow=text_flow,
     )
@@ -39,7 +56,7 @@ def chars_to_words(
         for k, group in enumerate(groups):
             words.append(
                 Word(
-                    "".join(c["text"] for c in group),
+                    "".join(c["text"] for c in group).translate(LIGATURES),
                     float(min(c["x0"] for c in group)),
                     float(min(c["top"] for c in group)),
                     float(max(c["x1"] for c in group)),

@@ -9,6 +9,11 @@ and paths from PDFium through pypdfium2 (C, about ten times faster than pdfminer
 parsing) and builds each character's box as pdfminer does (advance width, baseline and
 font size); `pdfplumber` is the pdfminer reader, and reads every page `pdfium` does not
 take: scanned, turned (/Rotate) or without text.
+
+Before a page is read, what it may cost is checked (`pipeline.extract.read.limits`): the
+document's pages, the page's words, and whether its content streams inflate. A page that
+cannot be read comes as an empty page saying why (`Page.unreadable`); the extract stage
+stops there or skips it (`extract: on_unreadable_page`).
 """
 
 from __future__ import annotations
@@ -16,15 +21,21 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import pdfplumber
 import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 
 from pipeline.core.progress import is_terminal, progress_bar
 from pipeline.extract.page import Page
+from pipeline.extract.read.limits import (
+    check_page_count,
+    check_page_words,
+    pdfminer_page_problem,
+)
 from pipeline.extract.read.pdfium import open_pdfium, pdfium_page_to_page
 from pipeline.extract.read.plumber import (
     open_pdf,
@@ -55,30 +66,71 @@ def pdf_progress(path: Path, description: str, stream: TextIO | None = None) -> 
 def pdf_to_pages(path: Path, settings: ReadSettings | None = None) -> Iterator[Page]:
     """Given a PDF path, yield its pages one at a time, freeing each after use so memory
     stays flat on long documents; scanned pages come with their picture. The `pdfium`
-    engine reads what it can and hands the other pages to the pdfplumber reader."""
+    engine reads what it can and hands the other pages to the pdfplumber reader. A page
+    that cannot be read comes empty, `unreadable` saying why; a document or page past a
+    limit of `settings` raises its error before it is read."""
     settings = settings or ReadSettings()
-    if settings.engine == "pdfplumber":
-        yield from plumber_pdf_to_pages(path, settings)
-        return
     document = open_pdfium(path)
+    if settings.engine == "pdfplumber" and document is not None:
+        # PDFium counts the pages without reading them; pdfminer would read every one
+        try:
+            check_page_count(len(document), path.name, settings)
+        finally:
+            document.close()
+        document = None
     if document is None:
         yield from plumber_pdf_to_pages(path, settings)
         return
     plumber: pdfplumber.PDF | None = None
     try:
+        check_page_count(len(document), path.name, settings)
+        streams = pdf_to_stream_problems(path, len(document))
         for index in range(len(document)):
-            try:
-                page = pdfium_page_to_page(document, index, settings)
-            except (pdfium.PdfiumError, ValueError, OSError):
-                page = None  # a page PDFium cannot take apart: pdfminer may still read it
-            if page is None:
-                plumber = plumber or open_pdf(path)
-                page = plumber_page_number_to_page(plumber, index, lambda: document, path, settings)
-            yield page
+            problem = next(streams, None)
+            check_page_words(document, index, path.name, settings)
+            page: Page | None = None
+            if problem is None:
+                try:
+                    page = pdfium_page_to_page(document, index, settings)
+                except (pdfium.PdfiumError, ValueError, OSError):
+                    page = None  # a page PDFium cannot take apart: pdfminer may still read it
+                if page is None:
+                    plumber = plumber or open_pdf(path)
+                    page = plumber_page_number_to_page(
+                        plumber, index, lambda: document, path, settings
+                    )
+            yield page if page is not None else unreadable_page(document, index, str(problem))
     finally:
         document.close()
         if plumber is not None:
             plumber.close()
+
+
+def unreadable_page(document: pdfium.PdfDocument, index: int, problem: str) -> Page:
+    """Given an open pypdfium2 document, a 0-based page index and what is wrong with the
+    page, return it as an empty page saying so."""
+    page = document[index]
+    try:
+        width, height = page.get_size()
+    finally:
+        page.close()
+    return Page(number=index + 1, width=width, height=height, unreadable=problem)
+
+
+def pdf_to_stream_problems(path: Path, count: int) -> Iterator[str | None]:
+    """Given a PDF path and its number of pages as PDFium counts them, yield for each page
+    in order why its content streams cannot be read, or None; nothing at all when
+    pdfminer cannot open the file or finds another number of pages (its pages would not
+    be PDFium's)."""
+    with path.open("rb") as handle:
+        try:
+            pages: list[Any] = list(PDFPage.create_pages(PDFDocument(PDFParser(handle))))
+        except Exception:  # pdfminer's many errors on a file only PDFium can open
+            return
+        if len(pages) != count:
+            return
+        for page in pages:
+            yield pdfminer_page_problem(page)
 
 
 def pdf_is_encrypted(path: Path) -> bool:
@@ -89,7 +141,14 @@ def pdf_is_encrypted(path: Path) -> bool:
 
 
 def pdf_page_count(path: Path) -> int:
-    """Given a PDF path, return its number of pages."""
+    """Given a PDF path, return its number of pages (PDFium counts without reading the
+    pages; pdfplumber tells what is wrong with a file PDFium cannot open)."""
+    document = open_pdfium(path)
+    if document is not None:
+        try:
+            return len(document)
+        finally:
+            document.close()
     pdf = open_pdf(path)
     try:
         return len(pdf.pages)

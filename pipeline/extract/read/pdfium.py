@@ -126,15 +126,18 @@ def segments_to_rulings(
 
 def pdfium_page_to_chars(page: Any, top_y: float, left_x: float) -> list[dict[str, Any]]:
     """Given a pypdfium2 page and its top and left in user space, return its characters
-    in stream order as pdfplumber's char dicts (text, x0, x1, top, bottom, doctop,
+    in stream order as pdfplumber's char dicts (text, x0, x1, top, bottom, doctop, size,
     upright), each box as pdfminer makes it for these fonts: the advance width across,
     the font size up from the baseline. PDFium's generated spaces and line breaks are
-    left out, as pdfminer has none; a hyphen PDFium marks as ending a line is a "-"
-    again, followed by the space PDFium dropped after it when its text object reaches
-    past the hyphen (the object's bounds end short of it otherwise)."""
+    left out, as pdfminer has none: PDFium generates spaces inside words of some
+    producers' text (glyphs positioned one by one), so words are told apart by the gap
+    between letters instead (`chars_to_words`). A hyphen PDFium marks
+    as ending a line is a "-" again, followed by the space PDFium dropped after it when
+    its text object reaches past the hyphen (the object's bounds end short of it
+    otherwise)."""
     text_page = page.get_textpage()
     raw = text_page.raw
-    chars = []
+    chars: list[dict[str, Any]] = []
     box = pdfium_c.FS_RECTF()
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     bounds = [ctypes.c_float() for _ in range(4)]
@@ -160,6 +163,7 @@ def pdfium_page_to_chars(page: Any, top_y: float, left_x: float) -> list[dict[st
                 "top": bottom - size,
                 "bottom": bottom,
                 "doctop": bottom - size,
+                "size": size,
                 "upright": abs(math.sin(char_angle(raw, k))) < 1e-3,
             }
             chars.append(char)

@@ -15,9 +15,17 @@ import pypdfium2.raw as pdfium_c
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
-from pipeline.core.errors import EncryptedPdfError, InputError
+from pipeline.core.errors import EncryptedPdfError, InputError, PianoError
 from pipeline.extract.page import Page, PageImage, PageKind
 from pipeline.extract.read.chars import chars_to_words, edges_to_rulings
+from pipeline.extract.read.limits import (
+    check_image_pixels,
+    check_page_count,
+    check_page_words,
+    check_render_pixels,
+    pdfminer_page_problem,
+    plumber_images_to_sizes,
+)
 from pipeline.extract.read.settings import ReadSettings
 from pipeline.extract.read.turn import chars_to_turn, turn_page_objects
 
@@ -170,12 +178,18 @@ def plumber_page_number_to_page(
 ) -> Page:
     """Given an open pdfplumber PDF, a 0-based page index, a function giving the same
     file open in pypdfium2 (called only when a scan needs it) and the read settings,
-    return the page read by pdfplumber, with its picture when it is a scan."""
+    return the page read by pdfplumber, with its picture when it is a scan; an empty
+    page saying why (`unreadable`) when pdfminer cannot read it. A scan whose picture
+    would take more pixels than the limits allow raises PageTooLargeError or
+    ImageTooLargeError before it is rendered."""
     plumber_page = pdf.pages[index]
+    width, height = float(plumber_page.width), float(plumber_page.height)
     try:
-        cover, dpi = images_to_cover(
-            plumber_page.images, float(plumber_page.width), float(plumber_page.height)
-        )
+        problem = pdfminer_page_problem(plumber_page.page_obj)
+        if problem is not None:
+            return Page(number=index + 1, width=width, height=height, unreadable=problem)
+        images = plumber_page.images
+        cover, dpi = images_to_cover(images, width, height)
         invisible = 0.0
         n_chars = len(plumber_page.chars)
         if cover >= settings.min_image_cover and n_chars:
@@ -184,16 +198,34 @@ def plumber_page_number_to_page(
         page = plumber_page_to_page(plumber_page, settings, kind)
         if kind != "vector":
             dpi = min(max(dpi, settings.min_scan_dpi), settings.max_scan_dpi)
+            check_render_pixels(width, height, dpi, path.name, index + 1, settings)
+            check_image_pixels(
+                plumber_images_to_sizes(images),
+                path.name,
+                index + 1,
+                settings.max_image_pixels,
+                "extract.read.max_image_pixels",
+            )
             page.image = render_page_image(pdfium_document(), index, dpi)
         return page
+    except PianoError:
+        raise
     except Exception as error:  # pdfminer can fail on one damaged page
-        raise InputError(
-            f"cannot read the page ({type(error).__name__}: {error})",
-            file=path.name,
-            page=index + 1,
-        ) from error
+        problem = f"pdfminer cannot parse it ({type(error).__name__}: {error})"
+        return Page(number=index + 1, width=width, height=height, unreadable=problem)
     finally:
         plumber_page.close()
+
+
+def pdfium_document_or_none(
+    pdfium_document: Callable[[], pdfium.PdfDocument],
+) -> pdfium.PdfDocument | None:
+    """Given a function opening the file in pypdfium2, return the document, or None when
+    PDFium cannot open what pdfminer can."""
+    try:
+        return pdfium_document()
+    except pdfium.PdfiumError:
+        return None
 
 
 def plumber_pdf_to_pages(path: Path, settings: ReadSettings) -> Iterator[Page]:
@@ -208,7 +240,11 @@ def plumber_pdf_to_pages(path: Path, settings: ReadSettings) -> Iterator[Page]:
         return opened[0]
 
     try:
+        check_page_count(len(pdf.pages), path.name, settings)
+        counting = pdfium_document_or_none(pdfium_document)
         for index in range(len(pdf.pages)):
+            if counting is not None:
+                check_page_words(counting, index, path.name, settings)
             yield plumber_page_number_to_page(pdf, index, pdfium_document, path, settings)
     finally:
         pdf.close()
