@@ -45,6 +45,10 @@ DEFAULT_PAPER_PERCENTILE = 60.0  # cell percentile taken as its paper's grey (ce
 
 # mostly paper; a header cell may be shaded)
 DEFAULT_LINE_GROW = 0.4  # points the ruling-line mask is grown by before it is erased
+# a line of text is about 1.2 em from ascender to descender, its letters' median height
+# 0.5-0.7 em: ink more than this many median letter heights tall holds two lines or more,
+# even when blur joins a descender to the line below so that no gap parts them
+DEFAULT_MAX_LINE_HEIGHT = 2.6
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class CellOcrSettings(Settings):
     paper_percentile: float = setting(DEFAULT_PAPER_PERCENTILE, low=50, high=100)
     retry_below: float = setting(DEFAULT_RETRY_BELOW, low=0, high=100)
     line_grow: float = setting(DEFAULT_LINE_GROW, low=0)
+    max_line_height: float = setting(DEFAULT_MAX_LINE_HEIGHT, above=1)
 
     def cache_key_fields(self) -> dict[str, object]:
         """The settings that change what the cell OCR reads: all of them."""
@@ -141,7 +146,8 @@ def crop_to_ink_box(
 ) -> InkBox | None:
     """Given a cell's grey crop (lines erased) and the page's levels, return the box
     around its ink with `trim_pad` of paper and its number of text lines (bands of
-    letters), ignoring specks of scan noise; None when too little ink is left (a blank
+    letters, or two when the ink is too tall for one line), ignoring specks of scan
+    noise; None when too little ink is left (a blank
     cell)."""
     if crop.size == 0:
         return None
@@ -157,6 +163,9 @@ def crop_to_ink_box(
     pad = round(settings.trim_pad * scale)
     h, w = crop.shape
     lines = intervals_to_count([(int(t), int(b)) for t, b in zip(top, bottom, strict=True)])
+    letter = float(np.median(kept[:, cv2.CC_STAT_HEIGHT]))
+    if lines == 1 and int(bottom.max() - top.min()) > settings.max_line_height * letter:
+        lines = 2  # two lines touching: not to be read as one
     return InkBox(
         max(int(left.min()) - pad, 0),
         max(int(top.min()) - pad, 0),
