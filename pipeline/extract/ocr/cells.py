@@ -353,8 +353,9 @@ def page_to_read_tables(
     grid: ImageGridSettings | None = None,
 ) -> list[Table]:
     """Given a straightened scanned page, the tables found in its picture and the OCR
-    cache, return the tables with every cell's words read again from its own crop (a
-    blank cell is left empty); pages without a picture come back unchanged."""
+    cache, return the tables with every cell's words read again from its own crop and
+    their confidence (a blank cell is left empty, with no confidence); pages without a
+    picture come back unchanged."""
     settings, grid = settings or CellOcrSettings(), grid or ImageGridSettings()
     image = page.image
     if image is None or not tables:
@@ -371,8 +372,19 @@ def page_to_read_tables(
         prepared = tables_to_cell_pictures(tables, image, settings, grid)
         return cell_pictures_to_best_words(prepared, 72.0 * image.scale, ocr, settings)
 
-    read_words = iter(cells_to_words(cells, cache.read(image.sha256, task, ocr, read), image.scale))
+    words = cache.read(image.sha256, task, ocr, read)
+    by_cell = group_by_cell(words)
+    read_words = iter(cells_to_words(cells, words, image.scale))
+    confidences = iter(
+        words_to_confidence(by_cell[k]) if k in by_cell else None for k in range(len(cells))
+    )
     return [
-        replace(table, cells=[replace(cell, words=next(read_words)) for cell in table.cells])
+        replace(
+            table,
+            cells=[
+                replace(cell, words=next(read_words), ocr_confidence=next(confidences))
+                for cell in table.cells
+            ],
+        )
         for table in tables
     ]

@@ -20,7 +20,6 @@ from pipeline.extract.ocr.tesseract import (
 )
 from pipeline.extract.page import Page
 
-
 # points: the paper's grey is taken as the lightest pixel this far around each pixel, wider
 # than any stroke of text, so that only the paper and its shading are left
 BACKGROUND_REACH = 6.0
