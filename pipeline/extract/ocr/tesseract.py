@@ -311,9 +311,9 @@ class OcrCache:
                 self._engine = tesseract_to_engine(settings)
             return self._engine
 
-    def get_entry(self, key: str, settings: OcrSettings | None = None) -> dict[str, Any] | None:
-        """Given a key (and the OCR settings, to check the engine), return the cached
-        entry, or None when there is none or another engine made it."""
+    def get_entry(self, key: str) -> dict[str, Any] | None:
+        """Given a key, return the cached entry, or None when there is none or it cannot
+        be read (noted in `bad_entries`)."""
         path = self.path(key)
         try:
             text = path.read_bytes().decode("utf-8")
@@ -329,14 +329,18 @@ class OcrCache:
         except (ValueError, TypeError) as error:
             self.bad_entry(path, f"{type(error).__name__}: {error}"[:120])
             return None
-        engine = self.engine(settings) if settings is not None else None
-        if engine is not None and data.get("engine") != engine:
-            return None  # made by another Tesseract or traineddata: read again
         return data
 
+    def is_stale(self, entry: dict[str, Any], settings: OcrSettings | None) -> bool:
+        """Given a cached entry and the OCR settings (None: do not check), return whether
+        another Tesseract or traineddata than the one the settings run made it."""
+        engine = self.engine(settings) if settings is not None else None
+        return engine is not None and entry.get("engine") != engine
+
     def get(self, key: str, settings: OcrSettings | None = None) -> list[OcrWord] | None:
-        """Given a key, return the cached words, or None when there are none."""
-        data = self.get_entry(key, settings)
+        """Given a key (and the OCR settings, to check the engine), return the cached
+        words, or None when there are none or another engine read them."""
+        data = self.get_entry(key)
         if data is None:
             return None
         try:
@@ -346,6 +350,8 @@ class OcrCache:
         except (ValueError, KeyError, TypeError, IndexError) as error:
             self.bad_entry(self.path(key), f"{type(error).__name__}: {error}"[:120])
             return None
+        if self.is_stale(data, settings):
+            return None  # read again by this engine
         with self._lock:
             self.hits += 1
         return words
@@ -407,8 +413,12 @@ class OcrCache:
         """As `read`, for a reading that is a JSON object rather than words (a page's
         orientation)."""
         key = self.key(image_sha256, task, settings)
-        data = self.get_entry(key, settings)
-        if data is not None and isinstance(data.get("value"), dict):
+        data = self.get_entry(key)
+        if (
+            data is not None
+            and isinstance(data.get("value"), dict)
+            and not self.is_stale(data, settings)
+        ):
             with self._lock:
                 self.hits += 1
             return dict(data["value"])
