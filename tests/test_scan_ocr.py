@@ -11,7 +11,13 @@ import pytest
 from PIL import Image
 from scan_factory import images_to_pdf, pdf_to_page_images
 
-from pipeline.extract.ocr.cells import CellOcrSettings, crop_to_ink_box, pixels_to_levels
+from pipeline.extract.ocr.cells import (
+    CellOcrSettings,
+    crop_to_ink_box,
+    pixels_to_levels,
+    pixels_to_noise,
+    stretched_to_denoised,
+)
 from pipeline.extract.ocr.orient import osd_text_to_orientation, pixels_to_turned
 from pipeline.extract.ocr.tesseract import OcrCache, OcrSettings, OcrWord
 from pipeline.extract.rows import (
@@ -137,3 +143,18 @@ def test_an_ocr_cache_entry_made_by_another_tesseract_is_read_again(tmp_path: Pa
     assert other.get(key, settings) is None
     # with no Tesseract to run at all, what was read is used as it is
     assert OcrCache(tmp_path, _engine=None).get(key, settings) == [word]
+
+
+def test_a_grainy_page_has_its_crops_denoised_and_a_clean_one_not():
+    rng = np.random.default_rng(3)
+    clean = np.full((300, 400), 240, np.uint8)
+    cv2.putText(clean, "Servizi scolastici", (10, 150), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 30, 2)
+    grainy = np.clip(clean + rng.normal(0, 8, clean.shape), 0, 255).astype(np.uint8)
+    settings = CellOcrSettings()
+    clean_grain = pixels_to_noise(clean, pixels_to_levels(clean, settings))
+    grain = pixels_to_noise(grainy, pixels_to_levels(grainy, settings))
+    assert clean_grain < settings.min_noise <= grain
+    assert np.array_equal(stretched_to_denoised(clean, clean_grain, settings), clean)
+    denoised = stretched_to_denoised(grainy, grain, settings)
+    paper = (slice(200, 300), slice(0, 400))
+    assert float(np.std(denoised[paper])) < float(np.std(grainy[paper])) / 2
