@@ -446,7 +446,7 @@ def test_matrix_lists_at_most_16_scans_worst_corner_first():
     assert any("ocrmypdf" in line for line in lines)
 
 
-# piano on the harsh scans: expected to fail until piano reads them
+# piano on the harsh scans, held to the matrix's bars
 
 
 @pytest.fixture(scope="module")
