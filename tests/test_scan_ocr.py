@@ -28,6 +28,7 @@ from pipeline.extract.rows import (
     rows_to_ocr_findings,
 )
 from pipeline.extract.stage import Extraction, ExtractSettings, pdf_to_extraction
+from pipeline.review.html import fields_table_html
 
 ROOT = Path(__file__).resolve().parent.parent
 VECTOR = ROOT / "sources" / "desenzano-2021-11.pdf"
@@ -158,3 +159,11 @@ def test_a_grainy_page_has_its_crops_denoised_and_a_clean_one_not():
     denoised = stretched_to_denoised(grainy, grain, settings)
     paper = (slice(200, 300), slice(0, 400))
     assert float(np.std(denoised[paper])) < float(np.std(grainy[paper])) / 2
+
+
+def test_the_review_report_marks_a_field_read_from_a_doubtful_cell():
+    objective = {"dup_raw": "420", "subject": "Servizi scolastici"}
+    table = fields_table_html(objective, [], ["dup_raw"])
+    rows = table.split("</tr>")
+    assert "low OCR confidence" in next(r for r in rows if "dup_raw" in r)
+    assert "low OCR confidence" not in next(r for r in rows if "subject" in r)
