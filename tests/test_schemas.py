@@ -222,6 +222,7 @@ def cells(**overrides):
             "top": [100.0, 100.0],
             "x1": [70.0, 160.0],
             "bottom": [140.0, 140.0],
+            "ocr_confidence": [float("nan"), 91.5],  # a text layer's cell, a scanned one
         }
     )
     for column, values in overrides.items():
@@ -242,6 +243,11 @@ def test_cell_fields_are_the_printed_fields_of_the_header():
 
 def test_valid_cells_pass():
     validate_outputs({"objectives": objectives(), "cells": cells()}, "p.pdf")
+
+
+def test_an_ocr_confidence_beyond_100_fails():
+    with pytest.raises(ValidationError, match="ocr_confidence"):
+        validate_outputs({"cells": cells(ocr_confidence=[float("nan"), 140.0])}, "p.pdf")
 
 
 def test_inverted_cell_box_fails_naming_the_cell():

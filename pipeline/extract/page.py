@@ -88,4 +88,5 @@ class Page:
     kind: PageKind = "vector"
     rotation: int = 0
     image: PageImage | None = None
+    picture_turn: int = 0  # the part of `rotation` read from a scan's picture, not /Rotate
     unreadable: str | None = None

@@ -55,6 +55,9 @@ DEFAULT_SAME_ASSIGNEE = 60.0  # rapidfuzz ratio above which two assignees are th
 # a table with fewer columns cannot hold a plan row; one without a header is left out
 PLAN_TABLE_MIN_COLUMNS = len(REQUIRED_FIELDS)
 DEFAULT_MIN_ROW_CONFIDENCE = 0.95  # a row read with less gets a finding in the quality log
+# a scanned cell Tesseract reads with a lower mean confidence (0-100, weighted by length)
+# gets a warning: cells it reads right score 85-96, those it garbles mostly under 60
+DEFAULT_MIN_OCR_CONFIDENCE = 60.0
 # one table's grid on two pages: column edges this close (share of the table's width, and
 # at least so many points) are the same
 GRID_TOLERANCE = 0.02
@@ -74,6 +77,7 @@ class RowSettings(Settings):
     title_align: float = setting(DEFAULT_TITLE_ALIGN, low=0)
     same_assignee: float = setting(DEFAULT_SAME_ASSIGNEE, low=0, high=100)
     min_row_confidence: float = setting(DEFAULT_MIN_ROW_CONFIDENCE, low=0, high=1)
+    min_ocr_confidence: float = setting(DEFAULT_MIN_OCR_CONFIDENCE, low=0, high=100)
 
 
 @dataclass
@@ -81,7 +85,7 @@ class CellPart:
     """The part of one logical cell printed on one page: its box, its text, and its first
     and last lines in summary (`line_to_summary`), which is what joining it to the parts
     on the pages before and after needs; no other word is kept, so a long document's
-    rows stay small."""
+    rows stay small. A scanned cell read by Tesseract keeps its OCR confidence (0–100)."""
 
     page: int
     x0: float
@@ -91,14 +95,22 @@ class CellPart:
     text: str
     first: Line | None
     last: Line | None
+    ocr_confidence: float | None = None
 
     @classmethod
     def from_lines(
-        cls, page: int, x0: float, top: float, x1: float, bottom: float, lines: list[Line]
+        cls,
+        page: int,
+        x0: float,
+        top: float,
+        x1: float,
+        bottom: float,
+        lines: list[Line],
+        ocr_confidence: float | None = None,
     ) -> CellPart:
-        """Given a cell's page, box and lines, return its part."""
+        """Given a cell's page, box, lines and OCR confidence, return its part."""
         if not lines:
-            return cls(page, x0, top, x1, bottom, "", None, None)
+            return cls(page, x0, top, x1, bottom, "", None, None, ocr_confidence)
         return cls(
             page,
             x0,
@@ -108,6 +120,7 @@ class CellPart:
             lines_to_text(lines),
             line_to_summary(lines[0]),
             line_to_summary(lines[-1]),
+            ocr_confidence,
         )
 
 
@@ -478,6 +491,7 @@ class RowAssembler:
             rows += data
         self.findings += rows_to_doubt_findings(rows, self.settings.min_row_confidence)
         self.findings += rows_to_hyphen_findings(rows, self.forms)
+        self.findings += rows_to_ocr_findings(rows, self.settings.min_ocr_confidence)
         inside = [ln for ln in self.outside if line_key(ln) not in running]
         running_lines = [ln for ln in self.outside if line_key(ln) in running]
         return AssembledPlan(
@@ -643,7 +657,9 @@ def table_row_to_row(
         lines = cell_words_to_lines(cell.words, cell.x0, cell.x1)
         if forms is not None:
             forms.add_lines(lines)
-        part = CellPart.from_lines(table.page, cell.x0, cell.top, cell.x1, cell.bottom, lines)
+        part = CellPart.from_lines(
+            table.page, cell.x0, cell.top, cell.x1, cell.bottom, lines, cell.ocr_confidence
+        )
         name = header.fields.get(cell.col)
         if name is not None:
             logical.cells.setdefault(name, []).append(part)
@@ -690,6 +706,37 @@ def rows_to_doubt_findings(rows: list[LogicalRow], threshold: float) -> list[Fin
     return findings
 
 
+def rows_to_ocr_findings(rows: list[LogicalRow], threshold: float) -> list[Finding]:
+    """Given the logical rows in document order and an OCR confidence threshold, return
+    one warning per scanned cell part holding text that Tesseract read with a lower
+    confidence (cells.parquet's `ocr_confidence` carries the value itself)."""
+    findings = []
+    seq_in_block: dict[int, int] = {}
+    for row in rows:
+        seq = seq_in_block[row.block] = seq_in_block.get(row.block, 0) + 1
+        objective_id = block_seq_to_objective_id(row.block, seq)
+        for name, parts in row.cells.items():
+            for part in parts:
+                confidence = part.ocr_confidence
+                if confidence is None or confidence >= threshold or not part.text.strip():
+                    continue
+                findings.append(
+                    Finding(
+                        field=name,
+                        rule="low_ocr_confidence",
+                        severity="warning",
+                        raw_value=part.text,
+                        normalised_value=None,
+                        objective_id=objective_id,
+                        page=part.page,
+                        message=f"the {name} cell on page {part.page} was read by OCR with "
+                        f"confidence {confidence:.0f}, below {threshold:.0f}; check it "
+                        "against the scan",
+                    )
+                )
+    return findings
+
+
 def rows_to_hyphen_findings(rows: list[LogicalRow], forms: HyphenForms) -> list[Finding]:
     """Given the placed rows and the document's hyphenated forms, return an info finding
     for each word broken at its hyphen at a line end that nothing else in the document
@@ -732,7 +779,8 @@ def plan_to_frames(plan: AssembledPlan) -> tuple[pd.DataFrame, pd.DataFrame, pd.
 
     rows: block, seq, block_title, page_first, page_last, the eight printed fields,
     extra (JSON of unknown columns), row_confidence. cells: block, seq, field, page,
-    x0, top, x1, bottom. relevance: label_raw, value_raw, page.
+    x0, top, x1, bottom, ocr_confidence (NaN for a cell not read by OCR). relevance:
+    label_raw, value_raw, page.
     """
     records, boxes = [], []
     seq_in_block: dict[int, int] = {}
@@ -772,6 +820,7 @@ def plan_to_frames(plan: AssembledPlan) -> tuple[pd.DataFrame, pd.DataFrame, pd.
                         "top": part.top,
                         "x1": part.x1,
                         "bottom": part.bottom,
+                        "ocr_confidence": part.ocr_confidence,
                     }
                 )
     rows = pd.DataFrame(records)
@@ -780,8 +829,10 @@ def plan_to_frames(plan: AssembledPlan) -> tuple[pd.DataFrame, pd.DataFrame, pd.
     for col in ("block_title", *OBJECTIVE_FIELDS, "extra"):
         rows[col] = rows[col].astype("string")
     cells = pd.DataFrame(
-        boxes, columns=["block", "seq", "field", "page", "x0", "top", "x1", "bottom"]
+        boxes,
+        columns=["block", "seq", "field", "page", "x0", "top", "x1", "bottom", "ocr_confidence"],
     )
+    cells["ocr_confidence"] = cells["ocr_confidence"].astype("float64")
     relevance = pd.DataFrame(
         [vars(r) for r in plan.relevance], columns=["label_raw", "value_raw", "page"]
     )

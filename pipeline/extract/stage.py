@@ -44,6 +44,7 @@ from pipeline.extract.grid.text import (
 )
 from pipeline.extract.header import HeaderSettings
 from pipeline.extract.ocr.cells import CellOcrSettings, page_to_read_tables
+from pipeline.extract.ocr.orient import page_to_upright_page
 from pipeline.extract.ocr.page import page_to_ocr_page
 from pipeline.extract.ocr.tesseract import OcrCache, OcrSettings
 from pipeline.extract.page import Page
@@ -153,6 +154,9 @@ def page_to_read_page(
         return page, tables, choice
     with timings.stage("grid"):
         page = page_to_straight_page(page, settings.image_grid)
+    with timings.stage("ocr"):
+        page = page_to_upright_page(page, cache, settings.ocr)
+    with timings.stage("grid"):
         tables, choice = page_to_tables(page, finders)
     with timings.stage("ocr"):
         page = page_to_ocr_page(page, tables, cache, settings.ocr)
@@ -164,20 +168,38 @@ def page_to_read_page(
 
 def page_to_findings(page: Page) -> list[Finding]:
     """Given a page as read, return what is odd about it but was read anyway: a page
-    displayed turned (its /Rotate), read after turning it upright."""
-    if not page.rotation:
-        return []
+    displayed turned (its /Rotate), or a scan whose picture is turned (a sheet fed
+    sideways or upside down), read after turning it upright."""
+    findings = []
+    if page.picture_turn:
+        findings.append(
+            Finding(
+                field="page",
+                rule="scan_turned",
+                severity="info",
+                raw_value=str(page.picture_turn),
+                normalised_value="0",
+                page=page.number,
+                message=f"page {page.number} is a scan whose picture is turned by "
+                f"{page.picture_turn}° (Tesseract's orientation detection); it was turned "
+                "upright before reading",
+            )
+        )
+    displayed = (page.rotation - page.picture_turn) % 360
+    if not displayed:
+        return findings
     return [
+        *findings,
         Finding(
             field="page",
             rule="page_rotated",
             severity="info",
-            raw_value=str(page.rotation),
+            raw_value=str(displayed),
             normalised_value="0",
             page=page.number,
-            message=f"page {page.number} is displayed turned by {page.rotation}°; its words and "
+            message=f"page {page.number} is displayed turned by {displayed}°; its words and "
             "rulings were turned upright before reading",
-        )
+        ),
     ]
 
 

@@ -44,6 +44,8 @@ from pipeline.review.words import (
 STYLE_FILE = "style.css"
 INDEX_FILE = "index.html"
 SEVERITY_ORDER = ("error", "warning", "info")  # most urgent first, as an analyst reads
+LOW_OCR_RULE = "low_ocr_confidence"  # a scanned cell Tesseract was unsure of
+LOW_OCR_LABEL = "OCR incerto"
 QUALITY_SHOWN = (
     "severity",
     "what",
@@ -403,15 +405,21 @@ def field_label_html(column: str) -> str:
     return f"{swatch}<code>{esc(column)}</code>"
 
 
-def fields_table_html(objective: dict[str, Any], corrected: list[str]) -> str:
-    """Given one objective's row and its corrected fields, return the table of its
-    columns (contract columns first, in the schema's order), corrected ones marked."""
+def fields_table_html(
+    objective: dict[str, Any], corrected: list[str], doubtful: Iterable[str] = ()
+) -> str:
+    """Given one objective's row, its corrected fields and the cell fields OCR read with
+    low confidence, return the table of its columns (contract columns first, in the
+    schema's order), corrected ones and those read from a doubtful cell marked."""
+    doubtful = set(doubtful)
     schema_columns = [*OBJECTIVE_COLUMNS, *OBJECTIVE_EXTRA_COLUMNS, CORRECTED_FIELDS]
     columns = [c for c in schema_columns if c in objective]
     columns += [c for c in objective if c not in columns]
     rows = []
     for column in columns:
         mark = ' <span class="badge fix">corretto</span>' if column in corrected else ""
+        if FIELD_SOURCES.get(column, column) in doubtful:
+            mark += f' <span class="badge sev-warning">{LOW_OCR_LABEL}</span>'
         css = ' class="corrected"' if column in corrected else ""
         rows.append(
             f"<tr{css}><th>{field_label_html(column)}{mark}</th>"
@@ -479,6 +487,7 @@ def objective_html(
     quality = tables.quality[tables.quality["objective_id"].astype("string") == oid]
     targets = tables.targets[tables.targets["objective_id"].astype("string") == oid]
     corrections = quality[quality["rule"] == MANUAL_CORRECTION_RULE]
+    doubtful = quality.loc[quality["rule"] == LOW_OCR_RULE, "field"].astype(str).tolist()
     source = str((tables.document.get("source") or {}).get("file", "il PDF di origine"))
     pages = f"pagina {objective.get('page_first')}"
     if objective.get("page_last") != objective.get("page_first"):
@@ -528,7 +537,7 @@ stato {esc(STATUS_LABELS.get(str(objective.get("status")), objective.get("status
 <h2 id="source">Dove è stato letto</h2>
 {crops_html(oid, crops, source)}
 <h2 id="fields">Campi estratti</h2>
-{fields_table_html(objective, corrected)}
+{fields_table_html(objective, corrected, doubtful)}
 {corrections_html}
 <h2 id="targets">Risultati attesi</h2>
 {targets_table}

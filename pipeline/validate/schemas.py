@@ -254,6 +254,13 @@ class CellsSchema(pa.DataFrameModel):
     bottom: Series[float] = pa.Field(
         ge=0, description="bottom edge, PDF points from the page's top"
     )
+    ocr_confidence: Series[float] = pa.Field(
+        ge=0,
+        le=100,
+        nullable=True,
+        description="Tesseract's mean confidence (0-100, weighted by length) in the text of a "
+        "scanned cell it read; null for a cell with a text layer or read blank",
+    )
 
     class Config:
         strict = False

@@ -17,7 +17,8 @@ DEFAULT_CLUSTER_TOLERANCE = 2.0
 @dataclass(frozen=True)
 class Cell:
     """One grid cell: its box, its row and column index in the table (a merged cell spans
-    from `col` to `col_end` inclusive), and the words whose centre falls inside it."""
+    from `col` to `col_end` inclusive), and the words whose centre falls inside it; a
+    scanned cell read by Tesseract also has its OCR confidence (0–100, None otherwise)."""
 
     x0: float
     top: float
@@ -27,6 +28,7 @@ class Cell:
     col: int
     col_end: int
     words: tuple[Word, ...] = ()
+    ocr_confidence: float | None = None
 
 
 @dataclass

@@ -4,8 +4,10 @@ reads the same pictures again without running OCR.
 Tesseract is called as a program (Debian's `tesseract-ocr`, with `tesseract-ocr-ita` for
 Italian): many pictures go through one call (a list file, one TSV out), so the model is
 loaded a few times per page, not once per cell. A cache entry is keyed by the page
-picture's hash, what was asked of it (boxes, preparation) and the OCR settings; the cache
-is a folder of small JSON files that can be deleted at any time.
+picture's hash, what was asked of it (boxes, preparation) and the OCR settings, and
+records the engine that made it (Tesseract's version and traineddata), so that another
+Tesseract reads the picture again; the cache is a folder of small JSON files that can be
+deleted at any time.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -37,6 +40,10 @@ DEFAULT_CELL_PSM = 6  # one cell: a single uniform block of text
 DEFAULT_LINE_PSM = 7  # a cell of one line: a single text line (reads "n." and lone digits)
 DEFAULT_WORKERS = 2  # pages read at once (one Tesseract process each)
 DEFAULT_TIMEOUT = 600.0  # seconds one Tesseract call may take
+# Tesseract's OSD confidence a picture's turn must reach to be undone: ocrmypdf's default
+# (14) leaves many upside-down sheets at 200 dpi (measured 11-15) as they are, while a
+# page OSD cannot tell (little text, 150 dpi) gives under 2
+DEFAULT_MIN_TURN_CONFIDENCE = 5.0
 
 
 # Debian packages: the program, and one traineddata package per language
@@ -57,6 +64,7 @@ class OcrSettings(Settings):
     cache_dir: str | None = setting(None, nonempty=True)
     workers: int = setting(DEFAULT_WORKERS, low=1)
     timeout: float = setting(DEFAULT_TIMEOUT, above=0)
+    min_turn_confidence: float = setting(DEFAULT_MIN_TURN_CONFIDENCE, low=0)
 
     def cache_key_fields(self) -> dict[str, Any]:
         """The settings that change what OCR reads (not where or how fast it runs)."""
@@ -169,6 +177,32 @@ def tesseract_languages(settings: OcrSettings) -> list[str]:
     return [ln.strip() for ln in done.stdout.splitlines()[1:] if ln.strip()]
 
 
+def tesseract_to_engine(settings: OcrSettings) -> str | None:
+    """Given the OCR settings, return what makes Tesseract read as it does: its version
+    and the SHA-256 of every traineddata file it would load (the languages asked for
+    and `osd`), hashed; None when the program cannot be run."""
+    command = settings.tesseract_cmd
+    if shutil.which(command) is None:
+        return None
+    try:
+        version = subprocess.run(
+            [command, "--version"], capture_output=True, text=True, timeout=60, check=True
+        ).stdout.splitlines()[:1]
+        listing = subprocess.run(
+            [command, "--list-langs"], capture_output=True, text=True, timeout=60, check=True
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    digest = hashlib.sha256("\n".join(version).encode())
+    folder = re.search(r'"([^"]+)"', listing.splitlines()[0]) if listing else None
+    for language in sorted({*settings.language.split("+"), "osd"}):
+        digest.update(language.encode())
+        path = Path(folder[1]) / f"{language}.traineddata" if folder else None
+        if path is not None and path.is_file():
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def check_tesseract(settings: OcrSettings) -> None:
     """Given the OCR settings, return when Tesseract and every language asked for are
     installed; otherwise raise OcrUnavailableError naming the Debian package."""
@@ -236,17 +270,25 @@ def run_tesseract(
     return tsv_to_words(done.stdout)
 
 
+# an engine not yet asked for its fingerprint
+UNKNOWN = "?"
+
+
 @dataclass
 class OcrCache:
     """A folder of OCR readings, one JSON file per key; `misses` counts the readings that
     had to be made (so a test can tell a warm run from a cold one); `bad_entries` lists
-    the entries that could not be read back (path, why), read again and written anew."""
+    the entries that could not be read back (path, why), read again and written anew.
+    Each entry records the engine that made it (`tesseract_to_engine`): one made by
+    another Tesseract or traineddata is read again, while with no Tesseract to run at
+    all the entries are used as they are."""
 
     folder: Path
     misses: int = 0
     hits: int = 0
     bad_entries: list[tuple[Path, str]] = field(default_factory=list)
     _checked: bool = field(default=False, repr=False)
+    _engine: str | None = field(default=UNKNOWN, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def key(self, image_sha256: str, task: dict[str, Any], settings: OcrSettings) -> str:
@@ -261,8 +303,17 @@ class OcrCache:
     def path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> list[OcrWord] | None:
-        """Given a key, return the cached words, or None when there are none."""
+    def engine(self, settings: OcrSettings) -> str | None:
+        """Given the OCR settings, return the fingerprint of the Tesseract they run (asked
+        once per cache), None when it cannot be run."""
+        with self._lock:
+            if self._engine == UNKNOWN:
+                self._engine = tesseract_to_engine(settings)
+            return self._engine
+
+    def get_entry(self, key: str) -> dict[str, Any] | None:
+        """Given a key, return the cached entry, or None when there is none or it cannot
+        be read (noted in `bad_entries`)."""
         path = self.path(key)
         try:
             text = path.read_bytes().decode("utf-8")
@@ -272,12 +323,35 @@ class OcrCache:
             self.bad_entry(path, "not UTF-8")
             return None
         try:
-            words = [OcrWord.from_json(item) for item in json.loads(text)["words"]]
+            data = json.loads(text)
+            if not isinstance(data, dict):
+                raise TypeError("an entry is not an object")
+        except (ValueError, TypeError) as error:
+            self.bad_entry(path, f"{type(error).__name__}: {error}"[:120])
+            return None
+        return data
+
+    def is_stale(self, entry: dict[str, Any], settings: OcrSettings | None) -> bool:
+        """Given a cached entry and the OCR settings (None: do not check), return whether
+        another Tesseract or traineddata than the one the settings run made it."""
+        engine = self.engine(settings) if settings is not None else None
+        return engine is not None and entry.get("engine") != engine
+
+    def get(self, key: str, settings: OcrSettings | None = None) -> list[OcrWord] | None:
+        """Given a key (and the OCR settings, to check the engine), return the cached
+        words, or None when there are none or another engine read them."""
+        data = self.get_entry(key)
+        if data is None:
+            return None
+        try:
+            words = [OcrWord.from_json(item) for item in data["words"]]
             if not all(isinstance(w.text, str) for w in words):
                 raise TypeError("a word's text is not text")
         except (ValueError, KeyError, TypeError, IndexError) as error:
-            self.bad_entry(path, f"{type(error).__name__}: {error}"[:120])
+            self.bad_entry(self.path(key), f"{type(error).__name__}: {error}"[:120])
             return None
+        if self.is_stale(data, settings):
+            return None  # read again by this engine
         with self._lock:
             self.hits += 1
         return words
@@ -289,16 +363,26 @@ class OcrCache:
             self.bad_entries.append((path, why))
         return None
 
-    def put(self, key: str, words: list[OcrWord]) -> None:
-        """Given a key and words, store them (written whole, then renamed into place)."""
+    def put_entry(self, key: str, entry: dict[str, Any]) -> None:
+        """Given a key and an entry, store it (written whole, then renamed into place)."""
         path = self.path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.{id(words)}.tmp")
-        temporary.write_text(
-            json.dumps({"words": [w.to_json() for w in words]}, ensure_ascii=False),
-            encoding="utf-8",
-        )
+        temporary = path.with_suffix(f".{os.getpid()}.{id(entry)}.tmp")
+        temporary.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
         temporary.replace(path)
+
+    def put(self, key: str, words: list[OcrWord], engine: str | None = None) -> None:
+        """Given a key, words and the engine that read them, store them."""
+        self.put_entry(key, {"words": [w.to_json() for w in words], "engine": engine})
+
+    def count_miss(self, settings: OcrSettings) -> None:
+        """Given the OCR settings, count a reading to be made, checking first (once) that
+        Tesseract and its languages are installed."""
+        with self._lock:
+            if not self._checked:
+                check_tesseract(settings)
+                self._checked = True
+            self.misses += 1
 
     def read(
         self,
@@ -311,14 +395,34 @@ class OcrCache:
         that reads it, return the cached words, or make them (checking first that
         Tesseract is installed) and cache them."""
         key = self.key(image_sha256, task, settings)
-        cached = self.get(key)
+        cached = self.get(key, settings)
         if cached is not None:
             return cached
-        with self._lock:
-            if not self._checked:
-                check_tesseract(settings)
-                self._checked = True
-            self.misses += 1
+        self.count_miss(settings)
         words = make()
-        self.put(key, words)
+        self.put(key, words, self.engine(settings))
         return words
+
+    def read_value(
+        self,
+        image_sha256: str,
+        task: dict[str, Any],
+        settings: OcrSettings,
+        make: Callable[[], dict[str, Any]],
+    ) -> dict[str, Any]:
+        """As `read`, for a reading that is a JSON object rather than words (a page's
+        orientation)."""
+        key = self.key(image_sha256, task, settings)
+        data = self.get_entry(key)
+        if (
+            data is not None
+            and isinstance(data.get("value"), dict)
+            and not self.is_stale(data, settings)
+        ):
+            with self._lock:
+                self.hits += 1
+            return dict(data["value"])
+        self.count_miss(settings)
+        value = make()
+        self.put_entry(key, {"value": value, "engine": self.engine(settings)})
+        return value

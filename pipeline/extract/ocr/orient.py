@@ -1,0 +1,104 @@
+"""Turn a scanned page upright when its sheet was fed sideways or upside down: the turn is
+not in the PDF (no /Rotate) but in the picture, so it is read from the picture by
+Tesseract's orientation and script detection (`--psm 0`, the `osd` model), as ocrmypdf's
+`--rotate-pages` does, and kept only when Tesseract is confident enough.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from pipeline.core.errors import OcrUnavailableError
+from pipeline.extract.ocr.tesseract import TESSERACT_PACKAGE, OcrCache, OcrSettings
+from pipeline.extract.page import Page, PageImage
+
+OSD_PSM = 0  # orientation and script detection only
+OSD_LANGUAGE = "osd"
+
+
+@dataclass(frozen=True)
+class Orientation:
+    """What Tesseract's OSD says of a picture: the clockwise quarter turn (0, 90, 180,
+    270) that brings its text upright, and its confidence in that turn (0.0 when it
+    found too little text to tell)."""
+
+    turn: int
+    confidence: float
+
+
+def osd_text_to_orientation(text: str) -> Orientation:
+    """Given the output of `tesseract --psm 0`, return the orientation it gives."""
+    turn = re.search(r"^Rotate:\s*(\d+)", text, re.M)
+    confidence = re.search(r"^Orientation confidence:\s*([-\d.]+)", text, re.M)
+    if turn is None or confidence is None:
+        return Orientation(0, 0.0)
+    return Orientation(int(turn[1]) % 360, float(confidence[1]))
+
+
+def run_osd(pixels: npt.NDArray[np.uint8], dpi: float, settings: OcrSettings) -> Orientation:
+    """Given a grey page picture and its resolution, return the orientation Tesseract's
+    OSD reads in it; a picture with too little text for it gives turn 0, confidence 0."""
+    with tempfile.TemporaryDirectory(prefix="piano-osd-") as folder:
+        name = os.path.join(folder, "page.png")
+        cv2.imwrite(name, pixels)
+        command = [settings.tesseract_cmd, name, "stdout", "--psm", str(OSD_PSM)]
+        command += ["--dpi", str(round(dpi)), "-l", OSD_LANGUAGE]
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+        try:
+            done = subprocess.run(
+                command, capture_output=True, text=True, env=env, timeout=settings.timeout
+            )
+        except FileNotFoundError as error:
+            raise OcrUnavailableError(
+                f"OCR is needed but the Tesseract program {settings.tesseract_cmd!r} was "
+                f"not found: install the Debian package {TESSERACT_PACKAGE}"
+            ) from error
+        except subprocess.TimeoutExpired as error:
+            raise OcrUnavailableError(
+                f"Tesseract took longer than {settings.timeout:.0f} s"
+            ) from error
+    # Tesseract exits non-zero ("Too few characters") on a page with little text: no turn
+    return osd_text_to_orientation(done.stdout if done.returncode == 0 else "")
+
+
+def pixels_to_turned(pixels: npt.NDArray[np.uint8], turn: int) -> npt.NDArray[np.uint8]:
+    """Given a picture and a clockwise quarter turn, return the picture turned by it."""
+    return np.ascontiguousarray(np.rot90(pixels, k=-(turn // 90) % 4))
+
+
+def page_to_upright_page(page: Page, cache: OcrCache, ocr: OcrSettings) -> Page:
+    """Given an image-only page (straightened), return it turned upright by the quarter
+    turn Tesseract's OSD reads in its picture when its confidence reaches
+    `ocr.min_turn_confidence` (picture and size turned, the turn added to `rotation`);
+    any other page, or one OSD finds upright or cannot tell, comes back as it was."""
+    image = page.image
+    if page.kind != "image_only" or image is None or page.words or page.rulings:
+        return page  # a page with a text layer or vector lines has them in the PDF's frame
+    dpi = 72.0 * image.scale
+
+    def read() -> dict[str, Any]:
+        return asdict(run_osd(image.pixels, dpi, ocr))
+
+    found = Orientation(**cache.read_value(image.sha256, {"step": "osd"}, ocr, read))
+    if found.turn == 0 or found.confidence < ocr.min_turn_confidence:
+        return page
+    pixels = pixels_to_turned(image.pixels, found.turn)
+    sideways = found.turn in (90, 270)
+    width, height = (page.height, page.width) if sideways else (page.width, page.height)
+    return replace(
+        page,
+        width=width,
+        height=height,
+        rotation=(page.rotation + found.turn) % 360,
+        picture_turn=found.turn,
+        image=PageImage(pixels=pixels, scale=image.scale, angle=image.angle),
+    )
