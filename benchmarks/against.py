@@ -43,7 +43,11 @@ def commit_to_package(commit: str, into: Path) -> Path:
         check=True,
     ).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
+        # the extraction filters came with Python 3.11.4; the archive is git's own
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(into, filter="data")
+        else:
+            tar.extractall(into)
     return into
 
 

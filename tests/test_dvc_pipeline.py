@@ -198,7 +198,7 @@ def test_dvc_checkout_brings_back_outputs_a_failed_repro_deleted(repo: Path, fir
     before = {p.name: p.read_bytes() for p in plan.iterdir()}
     shutil.rmtree(plan)
     plan.mkdir()
-    run(repo, "dvc", "checkout", "extracted/desenzano-2021-11")
+    dvc(repo, "checkout", "extracted/desenzano-2021-11")
     assert {p.name: p.read_bytes() for p in plan.iterdir()} == before
 
 
