@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -181,9 +182,11 @@ def render(rendering: Rendering, out: Path) -> dict[str, Any]:
             return manifest
     started = time.perf_counter()
     plan = reference_to_plan(rendering.settings.reference, rendering.reference)
-    plan_to_pdf(plan, rendering.settings, pdf)
-    seconds = time.perf_counter() - started
-    stream, pages = pdf_to_stream(pdf)
+    with tempfile.TemporaryDirectory(prefix="layout-") as folder:
+        layout = Path(folder) / "layout.pdf"
+        plan_to_pdf(plan, rendering.settings, pdf, layout)
+        seconds = time.perf_counter() - started
+        stream, pages = pdf_to_stream(layout)
     try:
         rows = plan_to_row_pages(plan, stream, pages, headings=rendering.settings.headings)
     except PageFindingError as error:

@@ -16,6 +16,7 @@ header, footer, page number) is printed in the page margins and left out of the 
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -38,8 +39,8 @@ ANCHOR = 12
 # the shortest start of a cell looked for at the foot of a page
 MIN_ANCHOR = 4
 MAX_PIECES = 4
-# ways tried for one row before giving up
-SEARCH_BUDGET = 5000
+# ways tried for one cell before an earlier cell's next way
+MAX_WAYS = 8
 
 
 class PageFindingError(RuntimeError):
@@ -124,99 +125,103 @@ class _Stream:
             at = self.text.find(anchor, at + 1, end + len(anchor))
         return found
 
-    def take(self, at: int, length: int) -> set[int]:
-        """Mark a piece as taken; return the pages it lies on."""
+    def take(self, at: int, length: int) -> None:
+        """Mark a piece as taken."""
         self.taken[at : at + length] = b"\x01" * length
-        return set(self.pages[at : at + length])
 
     def release(self, at: int, length: int) -> None:
         """Undo `take`."""
         self.taken[at : at + length] = bytes(length)
 
 
-def _pieces(
-    stream: _Stream, wanted: str, pages: range, short: bool, depth: int = 0
+def _continues_back(stream: _Stream, at: int, before: str) -> bool:
+    """Whether the text just before `at` reads as the end of `before` for an anchor's
+    length: a piece found there is the middle of a whole occurrence, not a cell's
+    continuation after a page break."""
+    size = min(ANCHOR, len(before))
+    return size > 0 and at >= size and stream.text[at - size : at] == before[-size:]
+
+
+def _ways_on(
+    stream: _Stream, wanted: str, page: int, before: str = "", depth: int = 0
 ) -> Iterator[list[tuple[int, int]]]:
-    """Yield, best first, the ways (lists of (position, length)) `wanted` can be printed:
-    the first piece on the first of `pages` holding an unclaimed occurrence, each further
-    one on the page after the piece before it. The piece that agrees longest may run
-    into the next cell (whose text happens to go on the same way), so each shorter
-    length follows."""
+    """Yield, likeliest first, the ways (lists of (position, length)) `wanted` may be
+    printed from `page` on, each further piece on the page after the piece before it.
+    Whole unclaimed occurrences come first, earliest first; then the occurrences that
+    agree longest (others merely share the cell's first words), cut where the rest is
+    found on the next page. The first piece, at a page's foot, may be shorter than the
+    anchor; the text after a piece may go on agreeing with the cell's continuation by
+    chance, so shorter cuts follow. `before` is what the previous pages printed of the
+    cell: a continuation is never the middle of a whole occurrence."""
     if depth > MAX_PIECES:
         return
-    for number in pages:
-        full = min(ANCHOR, len(wanted))
-        found = stream.candidates(wanted, number, full)
-        best = sorted(found, key=lambda c: (-c[1], c[0]))[:3]
-        # a cell whose part on this page is shorter than the anchor: the page's last text
-        tails = (
-            [
-                c
-                for size in range(full - 1, MIN_ANCHOR - 1, -1)
-                for c in stream.candidates(wanted, number, size)
-                if c[1] == size
-            ]
-            if short
-            else []
-        )
-        if not best and not tails:
-            continue
-        for at, length in best + tails[:3]:
-            for size in range(length, 0, -1):
-                if size == len(wanted):
-                    yield [(at, size)]
-                    continue
-                after = stream.pages[at + size - 1] + 1
-                rest_pages = range(after, after + 1)
-                for rest in _pieces(stream, wanted[size:], rest_pages, short, depth + 1):
-                    yield [(at, size), *rest]
-        return
+    full = min(ANCHOR, len(wanted))
+    found = [
+        c
+        for c in stream.candidates(wanted, page, full)
+        if not _continues_back(stream, c[0], before)
+    ]
+    yield from ([c] for c in found if c[1] == len(wanted))
+    partial = sorted((c for c in found if c[1] < len(wanted)), key=lambda c: (-c[1], c[0]))
+    if depth == 0:
+        partial += [
+            c
+            for size in range(full - 1, MIN_ANCHOR - 1, -1)
+            for c in stream.candidates(wanted, page, size)
+            if c[1] == size
+        ]
+    for at, length in partial:
+        after = stream.pages[at + length - 1] + 1
+        for size in range(length, 0, -1):
+            for rest in _ways_on(stream, wanted[size:], after, before + wanted[:size], depth + 1):
+                yield [(at, size), *rest]
 
 
-def _row_pieces(
-    stream: _Stream,
-    cells: list[str],
-    pages: range,
-    budget: list[int],
-    short: bool,
-    same_page: bool,
-) -> list[list[tuple[int, int]]] | None:
-    """Claim pieces for every cell of a row, trying a cell's next way when a later cell
-    of the row finds nothing left (an earlier cell ran into its text). With `same_page`,
-    every cell must start on the page the first one starts on."""
+def _ways(stream: _Stream, wanted: str, pages: range) -> Iterator[list[tuple[int, int]]]:
+    """The first `MAX_WAYS` ways `wanted` may be printed starting on `pages`, in order."""
+    every = (way for page in pages for way in _ways_on(stream, wanted, page))
+    return itertools.islice(every, MAX_WAYS)
+
+
+def _take_cells(stream: _Stream, cells: list[str], pages: range) -> list[tuple[int, int]] | None:
+    """Take a way for every cell, trying a cell's next way when a later cell finds
+    nothing left (an earlier one took a character or two of its text)."""
     if not cells:
         return []
-    for pieces in _pieces(stream, cells[0], pages, short):
-        budget[0] -= 1
-        if budget[0] < 0:
-            return None
-        if any(stream.taken[at : at + length].count(1) for at, length in pieces):
+    for way in _ways(stream, cells[0], pages):
+        if any(stream.taken[at : at + length].count(1) for at, length in way):
             continue
-        for at, length in pieces:
+        for at, length in way:
             stream.take(at, length)
-        start = stream.pages[pieces[0][0]]
-        rest_pages = range(start, start + 1) if same_page else pages
-        rest = _row_pieces(stream, cells[1:], rest_pages, budget, short, same_page)
+        rest = _take_cells(stream, cells[1:], pages)
         if rest is not None:
-            return [pieces, *rest]
-        for at, length in pieces:
+            return way + rest
+        for at, length in way:
             stream.release(at, length)
     return None
 
 
-def _claim_row(stream: _Stream, cells: list[str], page: int) -> list[list[tuple[int, int]]]:
-    """Claim a row's cells, from the likeliest reading to the least: every cell starting
-    on one page with pieces of a dozen characters; then allowing a cell's part at a
-    page's foot to be shorter; then cells starting on different pages (a middle-aligned
-    cell pushed past a page break)."""
+def _claim_row(stream: _Stream, cells: list[str], page: int) -> list[tuple[int, int]]:
+    """Take a row's pieces: its cells of a dozen characters or more, each on the page
+    the row above starts on or the next ones; then its shorter cells, where they lie
+    between the page before and the last page of the long ones (a row at a page's foot
+    may print there only its short first line: "7 SPORT 6.1.10 31/12/2021")."""
     pages = range(page, min(page + LOOKAHEAD_PAGES, stream.last_page) + 1)
-    for short, same_page in ((False, True), (True, True), (False, False), (True, False)):
-        claimed = _row_pieces(stream, cells, pages, [SEARCH_BUDGET], short, same_page)
-        if claimed is not None:
-            return claimed
-    raise PageFindingError(
-        f"cells not all found on pages {pages.start}-{pages.stop - 1} ({cells[0][:40]!r} …)"
+    # longest first: a cell whose text starts another's must not take the other's
+    long_cells = sorted(
+        [c for c in cells if len(c) >= ANCHOR] or [max(cells, key=len)], key=len, reverse=True
     )
+    pieces = _take_cells(stream, long_cells, pages)
+    if pieces is None:
+        where = f"pages {pages.start}-{pages.stop - 1}"
+        raise PageFindingError(f"cells not all found on {where} ({long_cells[0][:40]!r} …)")
+    first = min(stream.pages[at] for at, _ in pieces)
+    last = max(stream.pages[at + length - 1] for at, length in pieces)
+    near = range(max(page, first - 1), last + 1)
+    for cell in cells:
+        if MIN_ANCHOR <= len(cell) < ANCHOR and cell not in long_cells:
+            pieces += _take_cells(stream, [cell], near) or []
+    return pieces
 
 
 def plan_to_row_pages(
@@ -231,12 +236,9 @@ def plan_to_row_pages(
     for block in plan.blocks:
         # the description header: long and printed at the top of every block
         header = _fold(max(block.header, key=len))
-        ways = _pieces(text, header, range(page, text.last_page + 1), short=False)
-        first = next(ways, None)
+        first = _take_cells(text, [header], range(page, text.last_page + 1))
         if first is None:
             raise PageFindingError(f"block {block.block}: header {header[:40]!r} not found")
-        for at, length in first:
-            text.take(at, length)
         page = text.pages[first[0][0]]
         if headings:
             # the heading can read like an assignee cell ("TURISMO ATTIVITA' PRODUTTIVE")
@@ -247,18 +249,13 @@ def plan_to_row_pages(
             if at >= 0:
                 text.take(at, len(heading))
         for row in block.rows:
-            cells = [_fold("".join(p)) for p in row.cells]
-            long_cells = [c for c in cells if len(c) >= ANCHOR] or [max(cells, key=len)]
             try:
-                claimed = _claim_row(text, long_cells, page)
+                claimed = _claim_row(text, [_fold("".join(p)) for p in row.cells], page)
             except PageFindingError as error:
                 raise PageFindingError(f"row {row.objective_id}: {error}") from error
-            row_pages = {text.pages[at] for pieces in claimed for at, _ in pieces}
-            row_pages |= {
-                text.pages[at + length - 1] for pieces in claimed for at, length in pieces
-            }
+            row_pages = {text.pages[i] for at, length in claimed for i in (at, at + length - 1)}
             found.append(
                 RowPages(block.block, row.seq, row.objective_id, min(row_pages), max(row_pages))
             )
-            page = min(text.pages[pieces[0][0]] for pieces in claimed)
+            page = min(text.pages[at] for at, _ in claimed)
     return found

@@ -146,8 +146,11 @@ RENDERERS = {
 }
 
 
-def plan_to_pdf(plan: Plan, settings: RenderSettings, out: Path) -> None:
-    """Render the plan with the settings' producer into `out`."""
+def plan_to_pdf(plan: Plan, settings: RenderSettings, out: Path, layout: Path) -> None:
+    """Render the plan with the settings' producer into `out`, and into `layout` the PDF
+    whose text says where each row is printed: `out` itself, or for a re-distillation
+    the source PDF, whose pages Ghostscript keeps but whose text it may damage (a "tti"
+    ligature written as one CJK character, a glyph left without Unicode)."""
     with tempfile.TemporaryDirectory(prefix="rendering-") as folder:
         work = Path(folder)
         partial = work / "out.pdf"
@@ -155,4 +158,6 @@ def plan_to_pdf(plan: Plan, settings: RenderSettings, out: Path) -> None:
         if not partial.exists() or partial.stat().st_size == 0:
             raise ProducerError(f"{settings.producer} wrote no PDF")
         out.parent.mkdir(parents=True, exist_ok=True)
+        source = work / "source.pdf"
+        shutil.copyfile(source if source.exists() else partial, layout)
         shutil.move(partial, out)
