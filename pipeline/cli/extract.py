@@ -33,7 +33,7 @@ def register(subparsers: Any) -> None:
         "--plan", help="the plan's name in every table (default: the --out folder's name)"
     )
     parser.add_argument(
-        "--quiet", action="store_true", help="no progress bar and no summary line on stderr"
+        "--quiet", action="store_true", help="no progress (bar or lines) and no summary line"
     )
     parser.add_argument(
         "--params",
@@ -58,7 +58,8 @@ def run_extract(args: argparse.Namespace) -> None:
     Writes objectives.parquet, targets.parquet, sector_weights.parquet, quality.parquet,
     cells.parquet and document.json into --out; a failed run leaves --out as it was.
     Ends with one summary line on stderr (objectives, targets, findings by severity,
-    seconds); a terminal also sees a progress bar; --quiet silences both.
+    seconds); before it a progress bar on a terminal, else one line per page on stdout;
+    --quiet silences all of them.
     Hand corrections in corrections/<revision>.yaml are applied before validation
     (`piano corrections --help`). The DVC pipeline runs the same steps as separate
     stages (`piano stage --help`).

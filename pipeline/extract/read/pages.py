@@ -18,7 +18,6 @@ stops there or skips it (`extract: on_unreadable_page`).
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
@@ -29,7 +28,7 @@ from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 
-from pipeline.core.progress import is_terminal, progress_bar
+from pipeline.core.progress import progress_bar
 from pipeline.extract.page import Page
 from pipeline.extract.read.limits import (
     check_page_count,
@@ -48,17 +47,20 @@ from pipeline.extract.read.settings import ReadSettings
 PageTrack = Callable[[Iterable[Page]], Iterable[Page]]
 
 
-def pdf_progress(path: Path, description: str, stream: TextIO | None = None) -> PageTrack | None:
+def pdf_progress(
+    path: Path, description: str, stream: TextIO | None = None, lines: TextIO | None = None
+) -> PageTrack:
     """Given a PDF and what is being done to it, return a function wrapping its stream
-    of pages in a progress bar, or None when `stream` (default stderr) is no terminal
-    (the PDF is then not opened an extra time to count its pages)."""
-    stream = stream if stream is not None else sys.stderr
-    if not is_terminal(stream):
-        return None
-    total = pdf_page_count(path)
+    of pages in a progress bar on `stream` (default stderr) if that is a terminal, else
+    in one line per page on `lines` (default stdout). The pages are counted first, unless
+    the PDF cannot be opened: reading it says why."""
+    try:
+        total: int | None = pdf_page_count(path)
+    except Exception:  # the read that follows reports what is wrong with the file
+        total = None
 
     def track(pages: Iterable[Page]) -> Iterable[Page]:
-        return progress_bar(pages, total, description, "page", stream)
+        return progress_bar(pages, total, description, "page", stream, lines)
 
     return track
 
