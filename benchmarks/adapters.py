@@ -16,17 +16,10 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.core.contract import OBJECTIVE_FIELDS
+
 # the printed columns of objectives.parquet, in the plans' column order
-CONTRACT_COLUMNS = [
-    "number",
-    "assignee_raw",
-    "dup_raw",
-    "subject",
-    "description",
-    "indicator",
-    "expected_result",
-    "deadline_raw",
-]
+CONTRACT_COLUMNS = list(OBJECTIVE_FIELDS)
 # what a header cell says → its column; the first keyword found in the folded text wins
 HEADER_KEYWORDS = [
     ("assegnatario", "assignee_raw"),

@@ -39,21 +39,12 @@ from benchmarks.renderings.generate import (
     smoke_renderings,
 )
 from benchmarks.renderings.matrix import REFERENCES
+from pipeline.core.contract import OBJECTIVE_FIELDS
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "build" / "renderings"
 ENGINES = ("pdfium", "pdfplumber")
-TEXT_COLUMNS = (
-    "objective_id",
-    "number",
-    "assignee_raw",
-    "dup_raw",
-    "subject",
-    "description",
-    "indicator",
-    "expected_result",
-    "deadline_raw",
-)
+TEXT_COLUMNS = ("objective_id", *OBJECTIVE_FIELDS)
 CHANGE_KEY = ("change", "sector", "old_objective_id", "new_objective_id", "field")
 SOURCES = ROOT / "sources"
 # the printed cells that tell a plan's rows apart, to find a cut-down plan's rows in it

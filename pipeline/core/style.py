@@ -3,6 +3,10 @@ page): one look, no external resource."""
 
 from __future__ import annotations
 
+import html
+
+STYLE_FILE = "style.css"
+
 CSS = """\
 :root { --ink: #1d2330; --muted: #5b6475; --line: #d9dde5; --bg: #f6f7f9;
   --error: #b42318; --warning: #b54708; --info: #175cd3; --fix: #067647; }
@@ -52,4 +56,27 @@ code { font-size: 13px; }
 del { background: #fee4e2; color: #912018; }
 ins { background: #dcfae6; color: #05603a; text-decoration: none; }
 section.change:target { outline: 2px solid var(--info); outline-offset: 4px; }
+"""
+
+
+def page_to_html(title: str, home: tuple[str, str], header: str, body: str, footer: str) -> str:
+    """Given a page's title, its home link (target, label), what the header says of the
+    document, the body and the footer (HTML), return the whole page."""
+    return f"""<!doctype html>
+<html lang="it">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="{STYLE_FILE}">
+</head>
+<body>
+<header class="top"><a href="{home[0]}">{home[1]}</a><span class="where">{header}</span></header>
+<main>
+{body}
+</main>
+<footer>{footer}</footer>
+</body>
+</html>
 """

@@ -11,14 +11,14 @@ import pyarrow as pa
 
 from pipeline.core.errors import DiffInputError
 from pipeline.core.folders import write_folder
-from pipeline.core.style import CSS
+from pipeline.core.style import CSS, STYLE_FILE
 from pipeline.core.validation import validate_frame
 from pipeline.core.workbook import workbook_writer
 from pipeline.diff.compare import (
     PlanDiff,
     PlanFrames,
 )
-from pipeline.diff.html import DIFF_PAGE, STYLE_FILE, diff_to_html
+from pipeline.diff.html import DIFF_PAGE, diff_to_html
 from pipeline.diff.report import diff_to_markdown
 from pipeline.diff.schemas import (
     ObjectiveDiffSchema,

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.core.style import page_to_html
 from pipeline.diff.compare import PlanDiff, value_to_text
 from pipeline.diff.report import (
     CHANGE_LABELS,
@@ -25,11 +26,11 @@ from pipeline.diff.report import (
     STATUS_LABELS,
     TARGET_FIELD_LABELS,
     diff_to_counts,
+    objective_target_changes,
     value_to_plain_text,
 )
 
 DIFF_PAGE = "diff.html"
-STYLE_FILE = "style.css"
 
 
 def esc(value: object) -> str:
@@ -169,24 +170,17 @@ def changes_list_html(diff: PlanDiff) -> str:
 def target_changes_to_items(diff: PlanDiff, old_id: Any, new_id: Any) -> list[str]:
     """Given a `PlanDiff` and a paired objective, return its sub-targets' changes as list
     items; text changes are part of RISULTATO ATTESO, shown with the objective."""
-    targets = diff.targets
-    mine = targets[
-        (targets["old_objective_id"] == old_id).fillna(False)
-        & (targets["new_objective_id"] == new_id).fillna(False)
-    ]
     items = []
-    for row in mine.itertuples(index=False):
-        if row.change == "modified" and row.field == "text":
-            continue
-        seq = row.new_target_seq if not pd.isna(row.new_target_seq) else row.old_target_seq
+    for row in objective_target_changes(diff, old_id, new_id):
+        seq = esc(row.new_target_seq)
         if row.change == "modified":
             label = TARGET_FIELD_LABELS.get(row.field, row.field)
             text = words_to_html_diff(row.old_value, row.new_value)
-            items.append(f"<li><b>Risultato {esc(seq)}, {esc(label)}</b>: {text}</li>")
+            items.append(f"<li><b>Risultato {seq}, {esc(label)}</b>: {text}</li>")
         else:
             value = row.new_value if row.change == "added" else row.old_value
             items.append(
-                f"<li><b>Risultato {esc(seq)} ({esc(CHANGE_LABELS[row.change])})</b>: "
+                f"<li><b>Risultato {seq} ({esc(CHANGE_LABELS[row.change])})</b>: "
                 f"{text_to_html(value)}</li>"
             )
     return items
@@ -263,23 +257,6 @@ def diff_to_html(diff: PlanDiff) -> str:
             for rows in objective_groups(diff.objectives[mask.fillna(False).astype(bool)]):
                 parts.append(objective_to_html(diff, rows))
     body = "\n".join(parts)
-    return f"""<!doctype html>
-<html lang="it">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="{STYLE_FILE}">
-</head>
-<body>
-<header class="top"><a href="{DIFF_PAGE}">piano diff</a><span class="where">revisione {esc(old)} → {
-        esc(new)
-    }</span></header>
-<main>
-{body}
-</main>
-<footer>Generato da <code>piano diff</code>.</footer>
-</body>
-</html>
-"""
+    where = f"revisione {esc(old)} → {esc(new)}"
+    footer = "Generato da <code>piano diff</code>."
+    return page_to_html(title, (DIFF_PAGE, "piano diff"), where, body, footer)

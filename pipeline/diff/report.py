@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pandas as pd
@@ -241,20 +241,27 @@ def _objective_to_lines(diff: PlanDiff, rows: pd.DataFrame) -> list[str]:
     return [*lines, ""]
 
 
-def _targets_to_lines(diff: PlanDiff, old_id: Any, new_id: Any) -> list[str]:
-    """Target changes of one paired objective. Their text is part of RISULTATO ATTESO,
-    shown above, so only the other fields and added / removed targets are listed."""
+def objective_target_changes(diff: PlanDiff, old_id: Any, new_id: Any) -> Iterator[Any]:
+    """Given a `PlanDiff` and a paired objective, yield its sub-targets' change rows
+    (itertuples) other than text changes, which are part of RISULTATO ATTESO and shown
+    with the objective; each row's `seq` is its new number, else its old one."""
     targets = diff.targets
     mine = targets[
         (targets["old_objective_id"] == old_id).fillna(False)
         & (targets["new_objective_id"] == new_id).fillna(False)
     ]
-    lines = []
     for row in mine.itertuples(index=False):
         if row.change == "modified" and row.field == "text":
             continue
         seq = row.new_target_seq if not pd.isna(row.new_target_seq) else row.old_target_seq
-        where = f"Risultato {seq}"
+        yield row._replace(new_target_seq=seq)
+
+
+def _targets_to_lines(diff: PlanDiff, old_id: Any, new_id: Any) -> list[str]:
+    """Target changes of one paired objective, as Markdown list items."""
+    lines = []
+    for row in objective_target_changes(diff, old_id, new_id):
+        where = f"Risultato {row.new_target_seq}"
         if row.change == "modified":
             label = TARGET_FIELD_LABELS.get(row.field, row.field)
             text = words_to_markdown_diff(row.old_value, row.new_value)

@@ -84,21 +84,7 @@ from pipeline.normalise.targets import (
     objectives_to_targets,
 )
 
-ROW_COLUMNS = [
-    "block",
-    "seq",
-    "block_title",
-    "page_first",
-    "page_last",
-    "number",
-    "assignee_raw",
-    "dup_raw",
-    "subject",
-    "description",
-    "indicator",
-    "expected_result",
-    "deadline_raw",
-]
+ROW_COLUMNS = ["block", "seq", "block_title", "page_first", "page_last", *OBJECTIVE_FIELDS]
 
 
 # the printed cells of a row, in printed order

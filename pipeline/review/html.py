@@ -20,7 +20,7 @@ from pipeline.core.contract import (
     OBJECTIVE_COLUMNS,
     OBJECTIVE_EXTRA_COLUMNS,
 )
-from pipeline.core.style import CSS
+from pipeline.core.style import CSS, STYLE_FILE, page_to_html
 from pipeline.review.crops import (
     CROSS_CUTTING,
     FIELD_COLOURS,
@@ -41,7 +41,6 @@ from pipeline.review.words import (
     severity_to_label,
 )
 
-STYLE_FILE = "style.css"
 INDEX_FILE = "index.html"
 SEVERITY_ORDER = ("error", "warning", "info")  # most urgent first, as an analyst reads
 LOW_OCR_RULE = "low_ocr_confidence"  # a scanned cell Tesseract was unsure of
@@ -120,27 +119,12 @@ def page_html(title: str, tables: ReviewTables, body: str) -> str:
         if part
     )
     sha = str(source.get("sha256") or "")[:12]
-    return f"""<!doctype html>
-<html lang="it">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="{STYLE_FILE}">
-</head>
-<body>
-<header class="top"><a href="{INDEX_FILE}">piano · verifica</a><span class="where">{where}</span>
-</header>
-<main>
-{body}
-</main>
-<footer>Generato da <code>piano review</code> (pipeline {
-        esc(document.get("pipeline_version", "?"))
-    }) da {esc(source.get("file", "?"))}, sha256 {esc(sha)}…</footer>
-</body>
-</html>
-"""
+    version = esc(document.get("pipeline_version", "?"))
+    footer = (
+        f"Generato da <code>piano review</code> (pipeline {version}) da "
+        f"{esc(source.get('file', '?'))}, sha256 {esc(sha)}…"
+    )
+    return page_to_html(title, (INDEX_FILE, "piano · verifica"), where, body, footer)
 
 
 def objective_href(objective_id: str) -> str:

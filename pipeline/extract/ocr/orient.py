@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import tempfile
 from dataclasses import asdict, dataclass, replace
 from typing import Any
@@ -17,8 +16,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from pipeline.core.errors import OcrUnavailableError
-from pipeline.extract.ocr.tesseract import TESSERACT_PACKAGE, OcrCache, OcrSettings
+from pipeline.extract.ocr.tesseract import OcrCache, OcrSettings, call_tesseract
 from pipeline.extract.page import Page, PageImage
 
 OSD_PSM = 0  # orientation and script detection only
@@ -52,20 +50,7 @@ def run_osd(pixels: npt.NDArray[np.uint8], dpi: float, settings: OcrSettings) ->
         cv2.imwrite(name, pixels)
         command = [settings.tesseract_cmd, name, "stdout", "--psm", str(OSD_PSM)]
         command += ["--dpi", str(round(dpi)), "-l", OSD_LANGUAGE]
-        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-        try:
-            done = subprocess.run(
-                command, capture_output=True, text=True, env=env, timeout=settings.timeout
-            )
-        except FileNotFoundError as error:
-            raise OcrUnavailableError(
-                f"OCR is needed but the Tesseract program {settings.tesseract_cmd!r} was "
-                f"not found: install the Debian package {TESSERACT_PACKAGE}"
-            ) from error
-        except subprocess.TimeoutExpired as error:
-            raise OcrUnavailableError(
-                f"Tesseract took longer than {settings.timeout:.0f} s"
-            ) from error
+        done = call_tesseract(command, settings)
     # Tesseract exits non-zero ("Too few characters") on a page with little text: no turn
     return osd_text_to_orientation(done.stdout if done.returncode == 0 else "")
 

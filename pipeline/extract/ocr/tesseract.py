@@ -215,6 +215,24 @@ def check_tesseract(settings: OcrSettings) -> None:
             )
 
 
+def call_tesseract(command: list[str], settings: OcrSettings) -> subprocess.CompletedProcess[str]:
+    """Run a Tesseract command line, one thread per program (pages are read in parallel
+    instead), within `settings.timeout`; a missing program or a timeout is one
+    `OcrUnavailableError` saying what to do."""
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    try:
+        return subprocess.run(
+            command, capture_output=True, text=True, env=env, timeout=settings.timeout, check=False
+        )
+    except FileNotFoundError as error:
+        raise OcrUnavailableError(
+            f"OCR is needed but the Tesseract program {settings.tesseract_cmd!r} was "
+            f"not found: install the Debian package {TESSERACT_PACKAGE}"
+        ) from error
+    except subprocess.TimeoutExpired as error:
+        raise OcrUnavailableError(f"Tesseract took longer than {settings.timeout:.0f} s") from error
+
+
 def run_tesseract(
     pictures: Sequence[npt.NDArray[np.uint8]], psm: int, dpi: float, settings: OcrSettings
 ) -> list[OcrWord]:
@@ -242,26 +260,7 @@ def run_tesseract(
             str(round(dpi)),
             "tsv",
         ]
-        # one thread per Tesseract: pages are read in parallel instead
-        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-        try:
-            done = subprocess.run(
-                command,
-                capture_output=True,
-                text=True,
-                env=env,
-                timeout=settings.timeout,
-                check=False,
-            )
-        except FileNotFoundError as error:
-            raise OcrUnavailableError(
-                f"OCR is needed but the Tesseract program {settings.tesseract_cmd!r} was "
-                f"not found: install the Debian package {TESSERACT_PACKAGE}"
-            ) from error
-        except subprocess.TimeoutExpired as error:
-            raise OcrUnavailableError(
-                f"Tesseract took longer than {settings.timeout:.0f} s"
-            ) from error
+        done = call_tesseract(command, settings)
     if done.returncode != 0:
         check_tesseract(settings)  # names the missing package, if that is the cause
         raise OcrUnavailableError(
