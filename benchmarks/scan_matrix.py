@@ -115,6 +115,7 @@ def extract_cold(pdf: Path, run: Path, revision: str | None = None) -> tuple[int
     """Given a PDF and an empty run folder, run `piano extract` on it with an OCR cache
     and a corrections folder of its own, both empty; return its exit code, the last line
     of its stderr, its wall time and its output folder."""
+    pdf, run = pdf.resolve(), run.resolve()  # piano runs in `run`
     if run.exists():
         shutil.rmtree(run)
     (run / "corrections").mkdir(parents=True)
