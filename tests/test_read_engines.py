@@ -10,6 +10,7 @@ import pytest
 from pdf_factory import PageSpec, TableSpec, cells, plan_pdf
 
 from pipeline.core.errors import SettingsError
+from pipeline.extract.read.chars import word_text
 from pipeline.extract.read.pages import pdf_to_pages
 from pipeline.extract.read.settings import ReadSettings
 
@@ -86,3 +87,13 @@ def test_an_unknown_engine_is_refused():
     with pytest.raises(SettingsError, match="must be one of pdfium, pdfplumber") as raised:
         ReadSettings(engine="tesseract")
     assert raised.value.field == "engine"
+
+
+def test_ligatures_are_spelt_out_and_letters_shifted_into_a_high_byte_put_back():
+    assert word_text("\ufb01ne") == "fine"
+    # Ghostscript's ToUnicode for Chromium's "ti" ligature: each letter in a high byte
+    assert word_text("Is\u7400\u6900tuire") == "Istituire"
+    assert word_text("\u6600ormazione") == "formazione"
+    # an ideograph among no Latin letter is text, not a shifted letter
+    assert word_text("\u7400\u6900") == "\u7400\u6900"
+    assert word_text("città") == "città"

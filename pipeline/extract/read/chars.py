@@ -24,6 +24,23 @@ LIGATURES = str.maketrans(
     }
 )
 
+# Ghostscript re-distilling a PDF may write a ligature's ToUnicode as UTF-16 units holding
+# each letter in the high byte ("ti" → U+7400 U+6900): CJK ideographs no Latin word holds
+SHIFTED = range(0x21, 0x7F)
+
+
+def word_text(text: str) -> str:
+    """Given a word's text as its font maps it, return the letters printed: ligatures
+    spelt out, and in a word of Latin letters the letters shifted into a high byte put
+    back (a text layer no reader can correct further: a three-letter ligature may come
+    as its first letter alone)."""
+    text = text.translate(LIGATURES)
+    if not any("a" <= c.lower() <= "z" for c in text):
+        return text
+    return "".join(
+        chr(ord(c) >> 8) if ord(c) & 0xFF == 0 and ord(c) >> 8 in SHIFTED else c for c in text
+    )
+
 
 def chars_to_words(
     chars: list[dict[str, Any]],
@@ -38,7 +55,7 @@ def chars_to_words(
 
     Words end at a space character and at a gap wider than `word_gap` times the font
     size (a PDF may position the next word instead of drawing a space), whichever
-    producer set the text; ligature glyphs are spelt out."""
+    producer set the text; ligature glyphs are spelt out (`word_text`)."""
     extractor = WordExtractor(
         x_tolerance=settings.x_tolerance,
         y_tolerance=settings.y_tolerance,
@@ -56,7 +73,7 @@ def chars_to_words(
         for k, group in enumerate(groups):
             words.append(
                 Word(
-                    "".join(c["text"] for c in group).translate(LIGATURES),
+                    word_text("".join(c["text"] for c in group)),
                     float(min(c["x0"] for c in group)),
                     float(min(c["top"] for c in group)),
                     float(max(c["x1"] for c in group)),
