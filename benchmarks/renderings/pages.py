@@ -5,13 +5,16 @@ Every producer here draws a table row by row and a row cell by cell, so in conte
 stream order each cell's text is one run of characters, or a few runs when the row
 breaks across pages (its part on the next page follows the repeated header, if any).
 With whitespace removed and ligatures unfolded (NFKC: "ﬁ" → "fi"), each objective's
-cells of a dozen characters or more are matched in document order, piece by piece: the
-first piece on the page where the row above starts or just after (the occurrence that
-agrees longest, not taken by an earlier cell), each further piece on the next page.
-Cells are looked for from the start of that page, not after the row above, because
-Calc writes a page's one-line cells apart from its wrapped ones; a short cell ("1",
-"31/12/2021") always shares its row's pages, so it is not needed. Page furniture (running
-header, footer, page number) is printed in the page margins and left out of the stream.
+cells of a dozen characters or more are taken in document order, longest first: the
+earliest whole unclaimed occurrence from the page the row above starts on, else the
+occurrence agreeing longest, cut where the rest of the cell goes on at the top of the
+next page. A handful of ways per cell are tried, backtracking within the row only (an
+earlier cell may have taken a character of a later one's text), so the search is
+bounded. Cells are looked for from the start of that page, not after the row above,
+because Calc writes a page's one-line cells apart from its wrapped ones. Short cells
+("7", "31/12/2021") are taken last, near the long ones: a row whose first line alone
+ends a page is printed from that page. Page furniture (running header, footer, page
+number) is printed in the page margins and left out of the stream.
 """
 
 from __future__ import annotations
@@ -35,9 +38,9 @@ FURNITURE_PT = 45.0
 LOOKAHEAD_PAGES = 2
 # characters a piece is first looked for by: enough to tell two cells apart
 ANCHOR = 12
-# how many pages one cell may span
 # the shortest start of a cell looked for at the foot of a page
 MIN_ANCHOR = 4
+# how many pages one cell may span
 MAX_PIECES = 4
 # ways tried for one cell before an earlier cell's next way
 MAX_WAYS = 8
