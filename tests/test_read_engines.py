@@ -97,3 +97,9 @@ def test_ligatures_are_spelt_out_and_letters_shifted_into_a_high_byte_put_back()
     # an ideograph among no Latin letter is text, not a shifted letter
     assert word_text("\u7400\u6900") == "\u7400\u6900"
     assert word_text("città") == "città"
+
+
+def test_surrogates_are_paired_and_a_lone_one_is_replaced():
+    assert word_text("x\ud835\udc00y") == "x\U0001d400y"
+    assert word_text("Is\udd00x") == "Is\ufffdx"
+    assert word_text("Is\udd00x").encode("utf-8") == b"Is\xef\xbf\xbdx"

@@ -33,7 +33,9 @@ def word_text(text: str) -> str:
     """Given a word's text as its font maps it, return the letters printed: ligatures
     spelt out, and in a word of Latin letters the letters shifted into a high byte put
     back (a text layer no reader can correct further: a three-letter ligature may come
-    as its first letter alone)."""
+    as its first letter alone). UTF-16 surrogates, which PDFium gives one per character,
+    are paired into their letter; a lone one, which no text can hold, becomes U+FFFD."""
+    text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     text = text.translate(LIGATURES)
     if not any("a" <= c.lower() <= "z" for c in text):
         return text
