@@ -237,12 +237,26 @@ def band_to_header_words(
         (min(w.x0 for w in c) - cell_gap / 2, max(w.x1 for w in c) + cell_gap / 2) for c in cells
     ]
     for line in lines[best:]:
+        taken = []
         for word in line:
             for k, (x0, x1) in enumerate(spans):
                 if x0 <= word.x_mid <= x1 and word.top - bottoms[k] <= line_gap:
-                    cells[k].append(word)
-                    bottoms[k] = max(bottoms[k], word.bottom)
+                    taken.append((k, word))
                     break
+        if not taken:
+            continue
+        grown = [list(c) for c in cells]
+        for k, word in taken:
+            grown[k].append(word)
+        # the first row touching the header would go down its columns too: it names no field
+        if (
+            header_field_count([w for c in grown for w in c], cell_gap, min_columns, header)
+            < best_count
+        ):
+            break
+        cells = grown
+        for k, word in taken:
+            bottoms[k] = max(bottoms[k], word.bottom)
     return [w for c in cells for w in c]
 
 
