@@ -461,7 +461,8 @@ class RowAssembler:
                 continue
             title = block_title(item, running, self.settings)
             data, titles = list(item.rows), dict(item.titles)
-            page_top = item.first_on_page and title is None and bool(rows)
+            # the first rows read on this page (a table above may have held none)
+            page_top = title is None and bool(rows) and rows[-1].pages[-1] < item.page
             if (
                 page_top
                 and data
