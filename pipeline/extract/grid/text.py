@@ -51,6 +51,7 @@ SINGLE_SPACED_LINE_GAP = 0.2  # × word height between the lines of a cell, sing
 MAX_LINE_GAP = 0.6  # × word height: wider is padding between rows, not line spacing
 MIN_RULE_SPAN = 0.5  # a rule under the header spans at least this fraction of it
 ROW_MIN_COLUMNS = 3  # a band past a wide gap fills as many columns to read as a row
+MAX_CLOSED_GUTTERS = 2  # gutters a row's overflowing words may close (prose closes most)
 MAX_HEADER_LINES = 10  # a header's cells wrap to fewer lines: a taller band holds rows too
 MAX_TITLE_LINES = 3  # lines of a title set close above a header, left out of it
 MARGIN_SHARE = 0.15  # the top and bottom of a page where running headers and footers sit
@@ -260,6 +261,20 @@ def band_to_header_words(
     return [w for c in cells for w in c]
 
 
+def line_inside_one_cell(line: tuple[Word, ...], below: list[Word], cell_gap: float) -> bool:
+    """Given a line above a header and the header's words below it, return True when the
+    line lies within the span of one of the header's cells (a cell's first line: "DESCRIZIONE
+    DEGLI" over "OBIETTIVI ASSEGNATI"), not across them as a title does."""
+    x0, x1 = min(w.x0 for w in line), max(w.x1 for w in line)
+    for cell in words_to_x_groups(below, cell_gap):
+        if (
+            min(w.x0 for w in cell) - cell_gap / 2 <= x0
+            and x1 <= max(w.x1 for w in cell) + cell_gap / 2
+        ):
+            return True
+    return False
+
+
 def band_to_header(
     band: list[Word],
     rulings: list[Ruling],
@@ -282,6 +297,8 @@ def band_to_header(
         rest = [w for line in lines[1:] for w in line]
         if len(lines) < 2 or header_field_count(rest, cell_gap, min_columns, header) < best:
             break
+        if line_inside_one_cell(tuple(lines[0]), rest, cell_gap):
+            break  # the first line of a header cell wrapped higher than the others
         lines = lines[1:]
     words = tuple(w for line in lines for w in line)
     top, bottom = min(w.top for w in words), max(w.bottom for w in words)
@@ -375,13 +392,16 @@ def band_reads_as_row(
     narrowest gutter and a number of columns, return True when the band reads as rows
     of the table: it closes none of the table's gutters (a title or a paragraph runs
     across columns) and fills at least `min_columns` of its columns, or every column
-    of a narrower table (a page number fills one)."""
+    of a narrower table (a page number fills one). A row may close a gutter or two: a word too
+    long for its cell runs into the next one (a spreadsheet's wrapped cell), where a
+    line of prose across the table closes most of them."""
     before = gutters_to_separators(words_to_gutters(table, min_gutter), header)
     after = gutters_to_separators(words_to_gutters(table + band, min_gutter), header)
-    if len(after) < len(before):
+    closed = len(before) - len(after)
+    if closed > MAX_CLOSED_GUTTERS:
         return False
-    filled = {column_of(w.x_mid, after) for w in band}
-    return len(filled) >= min(min_columns, len(after) + 1)
+    filled = {column_of(w.x_mid, before) for w in band}
+    return len(filled) >= min(max(min_columns, ROW_MIN_COLUMNS * closed), len(before) + 1)
 
 
 def is_page_number(band: list[Word]) -> bool:
