@@ -51,6 +51,8 @@ SINGLE_SPACED_LINE_GAP = 0.2  # × word height between the lines of a cell, sing
 MAX_LINE_GAP = 0.6  # × word height: wider is padding between rows, not line spacing
 MIN_RULE_SPAN = 0.5  # a rule under the header spans at least this fraction of it
 ROW_MIN_COLUMNS = 3  # a band past a wide gap fills as many columns to read as a row
+CODE_WORD = re.compile(r"\d+(?:[./]\d+)+\.?$|\d+(?:[.,]\d+)?%$")  # a date, DUP code, share
+NUMBER_WORD = re.compile(r"\d{1,3}\.?$")  # an objective's number
 MAX_CLOSED_GUTTERS = 2  # gutters a row's overflowing words may close (prose closes most)
 MAX_HEADER_LINES = 10  # a header's cells wrap to fewer lines: a taller band holds rows too
 MAX_TITLE_LINES = 3  # lines of a title set close above a header, left out of it
@@ -238,12 +240,13 @@ def band_to_header_words(
         (min(w.x0 for w in c) - cell_gap / 2, max(w.x1 for w in c) + cell_gap / 2) for c in cells
     ]
     for line in lines[best:]:
-        taken = []
-        for word in line:
-            for k, (x0, x1) in enumerate(spans):
-                if x0 <= word.x_mid <= x1 and word.top - bottoms[k] <= line_gap:
-                    taken.append((k, word))
-                    break
+        columns = [
+            (next((k for k, (x0, x1) in enumerate(spans) if x0 <= w.x_mid <= x1), None), w)
+            for w in line
+        ]
+        if any(starts_row(w, -1 if k is None else k) for k, w in columns):
+            break
+        taken = [(k, w) for k, w in columns if k is not None and w.top - bottoms[k] <= line_gap]
         if not taken:
             continue
         grown = [list(c) for c in cells]
@@ -259,6 +262,13 @@ def band_to_header_words(
         for k, word in taken:
             bottoms[k] = max(bottoms[k], word.bottom)
     return [w for c in cells for w in c]
+
+
+def starts_row(word: Word, cell: int) -> bool:
+    """Given a word below a header and the index of the header cell above it, return True
+    when no header prints it: a row's number under the first cell, or a date, a code or
+    a share ("31/12/2021", "01.05.01", "4%") anywhere."""
+    return bool(CODE_WORD.match(word.text)) or (cell == 0 and bool(NUMBER_WORD.match(word.text)))
 
 
 def line_inside_one_cell(line: tuple[Word, ...], below: list[Word], cell_gap: float) -> bool:
