@@ -992,18 +992,36 @@ def page_to_continued_table(
         for w in line
     }
     above = [w for w in page.words if w.y_mid < limit and id(w) not in margin]
-    separators = previous.column_edges[1:-1]
-    start = next(
-        (
-            min(w.top for w in band)
-            for band in words_to_bands(above, page.rulings, settings.band_gap * height)
-            if band_fits_columns(band, separators)
-        ),
-        None,
+    bands = words_to_bands(above, page.rulings, settings.band_gap * height)
+    edges = previous.column_edges
+    for columns in (edges, remeasured_edges(edges, template, above, settings.min_gutter * height)):
+        if columns is None:
+            continue
+        start = next(
+            (min(w.top for w in b) for b in bands if band_fits_columns(b, columns[1:-1])),
+            None,
+        )
+        if start is not None:
+            top = start - settings.band_gap * height
+            kept = Page(page.number, page.width, page.height, above, page.rulings)
+            band = HeaderBand(template.words, top, top, None)
+            return header_to_table(kept, band, limit, height, settings, header, columns)
+    return None
+
+
+def remeasured_edges(
+    edges: list[float], header: HeaderBand, words: list[Word], min_gutter: float
+) -> list[float] | None:
+    """Given a table's column edges as the page before measured them (maybe on a row or
+    two), its header and the words of the page it goes on on, return the edges measured
+    again under the same header on this page's words, or None when they are not the
+    same columns: as many, each separator still between its two columns' outer edges."""
+    separators = gutters_to_separators(
+        words_to_gutters([*header.words, *words], min_gutter), list(header.words)
     )
-    if start is None:
+    old = edges[1:-1]
+    if len(separators) != len(old):
         return None
-    top = start - settings.band_gap * height
-    kept = Page(page.number, page.width, page.height, above, page.rulings)
-    band = HeaderBand(template.words, top, top, None)
-    return header_to_table(kept, band, limit, height, settings, header, previous.column_edges)
+    if not all(edges[k] < x < edges[k + 2] for k, x in enumerate(separators)):
+        return None
+    return [edges[0], *separators, edges[-1]]
