@@ -994,11 +994,18 @@ def page_to_continued_table(
     above = [w for w in page.words if w.y_mid < limit and id(w) not in margin]
     bands = words_to_bands(above, page.rulings, settings.band_gap * height)
     edges = previous.column_edges
-    for columns in (edges, remeasured_edges(edges, template, above, settings.min_gutter * height)):
+    again = remeasured_edges(edges, template, above, settings.min_gutter * height)
+    # columns measured again must be filled as a row fills them, not by a heading's word
+    for columns, least in ((edges, 1), (again, ROW_MIN_COLUMNS)):
         if columns is None:
             continue
         start = next(
-            (min(w.top for w in b) for b in bands if band_fits_columns(b, columns[1:-1])),
+            (
+                min(w.top for w in b)
+                for b in bands
+                if band_fits_columns(b, columns[1:-1])
+                and len({column_of(w.x_mid, columns[1:-1]) for w in b}) >= least
+            ),
             None,
         )
         if start is not None:
