@@ -1,0 +1,124 @@
+"""The text-layout finder's rules for what other producers print, on words placed in the
+test: a first row set against a header printed once, a header cell's first line above
+the others, a spreadsheet's word run past its cell, columns measured again on a page
+that goes on without its header."""
+
+from pipeline.extract.grid.text import (
+    HeaderBand,
+    TextSettings,
+    band_reads_as_row,
+    band_to_header,
+    line_inside_one_cell,
+    remeasured_edges,
+    words_to_text,
+)
+from pipeline.extract.header import HeaderSettings
+from pipeline.extract.page import Word
+
+SIZE = 7.0  # the font size, and so the unit height of these pages
+# where each of the eight columns starts (points)
+COLUMNS = (40.0, 60.0, 140.0, 190.0, 260.0, 380.0, 460.0, 540.0)
+
+
+def line(top: float, texts: dict[int, str]) -> list[Word]:
+    """Words of one printed line: column index → text, each word 4 points a letter."""
+    words = []
+    for column, text in texts.items():
+        x = COLUMNS[column]
+        for part in text.split():
+            words.append(Word(part, x, top, x + 4 * len(part), top + SIZE, True))
+            x += 4 * len(part) + 3
+    return words
+
+
+HEADER = {
+    0: "n.",
+    1: "Assegnatario",
+    2: "DUP",
+    3: "OGGETTO",
+    4: "DESCRIZIONE",
+    5: "INDICATORE",
+    6: "RISULTATO ATTESO",
+    7: "TEMPI",
+}
+HEADER_WRAP = {1: "obiettivo", 5: "PERFORMANCE", 7: "STABILITI"}
+
+
+def header_of(band: list[Word]) -> HeaderBand | None:
+    settings = TextSettings()
+    return band_to_header(
+        band,
+        [],
+        settings.header_cell_gap * SIZE,
+        settings.min_columns,
+        HeaderSettings(),
+        settings.band_gap * SIZE,
+    )
+
+
+def test_a_first_row_set_against_the_header_stays_out_of_it():
+    first_row = {
+        0: "1",
+        1: "ISTRUZIONE",
+        2: "4.1.0",
+        3: "Servizi",
+        4: "Gestire",
+        5: "Proposta",
+        6: "Deliberazione",
+        7: "31/12/2021",
+    }
+    # no padding: each line right under the one above, as a browser may print it
+    band = line(100, HEADER) + line(108, HEADER_WRAP) + line(116, first_row)
+    found = header_of(band)
+    assert found is not None
+    texts = {w.text for w in found.words}
+    assert {"obiettivo", "PERFORMANCE", "STABILITI"} <= texts
+    assert not texts & {"1", "ISTRUZIONE", "4.1.0", "31/12/2021"}
+
+
+def test_the_relevance_tables_first_row_stays_out_of_its_header():
+    band = line(100, {0: "Responsabili di servizio e uffici", 5: "Rilevanza obiettivi"})
+    band += line(108, {0: "Istruzione", 5: "4%"})
+    found = header_of(band)
+    assert found is not None
+    assert (
+        words_to_text(list(found.words)) == "Responsabili di servizio e uffici Rilevanza obiettivi"
+    )
+
+
+def test_a_header_cells_first_line_is_header_and_a_heading_across_cells_is_not():
+    below = line(110, HEADER) + line(118, HEADER_WRAP)
+    cell_line = tuple(line(102, {4: "DEGLI"}))
+    heading = tuple(w for w in line(102, {0: "SERVIZI SOCIALI"}))
+    gap = TextSettings().header_cell_gap * SIZE
+    assert line_inside_one_cell(cell_line, below, gap)
+    assert not line_inside_one_cell(heading, below, gap)
+
+
+def test_a_row_may_close_a_gutter_with_a_word_too_long_for_its_cell_but_prose_may_not():
+    header = line(100, HEADER)
+    table = header + line(120, {0: "1", 1: "CULTURA", 2: "5.2", 3: "Museo", 4: "Testo"})
+    gutter = TextSettings().min_gutter * SIZE
+    # the subject's long word runs past the description column's start
+    row = line(160, {0: "2", 1: "CULTURA", 2: "5.1", 5: "Indicatore", 7: "31/12/2021"})
+    row.append(Word("interno/ore_totali_servizi", 190.0, 160, 290.0, 160 + SIZE, True))
+    assert band_reads_as_row(row, table, header, gutter, 3)
+    prose = line(160, {0: " ".join(["parola"] * 90)})
+    assert not band_reads_as_row(prose, table, header, gutter, 3)
+
+
+def test_columns_measured_on_one_row_are_measured_again_on_the_next_page():
+    header = line(100, HEADER)
+    band = HeaderBand(tuple(header), 100, 100 + SIZE, None)
+    edges = [40.0, 58.0, 135.0, 185.0, 250.0, 375.0, 455.0, 535.0, 580.0]
+    # the next page's subjects reach further right than the page before showed
+    words = line(
+        60, {0: "2", 1: "TRIBUTI", 2: "01.04", 4: "Testo", 5: "N.", 6: "Esito", 7: "31/12"}
+    )
+    words.append(Word("Accertamenti", 190.0, 60, 255.0, 60 + SIZE, True))
+    again = remeasured_edges(edges, band, words, TextSettings().min_gutter * SIZE)
+    assert again is not None and len(again) == len(edges)
+    assert again[4] > 255.0  # the subject column now holds its widest word
+    assert again[0] == edges[0] and again[-1] == edges[-1]
+    # other columns altogether are no match
+    assert remeasured_edges(edges[:4] + edges[-1:], band, words, 4.0) is None
