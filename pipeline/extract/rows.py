@@ -490,6 +490,11 @@ class RowAssembler:
                     name, opened = titles[k], False
                 row.block, row.block_title = block, name
             rows += data
+        # a title read above a table that held no row opened a block of none: number the
+        # blocks that hold objectives, in order
+        dense = {b: k for k, b in enumerate(dict.fromkeys(r.block for r in rows), start=1)}
+        for row in rows:
+            row.block = dense[row.block]
         self.findings += rows_to_doubt_findings(rows, self.settings.min_row_confidence)
         self.findings += rows_to_hyphen_findings(rows, self.forms)
         self.findings += rows_to_ocr_findings(rows, self.settings.min_ocr_confidence)
