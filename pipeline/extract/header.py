@@ -119,10 +119,14 @@ def cells_to_header(
 
 def is_relevance_header(texts: dict[int, str]) -> bool:
     """Given a row's cell texts, return True when it heads the "Rilevanza degli
-    obiettivi" table (one cell names the relevance)."""
+    obiettivi" table: a cell as short as a header's names the relevance, and no cell
+    holds data (a date, a bare number), as a plan row whose text says "rilevazione" does."""
+    if any(_DATA_CELL.search(t) for t in texts.values()):
+        return False
     return any(
         keyword_score(fold(t), k) >= DEFAULT_MIN_KEYWORD_SCORE
         for t in texts.values()
+        if len(t) <= MAX_HEADER_CELL
         for k in RELEVANCE_KEYWORDS
     )
 

@@ -45,6 +45,8 @@ class Table:
     finder: str
     column_edges: list[float] = field(default_factory=list)
     row_confidence: dict[int, float] = field(default_factory=dict)
+    # how the text finder found its cells set vertically (top, middle, bottom), if it did
+    alignment: str | None = None
 
     @property
     def n_rows(self) -> int:

@@ -23,7 +23,7 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from pipeline.core.settings import Settings, setting
 from pipeline.extract.grid.model import Cell, Table
@@ -849,11 +849,14 @@ def header_to_table(
     settings: TextSettings,
     header_settings: HeaderSettings | None = None,
     columns: list[float] | None = None,
+    alignment: VAlign | None = None,
 ) -> Table | None:
     """Given a page, one of its header bands, where the next table starts and the unit
     height, return the table that header heads, or None when no body with at least
-    `min_columns` columns lies under it. `columns`, if given, are the column edges
-    (the table's sides and separators) of the same table on the page before."""
+    `min_columns` columns lies under it. `columns` and `alignment`, if given, are the
+    column edges (the table's sides and separators) and the cells' vertical alignment of
+    the same table on the page before: a page that begins with the end of a row has text
+    above its first number whatever the alignment, so it cannot tell its own."""
     body = body_words(page, header, limit, height, settings)
     if not body:
         return None
@@ -874,6 +877,7 @@ def header_to_table(
     runs = [run for col, ls in lines.items() for run in lines_to_runs(col, ls, max_gap)]
     groups = runs_to_groups(runs)
     mapping = header_to_map(list(header.words), separators, header_settings)
+    align: VAlign | None = None
     if mapping is None and (value_col := lines_to_number_column(lines)) is not None:
         # a table of labels and figures (the relevance table): a row per figure
         align = groups_to_alignment(groups, value_col, height)
@@ -888,20 +892,21 @@ def header_to_table(
         by_field = {f: c for c, f in mapping.fields.items()}
         if "number" in by_field:
             number_col = by_field["number"]
-            align = groups_to_alignment(groups, number_col, height)
+            align = alignment or groups_to_alignment(groups, number_col, height)
+            known: VAlign = align
             groups = [
                 part
                 for g in groups
                 for part in split_at_numbers(
                     g,
                     number_col,
-                    align,
+                    known,
                     line_gap + CLEAN_CUT_MARGIN * height,
                     settings.split_confidence,
                 )
             ]
             if groups:
-                groups[:1] = split_leading_fragment(groups[0], number_col, align)
+                groups[:1] = split_leading_fragment(groups[0], number_col, known)
         identity = {by_field[f] for f in SHORT_FIELDS if f in by_field}
         groups = join_fragments(groups, identity, settings.split_confidence)
         once = {by_field[f] for f in IDENTITY_FIELDS if f != "number" and f in by_field}
@@ -910,7 +915,9 @@ def header_to_table(
     x1 = max(w.x1 for w in every)
     if header.rule is not None:
         x0, x1 = min(x0, header.rule.x0), max(x1, header.rule.x1)
-    return groups_to_table(page, header, groups, separators, x0, x1)
+    table = groups_to_table(page, header, groups, separators, x0, x1)
+    table.alignment = align
+    return table
 
 
 def page_to_text_tables(
@@ -1012,7 +1019,8 @@ def page_to_continued_table(
             top = start - settings.band_gap * height
             kept = Page(page.number, page.width, page.height, above, page.rulings)
             band = HeaderBand(template.words, top, top, None)
-            return header_to_table(kept, band, limit, height, settings, header, columns)
+            before = cast(VAlign | None, previous.alignment)
+            return header_to_table(kept, band, limit, height, settings, header, columns, before)
     return None
 
 
