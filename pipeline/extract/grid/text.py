@@ -249,6 +249,8 @@ def band_to_header_words(
         taken = [(k, w) for k, w in columns if k is not None and w.top - bottoms[k] <= line_gap]
         if not taken:
             continue
+        if len(taken) < sum(k is not None for k, _ in columns):
+            break  # a word under a header cell that ended higher up: a row's first line
         grown = [list(c) for c in cells]
         for k, word in taken:
             grown[k].append(word)
