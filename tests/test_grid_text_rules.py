@@ -122,3 +122,21 @@ def test_columns_measured_on_one_row_are_measured_again_on_the_next_page():
     assert again[0] == edges[0] and again[-1] == edges[-1]
     # other columns altogether are no match
     assert remeasured_edges(edges[:4] + edges[-1:], band, words, 4.0) is None
+
+
+def test_a_middle_aligned_first_rows_first_line_stays_out_of_the_header():
+    # the row's tall cells start above its number, under cells the header ended above
+    first_line = {1: "LAVORI PUBBLICI", 3: "Realizzazione opere"}
+    band = line(100, HEADER) + line(108, HEADER_WRAP) + line(116, first_line)
+    found = header_of(band)
+    assert found is not None
+    texts = {w.text for w in found.words}
+    assert "obiettivo" in texts and not texts & {"LAVORI", "PUBBLICI", "Realizzazione"}
+
+
+def test_a_plan_row_that_says_rilevanza_is_no_relevance_header():
+    from pipeline.extract.header import is_relevance_header
+
+    assert is_relevance_header({0: "Responsabili di servizio e uffici", 1: "Rilevanza obiettivi"})
+    row = {0: "8", 1: "POLIZIA LOCALE", 2: "Presidio di rilevanza strategica", 3: "31/12/2021"}
+    assert not is_relevance_header(row)
