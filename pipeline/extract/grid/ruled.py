@@ -3,7 +3,7 @@ with pdfplumber's own edge → intersection → cell → table chain."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pdfplumber.table import (
@@ -15,7 +15,7 @@ from pdfplumber.table import (
 
 from pipeline.core.settings import Settings, setting
 from pipeline.extract.grid.model import Table, boxes_to_table, cluster_values
-from pipeline.extract.page import Page, Ruling
+from pipeline.extract.page import Page, Ruling, Word
 
 DEFAULT_SNAP_TOLERANCE = 3.0
 DEFAULT_JOIN_TOLERANCE = 3.0
@@ -114,10 +114,51 @@ def page_to_ruled_tables(page: Page, settings: RuledSettings | None = None) -> l
         >= settings.edge_min_length
     ]
     tol = settings.intersection_tolerance
-    edges += edges_to_closing_edges(edges, tol)
+    closing = edges_to_closing_edges(edges, tol)
+    edges += closing
     cells = intersections_to_cells(edges_to_intersections(edges, tol, tol))
-    return [
+    tables = [
         boxes_to_table(boxes, page, finder="ruled")
         for boxes in cells_to_tables(cells)
         if len(boxes) >= settings.min_cells
     ]
+    opened = [float(e["top"]) for e in closing]
+    return [table_with_straddling_words(t, page, opened, tol) for t in tables]
+
+
+def table_with_straddling_words(
+    table: Table, page: Page, opened: list[float], tolerance: float
+) -> Table:
+    """Given a ruled table, its page and the heights where a page cut tables open, return
+    the table with the words that cross its open top or bottom edge placed in the cell
+    below or above them: a row broken across pages may print a line of a centred cell
+    across the page's cut (the word's centre just outside the rules)."""
+    open_top = any(abs(table.top - y) <= tolerance for y in opened)
+    open_bottom = any(abs(table.bottom - y) <= tolerance for y in opened)
+    if not (open_top or open_bottom):
+        return table
+    placed = {id(w) for c in table.cells for w in c.words}
+    first, last = table.cells[0].row, table.cells[-1].row
+    extra: dict[int, list[Word]] = {}
+    for word in page.words:
+        if id(word) in placed or not table.x0 <= word.x_mid <= table.x1:
+            continue
+        if open_top and word.top < table.top < word.bottom:
+            row = first
+        elif open_bottom and word.top < table.bottom < word.bottom:
+            row = last
+        else:
+            continue
+        for k, cell in enumerate(table.cells):
+            if cell.row == row and cell.x0 <= word.x_mid <= cell.x1:
+                extra.setdefault(k, []).append(word)
+                break
+    if not extra:
+        return table
+    cells = [
+        replace(c, words=tuple(sorted((*c.words, *extra[k]), key=lambda w: (w.top, w.x0))))
+        if k in extra
+        else c
+        for k, c in enumerate(table.cells)
+    ]
+    return replace(table, cells=cells)
