@@ -103,3 +103,8 @@ def test_surrogates_are_paired_and_a_lone_one_is_replaced():
     assert word_text("x\ud835\udc00y") == "x\U0001d400y"
     assert word_text("Is\udd00x") == "Is\ufffdx"
     assert word_text("Is\udd00x").encode("utf-8") == b"Is\xef\xbf\xbdx"
+
+
+def test_a_glyph_mapped_to_no_letter_reads_the_same_with_both_readers():
+    # pdfminer's marker and PDFium's control character for one unmapped "à"
+    assert word_text("Universit(cid:1)") == word_text("Universit\x01") == "Universit\ufffd"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pdfplumber.utils.text import WordExtractor
@@ -27,15 +28,20 @@ LIGATURES = str.maketrans(
 # Ghostscript re-distilling a PDF may write a ligature's ToUnicode as UTF-16 units holding
 # each letter in the high byte ("ti" → U+7400 U+6900): CJK ideographs no Latin word holds
 SHIFTED = range(0x21, 0x7F)
+UNMAPPED = re.compile(r"\(cid:\d+\)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def word_text(text: str) -> str:
     """Given a word's text as its font maps it, return the letters printed: ligatures
     spelt out, and in a word of Latin letters the letters shifted into a high byte put
     back (a text layer no reader can correct further: a three-letter ligature may come
-    as its first letter alone). UTF-16 surrogates, which PDFium gives one per character,
-    are paired into their letter; a lone one, which no text can hold, becomes U+FFFD."""
+    as its first letter alone). A glyph mapped to no letter is U+FFFD. UTF-16
+    surrogates, which PDFium gives one per character, are paired into their letter; a
+    lone one, which no text can hold, becomes U+FFFD."""
     text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    # a glyph its font maps to no letter: pdfminer writes "(cid:N)", PDFium its code,
+    # often a control character; both readers say U+FFFD, for the review to show
+    text = UNMAPPED.sub("\ufffd", text)
     text = text.translate(LIGATURES)
     if not any("a" <= c.lower() <= "z" for c in text):
         return text
