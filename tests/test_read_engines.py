@@ -108,3 +108,22 @@ def test_surrogates_are_paired_and_a_lone_one_is_replaced():
 def test_a_glyph_mapped_to_no_letter_reads_the_same_with_both_readers():
     # pdfminer's marker and PDFium's control character for one unmapped "à"
     assert word_text("Universit(cid:1)") == word_text("Universit\x01") == "Universit\ufffd"
+
+
+def test_a_cell_with_a_letter_the_pdf_does_not_map_is_a_warning_naming_it():
+    from pipeline.extract.rows import CellPart, LogicalRow, rows_to_unmapped_findings
+
+    damaged = CellPart(3, 0, 0, 10, 10, word_text("Universit(cid:1) del Garda"), None, None)
+    clean = CellPart(3, 0, 0, 10, 10, "Biblioteca", None, None)
+    rows = [
+        LogicalRow(block=2, block_title=None, cells={"subject": [clean]}),
+        LogicalRow(block=2, block_title=None, cells={"subject": [damaged], "indicator": [clean]}),
+    ]
+    (finding,) = rows_to_unmapped_findings(rows)
+    assert (finding.rule, finding.severity, finding.field) == (
+        "unmapped_glyph",
+        "warning",
+        "subject",
+    )
+    assert (finding.objective_id, finding.page) == ("02.02", 3)
+    assert finding.raw_value == "Universit\ufffd del Garda"

@@ -498,6 +498,7 @@ class RowAssembler:
         self.findings += rows_to_doubt_findings(rows, self.settings.min_row_confidence)
         self.findings += rows_to_hyphen_findings(rows, self.forms)
         self.findings += rows_to_ocr_findings(rows, self.settings.min_ocr_confidence)
+        self.findings += rows_to_unmapped_findings(rows)
         inside = [ln for ln in self.outside if line_key(ln) not in running]
         running_lines = [ln for ln in self.outside if line_key(ln) in running]
         return AssembledPlan(
@@ -709,6 +710,37 @@ def rows_to_doubt_findings(rows: list[LogicalRow], threshold: float) -> list[Fin
                     f"{threshold:.2f}; check the row against the PDF",
                 )
             )
+    return findings
+
+
+def rows_to_unmapped_findings(rows: list[LogicalRow]) -> list[Finding]:
+    """Given the logical rows in document order, return one warning per cell part whose
+    text holds a glyph its font maps to no letter (U+FFFD, as the readers give it): the
+    PDF's text layer lost that letter, which only the page shows."""
+    findings = []
+    seq_in_block: dict[int, int] = {}
+    for row in rows:
+        seq = seq_in_block[row.block] = seq_in_block.get(row.block, 0) + 1
+        objective_id = block_seq_to_objective_id(row.block, seq)
+        for name, parts in row.cells.items():
+            for part in parts:
+                count = part.text.count("\ufffd")
+                if not count:
+                    continue
+                findings.append(
+                    Finding(
+                        field=name,
+                        rule="unmapped_glyph",
+                        severity="warning",
+                        raw_value=part.text,
+                        normalised_value=None,
+                        objective_id=objective_id,
+                        page=part.page,
+                        message=f"the {name} cell on page {part.page} prints {count} "
+                        "letter(s) the PDF's text layer maps to none (shown as �); read "
+                        "them on the page",
+                    )
+                )
     return findings
 
 
