@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -713,66 +713,60 @@ def rows_to_doubt_findings(rows: list[LogicalRow], threshold: float) -> list[Fin
     return findings
 
 
-def rows_to_unmapped_findings(rows: list[LogicalRow]) -> list[Finding]:
-    """Given the logical rows in document order, return one warning per cell part whose
-    text holds a glyph its font maps to no letter (U+FFFD, as the readers give it): the
-    PDF's text layer lost that letter, which only the page shows."""
-    findings = []
+def rows_to_cell_parts(rows: list[LogicalRow]) -> Iterator[tuple[str, str, CellPart]]:
+    """Given the logical rows in document order, yield each cell part with its row's
+    objective_id and its field."""
     seq_in_block: dict[int, int] = {}
     for row in rows:
         seq = seq_in_block[row.block] = seq_in_block.get(row.block, 0) + 1
         objective_id = block_seq_to_objective_id(row.block, seq)
         for name, parts in row.cells.items():
             for part in parts:
-                count = part.text.count("\ufffd")
-                if not count:
-                    continue
-                findings.append(
-                    Finding(
-                        field=name,
-                        rule="unmapped_glyph",
-                        severity="warning",
-                        raw_value=part.text,
-                        normalised_value=None,
-                        objective_id=objective_id,
-                        page=part.page,
-                        message=f"the {name} cell on page {part.page} prints {count} "
-                        "letter(s) the PDF's text layer maps to none (shown as �); read "
-                        "them on the page",
-                    )
-                )
-    return findings
+                yield objective_id, name, part
+
+
+def rows_to_unmapped_findings(rows: list[LogicalRow]) -> list[Finding]:
+    """Given the logical rows in document order, return one warning per cell part whose
+    text holds a glyph its font maps to no letter (U+FFFD, as the readers give it): the
+    PDF's text layer lost that letter, which only the page shows."""
+    return [
+        Finding(
+            field=name,
+            rule="unmapped_glyph",
+            severity="warning",
+            raw_value=part.text,
+            normalised_value=None,
+            objective_id=objective_id,
+            page=part.page,
+            message=f"the {name} cell on page {part.page} prints "
+            f"{part.text.count(chr(0xFFFD))} letter(s) the PDF's text layer maps to none "
+            "(shown as �); read them on the page",
+        )
+        for objective_id, name, part in rows_to_cell_parts(rows)
+        if "\ufffd" in part.text
+    ]
 
 
 def rows_to_ocr_findings(rows: list[LogicalRow], threshold: float) -> list[Finding]:
     """Given the logical rows in document order and an OCR confidence threshold, return
     one warning per scanned cell part holding text that Tesseract read with a lower
     confidence (cells.parquet's `ocr_confidence` carries the value itself)."""
-    findings = []
-    seq_in_block: dict[int, int] = {}
-    for row in rows:
-        seq = seq_in_block[row.block] = seq_in_block.get(row.block, 0) + 1
-        objective_id = block_seq_to_objective_id(row.block, seq)
-        for name, parts in row.cells.items():
-            for part in parts:
-                confidence = part.ocr_confidence
-                if confidence is None or confidence >= threshold or not part.text.strip():
-                    continue
-                findings.append(
-                    Finding(
-                        field=name,
-                        rule="low_ocr_confidence",
-                        severity="warning",
-                        raw_value=part.text,
-                        normalised_value=None,
-                        objective_id=objective_id,
-                        page=part.page,
-                        message=f"the {name} cell on page {part.page} was read by OCR with "
-                        f"confidence {confidence:.0f}, below {threshold:.0f}; check it "
-                        "against the scan",
-                    )
-                )
-    return findings
+    return [
+        Finding(
+            field=name,
+            rule="low_ocr_confidence",
+            severity="warning",
+            raw_value=part.text,
+            normalised_value=None,
+            objective_id=objective_id,
+            page=part.page,
+            message=f"the {name} cell on page {part.page} was read by OCR with "
+            f"confidence {part.ocr_confidence:.0f}, below {threshold:.0f}; check it "
+            "against the scan",
+        )
+        for objective_id, name, part in rows_to_cell_parts(rows)
+        if part.ocr_confidence is not None and part.ocr_confidence < threshold and part.text.strip()
+    ]
 
 
 def rows_to_hyphen_findings(rows: list[LogicalRow], forms: HyphenForms) -> list[Finding]:
