@@ -686,14 +686,21 @@ def merge_rows(previous: LogicalRow, fragment: LogicalRow) -> None:
     previous.confidence = min(previous.confidence, fragment.confidence)
 
 
+def numbered_rows(rows: list[LogicalRow]) -> Iterator[tuple[int, LogicalRow]]:
+    """Given the logical rows in document order, yield each with its 1-based number in
+    its block (the rows frame's `seq`)."""
+    seq_in_block: dict[int, int] = {}
+    for row in rows:
+        seq = seq_in_block[row.block] = seq_in_block.get(row.block, 0) + 1
+        yield seq, row
+
+
 def rows_to_doubt_findings(rows: list[LogicalRow], threshold: float) -> list[Finding]:
     """Given the logical rows in document order and a confidence threshold, return one
     warning per row the grid finder read with less confidence, naming its block and
     row as the rows frame numbers them (`row_confidence` carries the value itself)."""
     findings = []
-    seq_in_block: dict[int, int] = {}
-    for row in rows:
-        seq = seq_in_block[row.block] = seq_in_block.get(row.block, 0) + 1
+    for seq, row in numbered_rows(rows):
         if row.confidence < threshold:
             number = row.text("number")
             findings.append(
@@ -716,9 +723,7 @@ def rows_to_doubt_findings(rows: list[LogicalRow], threshold: float) -> list[Fin
 def rows_to_cell_parts(rows: list[LogicalRow]) -> Iterator[tuple[str, str, CellPart]]:
     """Given the logical rows in document order, yield each cell part with its row's
     objective_id and its field."""
-    seq_in_block: dict[int, int] = {}
-    for row in rows:
-        seq = seq_in_block[row.block] = seq_in_block.get(row.block, 0) + 1
+    for seq, row in numbered_rows(rows):
         objective_id = block_seq_to_objective_id(row.block, seq)
         for name, parts in row.cells.items():
             for part in parts:
@@ -774,9 +779,7 @@ def rows_to_hyphen_findings(rows: list[LogicalRow], forms: HyphenForms) -> list[
     for each word broken at its hyphen at a line end that nothing else in the document
     shows whole or suspended ("A-W" was kept)."""
     findings = []
-    seq_in_block: dict[int, int] = {}
-    for row in rows:
-        seq = seq_in_block[row.block] = seq_in_block.get(row.block, 0) + 1
+    for seq, row in numbered_rows(rows):
         for name in row.cells:
             for word in resolve_hyphen_joins(row.text(name), forms)[1]:
                 findings.append(
@@ -815,9 +818,7 @@ def plan_to_frames(plan: AssembledPlan) -> tuple[pd.DataFrame, pd.DataFrame, pd.
     label_raw, value_raw, page.
     """
     records, boxes = [], []
-    seq_in_block: dict[int, int] = {}
-    for row in plan.rows:
-        seq = seq_in_block[row.block] = seq_in_block.get(row.block, 0) + 1
+    for seq, row in numbered_rows(plan.rows):
         record: dict[str, object] = {
             "block": row.block,
             "seq": seq,
