@@ -6,12 +6,16 @@ finder made them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
 from pipeline.extract.page import Page, Word
 
 DEFAULT_CLUSTER_TOLERANCE = 2.0
+
+# how a table's cells are set vertically in their rows
+VAlign = Literal["top", "middle", "bottom"]
 
 
 @dataclass(frozen=True)
@@ -45,8 +49,8 @@ class Table:
     finder: str
     column_edges: list[float] = field(default_factory=list)
     row_confidence: dict[int, float] = field(default_factory=dict)
-    # how the text finder found its cells set vertically (top, middle, bottom), if it did
-    alignment: str | None = None
+    # how the text finder found its cells set vertically, if it did
+    alignment: VAlign | None = None
 
     @property
     def n_rows(self) -> int:

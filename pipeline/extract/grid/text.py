@@ -23,10 +23,9 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
-from typing import Literal, cast
 
 from pipeline.core.settings import Settings, setting
-from pipeline.extract.grid.model import Cell, Table
+from pipeline.extract.grid.model import Cell, Table, VAlign
 from pipeline.extract.header import (
     IDENTITY_FIELDS,
     OWNER_FIELDS,
@@ -60,8 +59,6 @@ MARGIN_SHARE = 0.15  # the top and bottom of a page where running headers and fo
 HEADING_RATIO = 1.25  # × a table's word height: a band set larger is a heading
 MAX_CROSSING_SHARE = 0.05  # of a band's words: more crossing the columns, and it is no row
 CLEAN_CUT_MARGIN = 0.1  # × word height a cut between rows exceeds the gap between lines
-
-VAlign = Literal["top", "middle", "bottom"]
 
 
 # a page number as printed in a footer: "11", "- 11 -", "Pag. 11", "11 di 21", "11/21"
@@ -1002,28 +999,36 @@ def page_to_continued_table(
     }
     above = [w for w in page.words if w.y_mid < limit and id(w) not in margin]
     bands = words_to_bands(above, page.rulings, settings.band_gap * height)
-    edges = previous.column_edges
-    again = remeasured_edges(edges, template, above, settings.min_gutter * height)
-    # columns measured again must be filled as a row fills them, not by a heading's word
-    for columns, least in ((edges, 1), (again, ROW_MIN_COLUMNS)):
-        if columns is None:
-            continue
-        start = next(
-            (
-                min(w.top for w in b)
-                for b in bands
-                if band_fits_columns(b, columns[1:-1])
-                and len({column_of(w.x_mid, columns[1:-1]) for w in b}) >= least
-            ),
-            None,
+    columns: list[float] | None = previous.column_edges
+    start = first_row_top(bands, previous.column_edges, 1)
+    if start is None:
+        columns = remeasured_edges(
+            previous.column_edges, template, above, settings.min_gutter * height
         )
-        if start is not None:
-            top = start - settings.band_gap * height
-            kept = Page(page.number, page.width, page.height, above, page.rulings)
-            band = HeaderBand(template.words, top, top, None)
-            before = cast(VAlign | None, previous.alignment)
-            return header_to_table(kept, band, limit, height, settings, header, columns, before)
-    return None
+        # columns measured again must be filled as a row fills them, not by a heading's word
+        start = None if columns is None else first_row_top(bands, columns, ROW_MIN_COLUMNS)
+    if start is None or columns is None:
+        return None
+    top = start - settings.band_gap * height
+    kept = Page(page.number, page.width, page.height, above, page.rulings)
+    band = HeaderBand(template.words, top, top, None)
+    return header_to_table(kept, band, limit, height, settings, header, columns, previous.alignment)
+
+
+def first_row_top(bands: list[list[Word]], columns: list[float], least: int) -> float | None:
+    """Given the bands of words above a page's first header, a table's column edges and
+    how many of its columns a row fills at least, return the top of the first band that
+    reads as its rows, or None."""
+    separators = columns[1:-1]
+    return next(
+        (
+            min(w.top for w in b)
+            for b in bands
+            if band_fits_columns(b, separators)
+            and len({column_of(w.x_mid, separators) for w in b}) >= least
+        ),
+        None,
+    )
 
 
 def remeasured_edges(
