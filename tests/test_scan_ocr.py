@@ -11,14 +11,21 @@ import pytest
 from PIL import Image
 from scan_factory import images_to_pdf, pdf_to_page_images
 
+from pipeline.extract.grid.model import Cell, Table
 from pipeline.extract.ocr.cells import (
     CellOcrSettings,
     crop_to_ink_box,
     pixels_to_levels,
     pixels_to_noise,
+    reading_confidence,
     stretched_to_denoised,
 )
-from pipeline.extract.ocr.orient import osd_text_to_orientation, pixels_to_turned
+from pipeline.extract.ocr.orient import (
+    Orientation,
+    orientation_to_turns,
+    osd_text_to_orientation,
+    pixels_to_turned,
+)
 from pipeline.extract.ocr.tesseract import OcrCache, OcrSettings, OcrWord
 from pipeline.extract.rows import (
     AssembledPlan,
@@ -58,6 +65,37 @@ def test_a_sheet_scanned_upside_down_is_read_as_the_upright_one_with_a_finding(
     found = [f for f in turned.findings if f.rule == "scan_turned"]
     assert [(f.page, f.raw_value, f.severity) for f in found] == [(1, "180", "info")]
     assert not [f for f in upright.findings if f.rule == "scan_turned"]
+
+
+def test_a_sheet_upside_down_at_150_dpi_is_turned_as_its_cells_read_best(
+    upright_and_upside_down: tuple[Extraction, ...], tmp_path: Path
+):
+    # at 150 dpi Tesseract's orientation detection takes this sheet for upright (turn 0,
+    # confidence over the bar): only reading its cells tells
+    upright, _ = upright_and_upside_down
+    (picture,) = pdf_to_page_images(VECTOR, [4], dpi=150)
+    pdf = images_to_pdf([picture.transpose(Image.Transpose.ROTATE_180)], tmp_path / "turned.pdf")
+    turned = read_scan(pdf, tmp_path / "cache")
+    columns = ["number", "assignee_raw", "dup_raw", "deadline_raw"]
+    assert turned.rows[columns].equals(upright.rows[columns])
+    found = [f for f in turned.findings if f.rule == "scan_turned"]
+    assert [(f.page, f.raw_value) for f in found] == [(1, "180")]
+
+
+def test_turns_tried_on_a_page_that_reads_poorly_start_with_osd_guess():
+    assert orientation_to_turns(Orientation(90, 0.4)) == [90, 180, 270]
+    assert orientation_to_turns(Orientation(0, 9.0)) == [180, 90, 270]
+
+
+def test_a_reading_confidence_is_the_median_of_cells_that_hold_words():
+    def cell(confidence: float | None) -> Cell:
+        return Cell(0.0, 0.0, 1.0, 1.0, 0, 0, 0, ocr_confidence=confidence)
+
+    def table(*cells: Cell) -> Table:
+        return Table(1, 0.0, 0.0, 1.0, 1.0, list(cells), "image")
+
+    assert reading_confidence([table(cell(90.0), cell(None), cell(30.0), cell(95.0))]) == 90.0
+    assert reading_confidence([table(cell(None))]) == 0.0
 
 
 def test_every_scanned_cell_with_text_keeps_its_ocr_confidence(

@@ -43,8 +43,13 @@ from pipeline.extract.grid.text import (
     page_to_text_tables,
 )
 from pipeline.extract.header import HeaderSettings
-from pipeline.extract.ocr.cells import CellOcrSettings, page_to_read_tables
-from pipeline.extract.ocr.orient import page_to_upright_page
+from pipeline.extract.ocr.cells import CellOcrSettings, page_to_read_tables, reading_confidence
+from pipeline.extract.ocr.orient import (
+    orientation_to_turns,
+    page_to_orientation,
+    page_to_turned_page,
+    page_to_upright_page,
+)
 from pipeline.extract.ocr.page import page_to_ocr_page
 from pipeline.extract.ocr.tesseract import OcrCache, OcrSettings
 from pipeline.extract.page import Page
@@ -143,10 +148,11 @@ def page_to_read_page(
     finders: list[tuple[str, Finder]] | None = None,
     timings: StageTimings | None = None,
 ) -> tuple[Page, list[Table], GridChoice]:
-    """Given a page as read from the PDF, return it (straightened, and with OCR words when
-    it is image-only), its tables (a scan's cells read again from the picture) and the
-    grid finder's choice; a vector page only has its grid found. `timings`, if given,
-    gets the seconds of finding the grid (`grid`) and of OCR (`ocr`)."""
+    """Given a page as read from the PDF, return it (straightened, turned upright, and
+    with OCR words when it is read from its picture), its tables (a scan's cells read
+    again from the picture) and the grid finder's choice; a vector page only has its grid
+    found. `timings`, if given, gets the seconds of finding the grid (`grid`) and of OCR
+    (`ocr`)."""
     timings = timings if timings is not None else StageTimings()
     if page.image is None:
         with timings.stage("grid"):
@@ -154,15 +160,45 @@ def page_to_read_page(
         return page, tables, choice
     with timings.stage("grid"):
         page = page_to_straight_page(page, settings.image_grid)
-    with timings.stage("ocr"):
-        page = page_to_upright_page(page, cache, settings.ocr)
-    with timings.stage("grid"):
-        tables, choice = page_to_tables(page, finders)
+
+    def read(page: Page) -> tuple[Page, list[Table], GridChoice]:
+        with timings.stage("grid"):
+            tables, choice = page_to_tables(page, finders)
+        with timings.stage("ocr"):
+            tables = page_to_read_tables(
+                page, tables, cache, settings.ocr, settings.cells, settings.image_grid
+            )
+        return page, tables, choice
+
+    layer = page.kind != "image_only"
+    if not layer:
+        # a picture alone: OSD's confident turn is taken first, as reading a sheet fed
+        # sideways only to find its cells unreadable costs more than asking OSD
+        with timings.stage("ocr"):
+            page = page_to_upright_page(page, cache, settings.ocr)
+    best = read(page)
+    if layer and not best[1]:
+        # an OCR layer's page with no table: a sheet fed sideways shows its table's rows
+        # as columns, so OSD's confident turn is taken before looking again
+        with timings.stage("ocr"):
+            upright = page_to_upright_page(page, cache, settings.ocr)
+        if upright is not page:
+            best = read(upright)
+    elif best[1] and reading_confidence(best[1]) < settings.ocr.min_upright_confidence:
+        # cells that read poorly (an OCR layer made of the picture as it was fed, or a
+        # turn OSD could not tell at 150 dpi) are read turned, OSD's guess first however
+        # unsure; the turn whose cells read best is kept
+        with timings.stage("ocr"):
+            turns = orientation_to_turns(page_to_orientation(page, cache, settings.ocr))
+        for turn in turns:
+            turned = read(page_to_turned_page(page, turn))
+            if reading_confidence(turned[1]) > reading_confidence(best[1]):
+                best = turned
+            if reading_confidence(best[1]) >= settings.ocr.min_upright_confidence:
+                break
+    page, tables, choice = best
     with timings.stage("ocr"):
         page = page_to_ocr_page(page, tables, cache, settings.ocr)
-        tables = page_to_read_tables(
-            page, tables, cache, settings.ocr, settings.cells, settings.image_grid
-        )
     return page, tables, choice
 
 
@@ -181,8 +217,9 @@ def page_to_findings(page: Page) -> list[Finding]:
                 normalised_value="0",
                 page=page.number,
                 message=f"page {page.number} is a scan whose picture is turned by "
-                f"{page.picture_turn}° (Tesseract's orientation detection); it was turned "
-                "upright before reading",
+                f"{page.picture_turn}° (by Tesseract's orientation detection, or as the "
+                "turn its cells read best in); it was read from its picture turned "
+                "upright, any OCR text layer set aside",
             )
         )
     displayed = (page.rotation - page.picture_turn) % 360

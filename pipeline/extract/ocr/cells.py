@@ -341,6 +341,14 @@ def words_to_confidence(words: list[OcrWord]) -> float:
     return sum(w.conf * len(w.text) for w in words) / letters if letters else 0.0
 
 
+def reading_confidence(tables: list[Table]) -> float:
+    """Given tables whose cells were read by OCR, return the median confidence of the
+    cells that hold words (0.0 when none does): the measure of how well a picture reads
+    the way it is turned."""
+    found = [c.ocr_confidence for t in tables for c in t.cells if c.ocr_confidence is not None]
+    return float(np.median(found)) if found else 0.0
+
+
 def group_by_cell(words: list[OcrWord]) -> dict[int, list[OcrWord]]:
     """Given words numbered by cell, return them grouped by cell number."""
     by_cell: dict[int, list[OcrWord]] = {}

@@ -60,30 +60,59 @@ def pixels_to_turned(pixels: npt.NDArray[np.uint8], turn: int) -> npt.NDArray[np
     return np.ascontiguousarray(np.rot90(pixels, k=-(turn // 90) % 4))
 
 
-def page_to_upright_page(page: Page, cache: OcrCache, ocr: OcrSettings) -> Page:
-    """Given an image-only page (straightened), return it turned upright by the quarter
-    turn Tesseract's OSD reads in its picture when its confidence reaches
-    `ocr.min_turn_confidence` (picture and size turned, the turn added to `rotation`);
-    any other page, or one OSD finds upright or cannot tell, comes back as it was."""
+def page_to_orientation(page: Page, cache: OcrCache, ocr: OcrSettings) -> Orientation:
+    """Given a scanned page, return the orientation Tesseract's OSD reads in its picture
+    (cached); a page with no picture is upright."""
     image = page.image
-    if page.kind != "image_only" or image is None or page.words or page.rulings:
-        return page  # a page with a text layer or vector lines has them in the PDF's frame
+    if image is None:
+        return Orientation(0, 0.0)
     dpi = 72.0 * image.scale
 
     def read() -> dict[str, Any]:
         return asdict(run_osd(image.pixels, dpi, ocr))
 
-    found = Orientation(**cache.read_value(image.sha256, {"step": "osd"}, ocr, read))
-    if found.turn == 0 or found.confidence < ocr.min_turn_confidence:
+    return Orientation(**cache.read_value(image.sha256, {"step": "osd"}, ocr, read))
+
+
+def page_to_turned_page(page: Page, turn: int) -> Page:
+    """Given a scanned page and a clockwise quarter turn, return the page with its picture
+    and size turned by it and the turn added to `rotation`. Its text layer is dropped: an
+    OCR layer made of the picture as it was is in the unturned frame, and was read from
+    sideways or upside-down text; the page is read from its picture alone."""
+    image = page.image
+    if image is None or turn % 360 == 0:
         return page
-    pixels = pixels_to_turned(image.pixels, found.turn)
-    sideways = found.turn in (90, 270)
+    sideways = turn in (90, 270)
     width, height = (page.height, page.width) if sideways else (page.width, page.height)
     return replace(
         page,
+        kind="image_only",
+        words=[],
         width=width,
         height=height,
-        rotation=(page.rotation + found.turn) % 360,
-        picture_turn=found.turn,
-        image=PageImage(pixels=pixels, scale=image.scale, angle=image.angle),
+        rotation=(page.rotation + turn) % 360,
+        picture_turn=(page.picture_turn + turn) % 360,
+        image=PageImage(
+            pixels=pixels_to_turned(image.pixels, turn), scale=image.scale, angle=image.angle
+        ),
     )
+
+
+def page_to_upright_page(page: Page, cache: OcrCache, ocr: OcrSettings) -> Page:
+    """Given a scanned page (straightened), return it turned upright by the quarter turn
+    Tesseract's OSD reads in its picture when its confidence reaches
+    `ocr.min_turn_confidence`; a page without a picture, with vector lines (in the PDF's
+    frame), or one OSD finds upright or cannot tell, comes back as it was."""
+    if page.image is None or page.rulings:
+        return page
+    found = page_to_orientation(page, cache, ocr)
+    if found.turn == 0 or found.confidence < ocr.min_turn_confidence:
+        return page
+    return page_to_turned_page(page, found.turn)
+
+
+def orientation_to_turns(found: Orientation) -> list[int]:
+    """Given what OSD reads in a picture, return the quarter turns to try on a page that
+    reads poorly as it is: OSD's own guess first, however unsure, then the others."""
+    others = [turn for turn in (180, 90, 270) if turn != found.turn]
+    return [found.turn, *others] if found.turn else others

@@ -44,6 +44,10 @@ DEFAULT_TIMEOUT = 600.0  # seconds one Tesseract call may take
 # (14) leaves many upside-down sheets at 200 dpi (measured 11-15) as they are, while a
 # page OSD cannot tell (little text, 150 dpi) gives under 2
 DEFAULT_MIN_TURN_CONFIDENCE = 5.0
+# The median confidence of a scanned page's cells under which it is read again turned:
+# upright pages read at 90 or more even at 150 dpi with JPEG damage, while a picture
+# upside down or sideways reads at 30-55
+DEFAULT_MIN_UPRIGHT_CONFIDENCE = 70.0
 
 
 # Debian packages: the program, and one traineddata package per language
@@ -65,6 +69,7 @@ class OcrSettings(Settings):
     workers: int = setting(DEFAULT_WORKERS, low=1)
     timeout: float = setting(DEFAULT_TIMEOUT, above=0)
     min_turn_confidence: float = setting(DEFAULT_MIN_TURN_CONFIDENCE, low=0)
+    min_upright_confidence: float = setting(DEFAULT_MIN_UPRIGHT_CONFIDENCE, low=0, high=100)
 
     def cache_key_fields(self) -> dict[str, Any]:
         """The settings that change what OCR reads (not where or how fast it runs)."""
