@@ -68,3 +68,19 @@ def test_missing_table_is_a_warning_and_an_empty_frame():
         "relevance_pct",
     ]
     assert [f.rule for f in findings] == ["relevance_missing"]
+
+
+def test_unread_total_is_a_warning_and_an_unread_share_still_stops():
+    frame, findings = relevance_to_sector_weights(
+        relevance(["Istruzione", "Tributi", "totale"], ["60%", "40%", "DU"]),
+        "2021-11",
+        load_registry(),
+    )
+    assert list(frame["relevance_pct"]) == [60.0, 40.0]
+    assert [(f.rule, f.severity, f.raw_value, f.page) for f in findings] == [
+        ("relevance_total_unread", "warning", "DU", 30)
+    ]
+    with pytest.raises(NormalisationError, match="not a percentage"):
+        relevance_to_sector_weights(
+            relevance(["Istruzione", "Tributi"], ["60%", "DU"]), "2021-11", load_registry()
+        )

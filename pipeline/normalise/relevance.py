@@ -4,7 +4,7 @@ Each printed label is matched to a sector key (sectors only; an unmatched label 
 `NormalisationError` naming it, its page and the three closest keys), each value
 ("14%", "4,5 %") read as a percentage. The "totale" row is dropped and checked against
 the sum of the others. Findings: `relevance_sum`, `relevance_total_mismatch`,
-`relevance_missing` (warnings); `relevance_sector_without_objectives`,
+`relevance_total_unread`, `relevance_missing` (warnings); `relevance_sector_without_objectives`,
 `relevance_missing_sector` (info).
 """
 
@@ -90,6 +90,10 @@ def relevance_to_sector_weights(
         value = "" if pd.isna(value) else str(value)
         page_no = None if pd.isna(page) else int(page)
         percent = value_text_to_percent(value)
+        if percent is None and label_to_is_total(label):
+            # the total is a check on the rows, not data: unread, the rows still are
+            findings.append(unread_total_to_finding(value, page_no))
+            continue
         if percent is None:
             raise NormalisationError(
                 "relevance value is not a percentage",
@@ -112,6 +116,17 @@ def relevance_to_sector_weights(
         )
         return frame, findings
     return frame, findings + sector_weights_to_sum_findings(frame, totals, total, tolerance)
+
+
+def unread_total_to_finding(value: str, page: int | None) -> Finding:
+    """Given a printed total that does not read as a percentage, return its warning."""
+    message = (
+        f"the relevance table's total {value!r} does not read as a percentage; the rows "
+        "are checked against the expected total instead"
+    )
+    return Finding(
+        "relevance_pct", "relevance_total_unread", "warning", value, None, message, None, page
+    )
 
 
 def check_sectors_unique(frame: pd.DataFrame) -> None:
