@@ -99,6 +99,13 @@ def test_ligatures_are_spelt_out_and_letters_shifted_into_a_high_byte_put_back()
     assert word_text("città") == "città"
 
 
+def test_a_letter_of_another_script_in_a_latin_word_is_a_lost_glyph():
+    # Ghostscript maps a ligature it cannot name to a Hangul syllable
+    assert word_text("af\ucf00dato") == "af\ufffddato"
+    assert word_text("\ucf00\ucf01") == "\ucf00\ucf01"  # a word of that script is text
+    assert word_text("Nguyễn") == "Nguyễn"  # Latin Extended Additional
+
+
 def test_surrogates_are_paired_and_a_lone_one_is_replaced():
     assert word_text("x\ud835\udc00y") == "x\U0001d400y"
     assert word_text("Is\udd00x") == "Is\ufffdx"

@@ -18,6 +18,10 @@ import numpy.typing as npt
 PageKind = Literal["vector", "ocr_layer", "image_only"]
 
 
+# what a glyph its font maps to no letter reads as, with both readers
+LOST_GLYPH = "\ufffd"
+
+
 @dataclass(frozen=True)
 class Word:
     """One word as printed: its text and box; `space_after` is True when the text layer
@@ -90,3 +94,6 @@ class Page:
     image: PageImage | None = None
     picture_turn: int = 0  # the part of `rotation` read from a scan's picture, not /Rotate
     unreadable: str | None = None
+    # a vector page whose words lost glyphs (U+FFFD): its picture, to read them from
+    glyph_picture: PageImage | None = None
+    mended_words: tuple[tuple[str, str], ...] = ()  # (as the text layer has it, as read)

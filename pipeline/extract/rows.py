@@ -43,7 +43,7 @@ from pipeline.extract.lines import (
     resolve_hyphen_joins,
     words_to_lines,
 )
-from pipeline.extract.page import Page, Word
+from pipeline.extract.page import LOST_GLYPH, Page, Word
 
 # cells written as sentences, which tell a continued text from a new one
 PROSE_FIELDS = ("subject", "description")
@@ -744,11 +744,11 @@ def rows_to_unmapped_findings(rows: list[LogicalRow]) -> list[Finding]:
             objective_id=objective_id,
             page=part.page,
             message=f"the {name} cell on page {part.page} prints "
-            f"{part.text.count(chr(0xFFFD))} letter(s) the PDF's text layer maps to none "
+            f"{part.text.count(LOST_GLYPH)} letter(s) the PDF's text layer maps to none "
             "(shown as �); read them on the page",
         )
         for objective_id, name, part in rows_to_cell_parts(rows)
-        if "\ufffd" in part.text
+        if LOST_GLYPH in part.text
     ]
 
 

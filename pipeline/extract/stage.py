@@ -44,6 +44,7 @@ from pipeline.extract.grid.text import (
 )
 from pipeline.extract.header import HeaderSettings
 from pipeline.extract.ocr.cells import CellOcrSettings, page_to_read_tables, reading_confidence
+from pipeline.extract.ocr.glyphs import page_to_mended_page
 from pipeline.extract.ocr.orient import (
     orientation_to_turns,
     page_to_orientation,
@@ -155,6 +156,8 @@ def page_to_read_page(
     (`ocr`)."""
     timings = timings if timings is not None else StageTimings()
     if page.image is None:
+        with timings.stage("ocr"):
+            page = page_to_mended_page(page, cache, settings.ocr)
         with timings.stage("grid"):
             tables, choice = page_to_tables(page, finders)
         return page, tables, choice
@@ -203,10 +206,23 @@ def page_to_read_page(
 
 
 def page_to_findings(page: Page) -> list[Finding]:
-    """Given a page as read, return what is odd about it but was read anyway: a page
-    displayed turned (its /Rotate), or a scan whose picture is turned (a sheet fed
-    sideways or upside down), read after turning it upright."""
-    findings = []
+    """Given a page as read, return what is odd about it but was read anyway: words whose
+    lost glyphs were read from the page, a page displayed turned (its /Rotate), or a scan
+    whose picture is turned (a sheet fed sideways or upside down), read after turning it
+    upright."""
+    findings = [
+        Finding(
+            field="page",
+            rule="unmapped_glyph_read",
+            severity="warning",
+            raw_value=printed,
+            normalised_value=read,
+            page=page.number,
+            message=f"page {page.number}: the PDF's text layer maps a glyph of {printed!r} "
+            f"to no letter; the page, read by OCR, prints {read!r}",
+        )
+        for printed, read in page.mended_words
+    ]
     if page.picture_turn:
         findings.append(
             Finding(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from pdfplumber.utils.text import WordExtractor
 
-from pipeline.extract.page import Ruling, Word
+from pipeline.extract.page import LOST_GLYPH, Ruling, Word
 from pipeline.extract.read.settings import ReadSettings
 
 # points a ruling may lean off the horizontal or vertical (rounding in rotated drawing)
@@ -35,19 +36,32 @@ def word_text(text: str) -> str:
     """Given a word's text as its font maps it, return the letters printed: ligatures
     spelt out, and in a word of Latin letters the letters shifted into a high byte put
     back (a text layer no reader can correct further: a three-letter ligature may come
-    as its first letter alone). A glyph mapped to no letter is U+FFFD. UTF-16
+    as its first letter alone). A glyph mapped to no letter, or to a letter of another
+    script, is U+FFFD. UTF-16
     surrogates, which PDFium gives one per character, are paired into their letter; a
     lone one, which no text can hold, becomes U+FFFD."""
     text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     # a glyph its font maps to no letter: pdfminer writes "(cid:N)", PDFium its code,
     # often a control character; both readers say U+FFFD, for the review to show
-    text = UNMAPPED.sub("\ufffd", text)
+    text = UNMAPPED.sub(LOST_GLYPH, text)
     text = text.translate(LIGATURES)
     if not any("a" <= c.lower() <= "z" for c in text):
         return text
-    return "".join(
+    text = "".join(
         chr(ord(c) >> 8) if ord(c) & 0xFF == 0 and ord(c) >> 8 in SHIFTED else c for c in text
     )
+    return "".join(LOST_GLYPH if is_foreign_letter(c) else c for c in text)
+
+
+def is_foreign_letter(char: str) -> bool:
+    """Given a character of a word holding Latin letters, return whether it is a letter of
+    another script ("af케dato"): a glyph its font maps to the wrong letter, as a
+    re-distilled ligature may be, and so a lost glyph."""
+    if not char.isalpha():
+        return False
+    # a styled Latin letter (mathematical bold "𝐀") is Latin once its form is undone
+    code = ord(unicodedata.normalize("NFKC", char)[0])
+    return code >= 0x0370 and not 0x1E00 <= code <= 0x1EFF  # past Latin, bar Latin Additional
 
 
 def chars_to_words(

@@ -38,6 +38,7 @@ from pipeline.extract.read.limits import (
 from pipeline.extract.read.pdfium import open_pdfium, pdfium_page_to_page
 from pipeline.extract.read.plumber import (
     open_pdf,
+    page_with_glyph_picture,
     plumber_page_number_to_page,
     plumber_pdf_to_pages,
 )
@@ -101,7 +102,10 @@ def pdf_to_pages(path: Path, settings: ReadSettings | None = None) -> Iterator[P
                     page = plumber_page_number_to_page(
                         plumber, index, lambda: document, path, settings
                     )
-            yield page if page is not None else unreadable_page(document, index, str(problem))
+            if page is None:
+                yield unreadable_page(document, index, str(problem))
+            else:
+                yield page_with_glyph_picture(page, lambda: document, settings)
     finally:
         document.close()
         if plumber is not None:

@@ -5,6 +5,7 @@ is wrong with a file that cannot be opened."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.core.errors import EncryptedPdfError, InputError, PianoError
-from pipeline.extract.page import Page, PageImage, PageKind
+from pipeline.extract.page import LOST_GLYPH, Page, PageImage, PageKind
 from pipeline.extract.read.chars import chars_to_words, edges_to_rulings
 from pipeline.extract.read.limits import (
     check_image_pixels,
@@ -169,6 +170,24 @@ def render_page_image(document: pdfium.PdfDocument, index: int, dpi: float) -> P
     return PageImage(pixels=pixels, scale=dpi / 72.0)
 
 
+# pixels per PDF point of a vector page rendered to read the glyphs its text layer lost
+# (288 dpi, where Tesseract reads 7-point type best)
+GLYPH_SCALE = 4.0
+
+
+def page_with_glyph_picture(
+    page: Page, pdfium_document: Callable[[], pdfium.PdfDocument], settings: ReadSettings
+) -> Page:
+    """Given a page as read, a function giving its PDF open in pypdfium2 and the read
+    settings, return it with the picture its lost glyphs are read from when a word holds
+    U+FFFD (an upright vector page; rendered no larger than `max_page_pixels`)."""
+    if page.image is not None or page.rotation or not any(LOST_GLYPH in w.text for w in page.words):
+        return page
+    scale = min(GLYPH_SCALE, (settings.max_page_pixels / (page.width * page.height)) ** 0.5)
+    picture = render_page_image(pdfium_document(), page.number - 1, 72.0 * scale)
+    return replace(page, glyph_picture=picture)
+
+
 def plumber_page_number_to_page(
     pdf: pdfplumber.PDF,
     index: int,
@@ -245,7 +264,8 @@ def plumber_pdf_to_pages(path: Path, settings: ReadSettings) -> Iterator[Page]:
         for index in range(len(pdf.pages)):
             if counting is not None:
                 check_page_words(counting, index, path.name, settings)
-            yield plumber_page_number_to_page(pdf, index, pdfium_document, path, settings)
+            page = plumber_page_number_to_page(pdf, index, pdfium_document, path, settings)
+            yield page_with_glyph_picture(page, pdfium_document, settings)
     finally:
         pdf.close()
         for document in opened:
