@@ -9,11 +9,12 @@ from pipeline.extract.grid.text import (
     band_reads_as_row,
     band_to_header,
     line_inside_one_cell,
+    page_to_text_tables,
     remeasured_edges,
     words_to_text,
 )
 from pipeline.extract.header import HeaderSettings
-from pipeline.extract.page import Word
+from pipeline.extract.page import Page, Word
 
 SIZE = 7.0  # the font size, and so the unit height of these pages
 # where each of the eight columns starts (points)
@@ -140,3 +141,26 @@ def test_a_plan_row_that_says_rilevanza_is_no_relevance_header():
     assert is_relevance_header({0: "Responsabili di servizio e uffici", 1: "Rilevanza obiettivi"})
     row = {0: "8", 1: "POLIZIA LOCALE", 2: "Presidio di rilevanza strategica", 3: "31/12/2021"}
     assert not is_relevance_header(row)
+
+
+def test_a_row_printed_without_a_number_under_a_tight_row_is_a_row_of_its_own():
+    # the second objective has no number and no assignee, and its description starts
+    # right under the first one's: only its own DUP code and deadline part the two
+    first = {0: "4", 1: "TRIBUTI", 2: "01.04.04", 3: "IMU", 4: "Emissione", 7: "30/06/2021"}
+    second = {2: "01.04.04", 3: "IMU", 4: "Emissione", 7: "30/06/2022"}
+    words = line(100, HEADER) + line(108, HEADER_WRAP) + line(124, first)
+    words += line(132, {3: "2016", 4: "accertamenti 2016"}) + line(140, second)
+    words += line(148, {3: "2017", 4: "accertamenti 2017"})
+    (table,) = page_to_text_tables(Page(1, 600.0, 300.0, words))
+    by_row: dict[int, dict[int, str]] = {}
+    for cell in table.cells:
+        by_row.setdefault(cell.row, {})[cell.col] = words_to_text(cell.words)
+    body = [by_row[r] for r in sorted(by_row)][1:]
+    assert [(r[0], r[2], r[7]) for r in body] == [
+        ("4", "01.04.04", "30/06/2021"),
+        ("", "01.04.04", "30/06/2022"),
+    ]
+    assert [(r[3], r[4]) for r in body] == [
+        ("IMU 2016", "Emissione accertamenti 2016"),
+        ("IMU 2017", "Emissione accertamenti 2017"),
+    ]

@@ -639,21 +639,32 @@ def split_at_numbers(
     their cells touched), each line going to the side of its middle. A part next to a
     cut through less white space than `min_gap` (it could run between two lines of one
     cell) has its confidence times `confidence`."""
-    numbers = number_lines(group, number_col)
-    if len(numbers) < 2:
+    anchors = [line_box(ln) for ln in number_lines(group, number_col)]
+    return split_at_anchors(group, anchors, align, min_gap, confidence)
+
+
+def split_at_anchors(
+    group: RowGroup,
+    anchors: list[tuple[float, float]],
+    align: VAlign,
+    min_gap: float,
+    confidence: float,
+) -> list[RowGroup]:
+    """Given a row group, the boxes of the cells it holds one of per row (its numbers, or
+    its DUP codes), top to bottom, and the rest as `split_at_numbers`, return the group
+    split into one group per anchor."""
+    if len(anchors) < 2:
         return [group]
     boxes = [line_box(ln) for ls in group.lines.values() for ln in ls]
     stretches = []
     row_top = group.top
-    for upper, lower in zip(numbers, numbers[1:], strict=False):
-        stretches.append(
-            cut_between(boxes, line_box(upper), line_box(lower), row_top, align, min_gap)
-        )
+    for upper, lower in zip(anchors, anchors[1:], strict=False):
+        stretches.append(cut_between(boxes, upper, lower, row_top, align, min_gap))
         row_top = stretches[-1][1]
     cuts = [(start + end) / 2 for start, end, _ in stretches]
     clean = [crossing == 0 and end - start >= min_gap for start, end, crossing in stretches]
     parts = []
-    for k in range(len(numbers)):
+    for k in range(len(anchors)):
         sure = (k == 0 or clean[k - 1]) and (k == len(cuts) or clean[k])
         parts.append(RowGroup({}, group.confidence * (1.0 if sure else confidence)))
     for col, ls in group.lines.items():
@@ -661,6 +672,31 @@ def split_at_numbers(
             mid = sum(line_box(ln)) / 2
             parts[sum(1 for c in cuts if c <= mid)].lines.setdefault(col, []).append(ln)
     return [p for p in parts if p.lines]
+
+
+def split_stacked_cells(
+    group: RowGroup,
+    cols: set[int],
+    number_col: int | None,
+    align: VAlign,
+    max_gap: float,
+    min_gap: float,
+    confidence: float,
+) -> list[RowGroup]:
+    """Given a row group, the columns of cells printed once per objective (DUP,
+    deadline), the n. column, the table's vertical alignment, the largest gap between two
+    lines of one cell and the rest as `split_at_numbers`, return the group split into one
+    row per cell when two or more such columns each hold the same number of separate
+    cells, more than it has numbers: rows set too tight to part, the later ones printed
+    without a number."""
+    stacked = [lines_to_runs(c, group.lines[c], max_gap) for c in sorted(cols & set(group.lines))]
+    counts = {len(runs) for runs in stacked if len(runs) > 1}
+    numbers = number_lines(group, number_col) if number_col is not None else []
+    agreeing = [runs for runs in stacked if len(runs) > 1]
+    if len(counts) != 1 or len(agreeing) < 2 or len(agreeing[0]) <= len(numbers):
+        return [group]
+    anchors = [(run.top, run.bottom) for run in agreeing[0]]
+    return split_at_anchors(group, anchors, align, min_gap, confidence)
 
 
 def split_leading_fragment(group: RowGroup, number_col: int, align: VAlign) -> list[RowGroup]:
@@ -909,6 +945,19 @@ def header_to_table(
         identity = {by_field[f] for f in SHORT_FIELDS if f in by_field}
         groups = join_fragments(groups, identity, settings.split_confidence)
         once = {by_field[f] for f in IDENTITY_FIELDS if f != "number" and f in by_field}
+        groups = [
+            part
+            for g in groups
+            for part in split_stacked_cells(
+                g,
+                once,
+                by_field.get("number"),
+                align or "middle",
+                max_gap,
+                line_gap + CLEAN_CUT_MARGIN * height,
+                settings.split_confidence,
+            )
+        ]
         groups = flag_stacked_cells(groups, once, max_gap, settings.split_confidence)
     x0 = min(w.x0 for w in every)
     x1 = max(w.x1 for w in every)
