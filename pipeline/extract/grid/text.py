@@ -581,18 +581,29 @@ def groups_to_alignment(groups: list[RowGroup], number_col: int, height: float) 
     """Given the row groups of a table, its n. column and the unit height, return how
     its cells are set vertically, by where the numbers sit in their groups: at the top
     with text below (top), at the bottom with text above (bottom), or with text above
-    and below (middle, also when nothing tells)."""
+    and below (middle, also when nothing tells). In a group of rows set so tight that
+    they touch, the text below its first number reaches down to the next number's
+    row, and the text above its last number up to the previous one's."""
     votes: Counter[VAlign] = Counter()
     for g in groups:
-        numbers = number_lines(g, number_col)
+        numbers = [line_box(ln) for ln in number_lines(g, number_col)]
         if not numbers:
             continue
-        above = line_box(numbers[0])[0] - g.top
-        below = g.bottom - line_box(numbers[-1])[1]
+        above = numbers[0][0] - g.top
+        below = g.bottom - numbers[-1][1]
+        if len(numbers) > 1:
+            boxes = [line_box(ln) for ls in g.lines.values() for ln in ls]
+            first, second = numbers[0], numbers[1]
+            after = [b for t, b in boxes if first[1] < (t + b) / 2 < second[0]]
+            before_last = [t for t, b in boxes if numbers[-2][1] < (t + b) / 2 < numbers[-1][0]]
+            below_first = max(after, default=first[1]) - first[1]
+            above_last = numbers[-1][0] - min(before_last, default=numbers[-1][0])
+        else:
+            below_first, above_last = below, above
         near, far = 0.5 * height, 1.0 * height
-        if above <= near and below >= far:
+        if above <= near and below_first >= far:
             votes["top"] += 1
-        elif below <= near and above >= far:
+        elif below <= near and above_last >= far:
             votes["bottom"] += 1
         elif above >= far and below >= far:
             votes["middle"] += 1
