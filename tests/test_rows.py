@@ -292,3 +292,23 @@ def test_a_damaged_header_with_the_grid_of_the_last_one_carries_its_columns(tmp_
     assert extraction.rows["number"].tolist() == ["1", "2"]
     assert extraction.rows["dup_raw"].tolist() == ["4.1.0", "4.1.0"]
     assert "header_unreadable" in [f.rule for f in extraction.findings]
+
+
+def test_a_deadline_in_words_going_on_past_the_page_continues_its_row():
+    from pipeline.extract.lines import Line
+    from pipeline.extract.page import Word
+    from pipeline.extract.rows import CellPart, LogicalRow, is_continuation
+
+    def part(text: str) -> CellPart:
+        words = tuple(Word(w, 10.0 * k, 0.0, 10.0 * k + 8, 7.0) for k, w in enumerate(text.split()))
+        return CellPart.from_lines(1, 0.0, 0.0, 200.0, 10.0, [Line(words, 200.0)])
+
+    def logical(**texts: str) -> LogicalRow:
+        return LogicalRow(block=1, block_title=None, cells={f: [part(t)] for f, t in texts.items()})
+
+    before = logical(number="1", dup_raw="01.04.04", deadline_raw="Rispetto tempistica")
+    after = logical(indicator="Definizione nuove modalità", deadline_raw="prevista dalla norma")
+    assert is_continuation(after, before)
+    # an objective printed without a number has a deadline of its own
+    unnumbered = logical(dup_raw="01.04.04", indicator="Numero", deadline_raw="30/06/2022")
+    assert not is_continuation(unnumbered, before)

@@ -640,8 +640,9 @@ def is_continuation(fragment: LogicalRow, previous: LogicalRow) -> bool:
     return True when they are one row broken by the page: one of the two parts has none
     of the short identity cells (n., DUP, deadline) that every objective prints once;
     or, where a borderless table set some centred short cells on the second part, that
-    part has no n. and no assignee and its OGGETTO or DESCRIZIONE goes on with the
-    sentence the first part left open."""
+    part has no n. and no assignee and its OGGETTO, DESCRIZIONE or a deadline written in
+    words ("Rispetto tempistica" / "prevista dalla normativa") goes on with the sentence
+    the first part left open."""
 
     def bare(row: LogicalRow) -> bool:
         return not any(row.text(f).strip() for f in IDENTITY_FIELDS)
@@ -650,7 +651,10 @@ def is_continuation(fragment: LogicalRow, previous: LogicalRow) -> bool:
         return True
     if any(fragment.text(f).strip() for f in OWNER_FIELDS):
         return False
-    return any(continues_sentence(previous.text(f), fragment.text(f)) for f in PROSE_FIELDS)
+    return any(
+        continues_sentence(previous.text(f), fragment.text(f))
+        for f in (*PROSE_FIELDS, "deadline_raw")
+    )
 
 
 def table_row_to_row(
