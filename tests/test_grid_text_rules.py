@@ -8,9 +8,11 @@ from pipeline.extract.grid.text import (
     TextSettings,
     band_reads_as_row,
     band_to_header,
+    gutters_to_separators,
     line_inside_one_cell,
     page_to_text_tables,
     remeasured_edges,
+    words_to_gutters,
     words_to_text,
 )
 from pipeline.extract.header import HeaderSettings
@@ -164,3 +166,22 @@ def test_a_row_printed_without_a_number_under_a_tight_row_is_a_row_of_its_own():
         ("IMU 2016", "Emissione accertamenti 2016"),
         ("IMU 2017", "Emissione accertamenti 2017"),
     ]
+
+
+def test_figures_apart_from_their_centred_header_join_its_column():
+    # "100%" set at the left of its column, "RISULTATO" centred over it: the strip the
+    # figures stand in is named by no header word, and the result column holds nothing
+    # else, so the figures are its cells, not the indicator's
+    def word(text: str, x0: float, top: float) -> Word:
+        return Word(text, x0, top, x0 + 4 * len(text), top + SIZE, True)
+
+    header = [word("INDICATORE", 100, 100), word("RISULTATO", 230, 100)]
+    body = []
+    for k in range(4):
+        top = 120 + 20 * k
+        body += [word("Atti", 80, top), word("predisposti", 99, top), word("100%", 160, top)]
+    words = header + body
+    gutters = words_to_gutters(words, TextSettings().min_gutter * SIZE)
+    assert [round(a) for a, _ in gutters] == [143, 176]  # two strips open: which is the column?
+    (separator,) = gutters_to_separators(gutters, header, words)
+    assert 143 < separator < 160

@@ -23,6 +23,7 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
+from typing import Literal
 
 from pipeline.core.settings import Settings, setting
 from pipeline.extract.grid.model import Cell, Table, VAlign
@@ -40,7 +41,9 @@ from pipeline.extract.page import Page, Ruling, Word
 
 DEFAULT_BAND_GAP = 0.5  # × word height: lines closer than this form one band (a header)
 DEFAULT_HEADER_CELL_GAP = 1.0  # × word height: header words further apart are two cells
-DEFAULT_MIN_GUTTER = 0.6  # × word height: narrowest white space that separates columns
+# × word height: narrowest white space that separates columns; a browser pads cells by
+# about half a word height, and a space between words is a quarter of one
+DEFAULT_MIN_GUTTER = 0.5
 DEFAULT_LINE_GAP_SLACK = 0.5  # × word height a row gap exceeds the usual gap between lines
 DEFAULT_MAX_ROW_GAP = 1.5  # × word height: a wider empty strip ends the table ...
 DEFAULT_ROW_GAP_RATIO = 2.0  # ... when also this many times the usual gap between rows
@@ -404,8 +407,8 @@ def band_reads_as_row(
     of a narrower table (a page number fills one). A row may close a gutter or two: a word too
     long for its cell runs into the next one (a spreadsheet's wrapped cell), where a
     line of prose across the table closes most of them."""
-    before = gutters_to_separators(words_to_gutters(table, min_gutter), header)
-    after = gutters_to_separators(words_to_gutters(table + band, min_gutter), header)
+    before = gutters_to_separators(words_to_gutters(table, min_gutter), header, table)
+    after = gutters_to_separators(words_to_gutters(table + band, min_gutter), header, table + band)
     closed = len(before) - len(after)
     if closed > MAX_CLOSED_GUTTERS:
         return False
@@ -435,11 +438,14 @@ def column_of(x: float, separators: list[float]) -> int:
     return sum(1 for s in separators if s <= x)
 
 
-def gutters_to_separators(gutters: list[tuple[float, float]], header: list[Word]) -> list[float]:
-    """Given the gutters and the header words, return the column separators (gutter
-    middles) left once every column without a header word is joined to its neighbour
-    across the narrower gutter: a strip that only the body's few short lines left
-    open is no column boundary."""
+def gutters_to_separators(
+    gutters: list[tuple[float, float]], header: list[Word], words: list[Word]
+) -> list[float]:
+    """Given the gutters, the header words and every word of the table, return the
+    column separators (gutter middles) left once every column without a header word is
+    joined to a neighbour: a strip that only the body's few short lines left open is no
+    column boundary. The neighbour is the one `strip_side` tells, else the one across
+    the narrower gutter."""
     kept = list(gutters)
     while kept:
         seps = [(a + b) / 2 for a, b in kept]
@@ -449,8 +455,42 @@ def gutters_to_separators(gutters: list[tuple[float, float]], header: list[Word]
             break
         col = empty[0]
         sides = [k for k in (col - 1, col) if 0 <= k < len(kept)]
-        kept.pop(min(sides, key=lambda k: kept[k][1] - kept[k][0]))
+        side = strip_side(words, header, seps, col)
+        if side == "right" and col < len(kept):
+            kept.pop(col)
+        elif side == "left" and col > 0:
+            kept.pop(col - 1)
+        else:
+            kept.pop(min(sides, key=lambda k: kept[k][1] - kept[k][0]))
     return [(a + b) / 2 for a, b in kept]
+
+
+def strip_side(
+    words: list[Word], header: list[Word], separators: list[float], col: int
+) -> Literal["left", "right"] | None:
+    """Given every word of a table, its header words, separators and a column no header
+    word names (a strip between two gutters), return the neighbour it belongs to: the
+    one that holds no body word without it (a header centred away from its figures);
+    else the one its lines are set flush towards (lines starting flush begin the column
+    on their right, lines ending flush end the one on their left); None when nothing
+    tells."""
+    ids = {id(w) for w in header}
+    body = [w for w in words if id(w) not in ids]
+    filled = {column_of(w.x_mid, separators) for w in body}
+    left, right = col - 1 in filled, col + 1 in filled
+    if col > 0 and col < len(separators) and left != right:
+        return "left" if right else "right"
+    lines = words_to_lines([w for w in body if column_of(w.x_mid, separators) == col])
+    if len(lines) < 2:
+        return None
+    tolerance = 0.2 * words_to_word_height(words)
+    starts = [line[0].x0 for line in lines]
+    ends = [line[-1].x1 for line in lines]
+    starts_flush = max(starts) - min(starts) <= tolerance
+    ends_flush = max(ends) - min(ends) <= tolerance
+    if starts_flush == ends_flush:
+        return None
+    return "right" if starts_flush else "left"
 
 
 def stretches_crossed(
@@ -911,7 +951,7 @@ def header_to_table(
         separators = list(columns[1:-1])
     else:
         gutters = words_to_gutters(every, settings.min_gutter * height)
-        separators = gutters_to_separators(gutters, list(header.words))
+        separators = gutters_to_separators(gutters, list(header.words), every)
         separators = split_shared_columns(
             separators, list(header.words), every, settings.header_cell_gap * height
         )
@@ -1098,8 +1138,9 @@ def remeasured_edges(
     two), its header and the words of the page it goes on on, return the edges measured
     again under the same header on this page's words, or None when they are not the
     same columns: as many, each separator still between its two columns' outer edges."""
+    every = [*header.words, *words]
     separators = gutters_to_separators(
-        words_to_gutters([*header.words, *words], min_gutter), list(header.words)
+        words_to_gutters(every, min_gutter), list(header.words), every
     )
     old = edges[1:-1]
     if len(separators) != len(old):
