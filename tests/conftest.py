@@ -1,5 +1,4 @@
-"""Shared fixtures: the bundled plans extracted once per test session through the CLI,
-and an OCR cache of every plan in params.yaml."""
+"""Shared fixtures: the bundled plans extracted once per test session through the CLI."""
 
 from __future__ import annotations
 
@@ -9,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
@@ -72,30 +70,3 @@ def review_report(extracted: dict[str, Path], tmp_path_factory: pytest.TempPathF
     )
     assert code == 0, "piano review failed on desenzano-2021-11"
     return out
-
-
-def params_with_ocr_cache(cache: Path) -> dict:
-    """Return params.yaml as committed, with its OCR readings cached in `cache`."""
-    params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
-    params.setdefault("extract", {}).setdefault("ocr", {})["cache_dir"] = str(cache)
-    return params
-
-
-@pytest.fixture(scope="session")
-def ocr_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Run `piano extract` once on every plan in params.yaml, with its settings, and return
-    the OCR cache it filled: tests that build those plans again (the DVC pipeline) point
-    `extract: ocr: cache_dir` at it and run no OCR."""
-    from pipeline.cli import main
-
-    cache = tmp_path_factory.mktemp("ocr-cache")
-    params = params_with_ocr_cache(cache)
-    params_file = tmp_path_factory.mktemp("ocr-params") / "params.yaml"
-    params_file.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
-    for name, plan in params["plans"].items():
-        out = tmp_path_factory.mktemp(f"ocr-{name}")
-        code = main(
-            ["extract", str(ROOT / plan["source"]), "--out", str(out), "--params", str(params_file)]
-        )
-        assert code == 0, f"piano extract failed on {name}"
-    return cache
