@@ -34,7 +34,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
-from scipy.optimize import linear_sum_assignment
 
 from pipeline.core.contract import PLAN_COLUMN, table_with_plans
 from pipeline.core.errors import DiffInputError
@@ -284,6 +283,9 @@ def similarity_to_pairs(
     if similarity.size:
         allowed = similarity >= min_similarity
         gain = np.where(allowed, similarity + hint, 0.0)
+        # scipy.optimize takes half a second to import: only pairing rows needs it
+        from scipy.optimize import linear_sum_assignment
+
         rows, cols = linear_sum_assignment(gain, maximize=True)
         partner_of_new = {int(j): int(i) for i, j in zip(rows, cols, strict=True) if allowed[i, j]}
     paired_old = set(partner_of_new.values())
