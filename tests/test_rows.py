@@ -312,3 +312,33 @@ def test_a_deadline_in_words_going_on_past_the_page_continues_its_row():
     # an objective printed without a number has a deadline of its own
     unnumbered = logical(dup_raw="01.04.04", indicator="Numero", deadline_raw="30/06/2022")
     assert not is_continuation(unnumbered, before)
+
+
+def test_a_column_whose_header_reads_nothing_and_holds_the_numbers_is_n():
+    from pipeline.extract.grid.model import Cell, Table
+    from pipeline.extract.header import cells_to_header
+    from pipeline.extract.page import Word
+    from pipeline.extract.rows import header_with_number_column, table_row_texts
+
+    def table_of(first_column: list[str]) -> Table:
+        printed = [
+            ["Assegnatario", "OGGETTO", "DESCRIZIONE", "RISULTATO ATTESO"],
+            ["ISTRUZIONE", "Mense", "Gestire", "100%"],
+            ["ISTRUZIONE", "Trasporti", "Gestire", "100%"],
+            ["CULTURA", "Biblioteca", "Aprire", "100%"],
+        ]
+        cells = []
+        for r, texts in enumerate(printed):
+            for c, text in enumerate([first_column[r], *texts]):
+                x, y = 100.0 * c, 20.0 * r
+                words = tuple(Word(w, x + 2, y + 2, x + 40, y + 9) for w in text.split())
+                cells.append(Cell(x, y, x + 90, y + 15, r, c, c, words))
+        return Table(1, 0.0, 0.0, 500.0, 80.0, cells, "image")
+
+    numbered = table_of(["", "1", "2", "3"])
+    header = cells_to_header(table_row_texts(numbered, 0))
+    assert header is not None and "number" not in header.fields.values()
+    named, col = header_with_number_column(header, numbered)
+    assert col == 0 and named.fields[0] == "number"
+    # a blank header over text is no n. column
+    assert header_with_number_column(header, table_of(["", "nota", "2", "vedi"])) == (header, None)

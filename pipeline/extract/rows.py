@@ -12,7 +12,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 from rapidfuzz import fuzz
@@ -362,6 +362,10 @@ class RowAssembler:
         """Given a table and its place, return its rows named by its own header or the
         last one, a table kept until a header is read, or None (left out)."""
         found = cells_to_header(first_texts, self.header_settings)
+        if found is not None:
+            found, named = header_with_number_column(found, table)
+            if named is not None:
+                self.findings.append(number_column_finding(page, named))
         same_grid = self.header is not None and grids_match(table.column_edges, self.header.edges)
         if found is not None and same_grid and self.header is not None:
             read, known = set(found.fields.items()), set(self.header.header.fields.items())
@@ -540,6 +544,38 @@ def header_to_extra_column_findings(header: HeaderMap, page: int) -> list[Findin
         )
         for col, text in header.unknown.items()
     ]
+
+
+# share of a column's filled body cells that must read as numbers for it to be n.
+NUMBER_COLUMN_SHARE = 0.8
+
+
+def header_with_number_column(header: HeaderMap, table: Table) -> tuple[HeaderMap, int | None]:
+    """Given a header that names no n. column and its table, return it with the column
+    named n. whose header cell reads nothing (a scan's "n." too small for OCR) while its
+    body cells, two or more, nearly all read as numbers; and that column, or None."""
+    if "number" in header.fields.values():
+        return header, None
+    for col in sorted(set(header.printed) - set(header.fields) - set(header.unknown)):
+        texts = [t for r in range(1, table.n_rows) if (t := table_row_texts(table, r).get(col))]
+        numbers = sum(1 for t in texts if as_int(t) is not None)
+        if len(texts) >= 2 and numbers >= NUMBER_COLUMN_SHARE * len(texts):
+            return replace(header, fields={**header.fields, col: "number"}), col
+    return header, None
+
+
+def number_column_finding(page: int, col: int) -> Finding:
+    """Given a page and the column named n. by its numbers, return the finding saying so."""
+    return Finding(
+        field="table",
+        rule="number_column_by_content",
+        severity="info",
+        raw_value=None,
+        normalised_value=str(col + 1),
+        page=page,
+        message=f"page {page}: the header cell over column {col + 1} reads nothing, and the "
+        "column holds the rows' numbers: it is read as the n. column",
+    )
 
 
 def carried_header_finding(page: int, header_page: int, damaged: HeaderMap | None) -> Finding:
