@@ -342,3 +342,21 @@ def test_a_column_whose_header_reads_nothing_and_holds_the_numbers_is_n():
     assert col == 0 and named.fields[0] == "number"
     # a blank header over text is no n. column
     assert header_with_number_column(header, table_of(["", "nota", "2", "vedi"])) == (header, None)
+
+
+def test_a_header_cell_damaged_past_recognition_is_named_by_elimination():
+    from pipeline.extract.header import cells_to_header
+
+    printed = ["n.", "Obiettivo", "DUP", "OGGETTO", "DESCRIZIONE", "INDICATORE", "RISULTATO"]
+    header = cells_to_header(dict(enumerate([*printed, "TEMPI"])))
+    assert header is not None and header.missing() == []
+    assert header.guessed == {1: "assignee_raw"} and header.fields[1] == "assignee_raw"
+    # a column that stands elsewhere, or two left, name nothing
+    moved = cells_to_header(
+        dict(enumerate(["n.", "DUP", "OGGETTO", "DESCRIZIONE", "NOTE", "RISULTATO"]))
+    )
+    assert moved is not None and moved.missing() == ["assignee_raw"] and moved.guessed == {}
+    two = cells_to_header(
+        dict(enumerate(["n.", "Obiettivo", "Altro", "OGGETTO", "DESCRIZIONE", "RISULTATO"]))
+    )
+    assert two is not None and two.missing() == ["assignee_raw"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from rapidfuzz import fuzz
 
@@ -85,12 +86,14 @@ def cell_to_field(cell: str, settings: HeaderSettings) -> tuple[str | None, floa
 
 @dataclass(frozen=True)
 class HeaderMap:
-    """A recognised header: field per column index, the printed header texts, and the
-    texts of columns that name no known field (kept as extra columns)."""
+    """A recognised header: field per column index, the printed header texts, the texts
+    of columns that name no known field (kept as extra columns), and the columns named
+    by elimination (`field_by_elimination`)."""
 
     fields: dict[int, str]
     printed: dict[int, str]
     unknown: dict[int, str]
+    guessed: dict[int, str] = dataclass_field(default_factory=dict)  # named by elimination
 
     def missing(self) -> list[str]:
         """Return the required fields no column names."""
@@ -112,9 +115,28 @@ def cells_to_header(
             by_field[field] = (col, score)
     if len(by_field) < settings.min_header_fields:
         return None
-    fields = {col: field for field, (col, _) in by_field.items()}
+    fields = {col: name for name, (col, _) in by_field.items()}
+    guessed = dict([found]) if (found := field_by_elimination(fields, list(texts))) else {}
+    fields.update(guessed)
     unknown = {col: texts[col] for col in texts if col not in fields and fold(texts[col])}
-    return HeaderMap(fields=fields, printed=dict(texts), unknown=unknown)
+    return HeaderMap(fields=fields, printed=dict(texts), unknown=unknown, guessed=guessed)
+
+
+def field_by_elimination(fields: dict[int, str], columns: list[int]) -> tuple[int, str] | None:
+    """Given the fields a header's cells name, by column, and all its columns, return the
+    column and field left when one required field is missing and one column no cell
+    names stands where the plans print that field among the others (FIELD_KEYWORDS'
+    order): a header cell OCR damaged past recognition ("Assegnatario obiettivo" read
+    as "Obiettivo"); None otherwise."""
+    missing = [f for f in REQUIRED_FIELDS if f not in fields.values()]
+    if len(missing) != 1:
+        return None
+    order = list(FIELD_KEYWORDS)
+    rank = order.index(missing[0])
+    low = max((c for c, f in fields.items() if order.index(f) < rank), default=-1)
+    high = min((c for c, f in fields.items() if order.index(f) > rank), default=len(columns))
+    free = [c for c in columns if low < c < high and c not in fields]
+    return (free[0], missing[0]) if len(free) == 1 else None
 
 
 def is_relevance_header(texts: dict[int, str]) -> bool:

@@ -375,6 +375,7 @@ class RowAssembler:
         if found is not None and not found.missing():
             self.header = HeaderState(found, table.column_edges, page)
             self.findings += header_to_extra_column_findings(found, page)
+            self.findings += header_to_guess_findings(found, page)
             self.items = [self.resolve_pending(i) for i in self.items]
             return self.table_to_rows(page, table, found, 1, first_on_page, above)
         if same_grid and self.header is not None:
@@ -528,6 +529,25 @@ def tables_to_plan(
     for page, tables in pages:
         assembler.add_page(page, tables)
     return assembler.to_plan()
+
+
+def header_to_guess_findings(header: HeaderMap, page: int) -> list[Finding]:
+    """Given a plan header and its page, return a warning per column named by
+    elimination (its header cell names no field)."""
+    return [
+        Finding(
+            field=name,
+            rule="header_field_by_elimination",
+            severity="warning",
+            raw_value=header.printed.get(col, ""),
+            normalised_value=name,
+            page=page,
+            message=f"page {page}: the header cell over column {col + 1} "
+            f"({header.printed.get(col, '')!r}) names no field; it stands where {name} is "
+            "printed and is the only column left, so it is read as that",
+        )
+        for col, name in header.guessed.items()
+    ]
 
 
 def header_to_extra_column_findings(header: HeaderMap, page: int) -> list[Finding]:

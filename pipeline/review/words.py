@@ -63,6 +63,7 @@ RULE_DESCRIPTIONS = {
     "relevance_table_missing": "Tabella «Rilevanza degli obiettivi» mancante",
     "relevance_total_mismatch": "Totale delle rilevanze diverso da quello stampato",
     "relevance_total_unread": "Totale stampato delle rilevanze non leggibile",
+    "header_field_by_elimination": "Colonna riconosciuta per esclusione (intestazione illeggibile)",
     "number_column_by_content": "Colonna n. riconosciuta dai numeri (intestazione illeggibile)",
     "unmapped_glyph_read": "Lettera senza codifica nel PDF, letta dalla pagina (OCR)",
     "sector_without_relevance": "Settore senza rilevanza",
