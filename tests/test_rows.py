@@ -345,18 +345,18 @@ def test_a_column_whose_header_reads_nothing_and_holds_the_numbers_is_n():
 
 
 def test_a_header_cell_damaged_past_recognition_is_named_by_elimination():
-    from pipeline.extract.header import cells_to_header
+    from pipeline.extract.header import cells_to_header, header_by_elimination
 
-    printed = ["n.", "Obiettivo", "DUP", "OGGETTO", "DESCRIZIONE", "INDICATORE", "RISULTATO"]
-    header = cells_to_header(dict(enumerate([*printed, "TEMPI"])))
-    assert header is not None and header.missing() == []
-    assert header.guessed == {1: "assignee_raw"} and header.fields[1] == "assignee_raw"
+    def header_of(*texts: str):
+        found = cells_to_header(dict(enumerate(texts)))
+        assert found is not None
+        return header_by_elimination(found)
+
+    header = header_of("n.", "Obiettivo", "DUP", "OGGETTO", "DESCRIZIONE", "RISULTATO", "TEMPI")
+    assert header.missing() == [] and header.guessed == {1: "assignee_raw"}
+    assert header.fields[1] == "assignee_raw" and 1 not in header.unknown
     # a column that stands elsewhere, or two left, name nothing
-    moved = cells_to_header(
-        dict(enumerate(["n.", "DUP", "OGGETTO", "DESCRIZIONE", "NOTE", "RISULTATO"]))
-    )
-    assert moved is not None and moved.missing() == ["assignee_raw"] and moved.guessed == {}
-    two = cells_to_header(
-        dict(enumerate(["n.", "Obiettivo", "Altro", "OGGETTO", "DESCRIZIONE", "RISULTATO"]))
-    )
-    assert two is not None and two.missing() == ["assignee_raw"]
+    moved = header_of("n.", "DUP", "OGGETTO", "DESCRIZIONE", "NOTE", "RISULTATO")
+    assert moved.missing() == ["assignee_raw"] and moved.guessed == {}
+    two = header_of("n.", "Obiettivo", "Altro", "OGGETTO", "DESCRIZIONE", "RISULTATO")
+    assert two.missing() == ["assignee_raw"]

@@ -5,7 +5,7 @@ text: "DUP" / "Rif. DUP", "OGGETTO" / "OGGETTO / ATTIVITA'", "INDICATORE PERFORM
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 
 from rapidfuzz import fuzz
@@ -116,10 +116,20 @@ def cells_to_header(
     if len(by_field) < settings.min_header_fields:
         return None
     fields = {col: name for name, (col, _) in by_field.items()}
-    guessed = dict([found]) if (found := field_by_elimination(fields, list(texts))) else {}
-    fields.update(guessed)
     unknown = {col: texts[col] for col in texts if col not in fields and fold(texts[col])}
-    return HeaderMap(fields=fields, printed=dict(texts), unknown=unknown, guessed=guessed)
+    return HeaderMap(fields=fields, printed=dict(texts), unknown=unknown)
+
+
+def header_by_elimination(header: HeaderMap) -> HeaderMap:
+    """Given a header, return it with the column `field_by_elimination` names, if any."""
+    found = field_by_elimination(header.fields, list(header.printed))
+    if found is None:
+        return header
+    col, name = found
+    unknown = {c: t for c, t in header.unknown.items() if c != col}
+    return replace(
+        header, fields={**header.fields, col: name}, unknown=unknown, guessed={col: name}
+    )
 
 
 def field_by_elimination(fields: dict[int, str], columns: list[int]) -> tuple[int, str] | None:

@@ -31,6 +31,7 @@ from pipeline.extract.header import (
     HeaderSettings,
     as_int,
     cells_to_header,
+    header_by_elimination,
     is_relevance_header,
 )
 from pipeline.extract.lines import (
@@ -362,6 +363,10 @@ class RowAssembler:
         """Given a table and its place, return its rows named by its own header or the
         last one, a table kept until a header is read, or None (left out)."""
         found = cells_to_header(first_texts, self.header_settings)
+        if found is not None and self.header is None:
+            # the document's first header has no earlier one to carry over when OCR
+            # damaged a cell past reading
+            found = header_by_elimination(found)
         if found is not None:
             found, named = header_with_number_column(found, table)
             if named is not None:

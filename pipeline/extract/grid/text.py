@@ -41,9 +41,10 @@ from pipeline.extract.page import Page, Ruling, Word
 
 DEFAULT_BAND_GAP = 0.5  # × word height: lines closer than this form one band (a header)
 DEFAULT_HEADER_CELL_GAP = 1.0  # × word height: header words further apart are two cells
-# × word height: narrowest white space that separates columns; a browser pads cells by
-# about half a word height, and a space between words is a quarter of one
-DEFAULT_MIN_GUTTER = 0.5
+DEFAULT_MIN_GUTTER = 0.6  # × word height: narrowest white space that separates columns
+# × word height: the narrower white space taken where the first leaves a named column
+# empty (a browser pads cells by about half a word height; a space is a quarter of one)
+DEFAULT_NARROW_GUTTER = 0.45
 DEFAULT_LINE_GAP_SLACK = 0.5  # × word height a row gap exceeds the usual gap between lines
 DEFAULT_MAX_ROW_GAP = 1.5  # × word height: a wider empty strip ends the table ...
 DEFAULT_ROW_GAP_RATIO = 2.0  # ... when also this many times the usual gap between rows
@@ -82,6 +83,7 @@ class TextSettings(Settings):
     band_gap: float = setting(DEFAULT_BAND_GAP, above=0)
     header_cell_gap: float = setting(DEFAULT_HEADER_CELL_GAP, above=0)
     min_gutter: float = setting(DEFAULT_MIN_GUTTER, above=0)
+    narrow_gutter: float = setting(DEFAULT_NARROW_GUTTER, above=0)
     line_gap_slack: float = setting(DEFAULT_LINE_GAP_SLACK, above=0)
     max_row_gap: float = setting(DEFAULT_MAX_ROW_GAP, above=0)
     row_gap_ratio: float = setting(DEFAULT_ROW_GAP_RATIO, low=1)
@@ -917,6 +919,53 @@ def groups_to_table(
     )
 
 
+def words_to_separators(
+    every: list[Word], header: list[Word], body: list[Word], height: float, settings: TextSettings
+) -> list[float]:
+    """Given a table's words, its header words, its body words, the unit height and the
+    settings, return its column separators, from the gutters at least `min_gutter` wide;
+    a column a header word names but no body word fills (its figures fell into the next
+    column: a browser pads cells by less than that) has the separator next to it moved
+    to the nearest gutter at least `narrow_gutter` wide that gives it body words and
+    leaves its neighbour some."""
+    gutters = words_to_gutters(every, settings.min_gutter * height)
+    separators = split_shared_columns(
+        gutters_to_separators(gutters, header, every),
+        header,
+        every,
+        settings.header_cell_gap * height,
+    )
+    narrow = [(a + b) / 2 for a, b in words_to_gutters(every, settings.narrow_gutter * height)]
+    for col in sorted({column_of(w.x_mid, separators) for w in header}):
+        filled = {column_of(w.x_mid, separators) for w in body}
+        if col in filled:
+            continue
+        separators = separators_filling(separators, col, narrow, body) or separators
+    return separators
+
+
+def separators_filling(
+    separators: list[float], col: int, narrow: list[float], body: list[Word]
+) -> list[float] | None:
+    """Given separators, an empty column, the middles of the narrow gutters and the body
+    words, return the separators with the one on either side of the column moved to the
+    nearest narrow gutter that gives the column body words and leaves the neighbour it
+    takes them from some; None when no such move exists."""
+    edges = [float("-inf"), *separators, float("inf")]
+    moves = []
+    if col > 0:  # the left separator, leftwards within the left neighbour
+        moves += [(col - 1, x) for x in narrow if edges[col - 1] < x < edges[col]]
+    if col < len(separators):  # the right separator, rightwards within the right one
+        moves += [(col, x) for x in narrow if edges[col + 1] < x < edges[col + 2]]
+    for k, x in sorted(moves, key=lambda m: abs(m[1] - separators[m[0]])):
+        moved = sorted([*separators[:k], x, *separators[k + 1 :]])
+        filled = {column_of(w.x_mid, moved) for w in body}
+        neighbour = col - 1 if k == col - 1 else col + 1
+        if col in filled and neighbour in filled:
+            return moved
+    return None
+
+
 def lines_to_number_column(lines: dict[int, list[tuple[Word, ...]]]) -> int | None:
     """Given each column's lines, return the last column whose every line reads as a
     number ("4%", "12"), when at least two do; else None."""
@@ -950,11 +999,7 @@ def header_to_table(
     if columns is not None:
         separators = list(columns[1:-1])
     else:
-        gutters = words_to_gutters(every, settings.min_gutter * height)
-        separators = gutters_to_separators(gutters, list(header.words), every)
-        separators = split_shared_columns(
-            separators, list(header.words), every, settings.header_cell_gap * height
-        )
+        separators = words_to_separators(every, list(header.words), body, height, settings)
     if len(separators) + 1 < settings.min_columns:
         return None
     lines = column_lines(body, separators)
