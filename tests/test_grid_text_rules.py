@@ -13,6 +13,7 @@ from pipeline.extract.grid.text import (
     page_to_text_tables,
     remeasured_edges,
     words_to_gutters,
+    words_to_separators,
     words_to_text,
 )
 from pipeline.extract.header import HeaderSettings
@@ -185,3 +186,21 @@ def test_figures_apart_from_their_centred_header_join_its_column():
     assert [round(a) for a, _ in gutters] == [143, 176]  # two strips open: which is the column?
     (separator,) = gutters_to_separators(gutters, header, words)
     assert 143 < separator < 160
+
+
+def test_a_named_column_left_empty_takes_its_figures_across_a_narrow_gutter():
+    # the figures stand closer to the indicator's text than a gutter usually is (a
+    # browser's thin cell padding): the result column its header names would be empty
+    def word(text: str, x0: float, top: float) -> Word:
+        return Word(text, x0, top, x0 + 4 * len(text), top + SIZE, True)
+
+    header = [word("n.", 40, 100), word("INDICATORE", 60, 100), word("RISULTATO", 150, 100)]
+    body = []
+    for k in range(4):
+        top = 120 + 20 * k
+        body += [word(str(k + 1), 40, top), word("Atti", 60, top), word("predisposti", 79, top)]
+        body += [word("100%", 126.5, top)]  # 3.5 points after "predisposti"
+    settings = TextSettings()
+    assert settings.narrow_gutter * SIZE < 3.5 < settings.min_gutter * SIZE
+    separators = words_to_separators(header + body, header, body, SIZE, settings)
+    assert len(separators) == 2 and 123 < separators[1] < 126.5
