@@ -187,7 +187,7 @@ def page_to_read_page(
             upright = page_to_upright_page(page, cache, settings.ocr)
         if upright is not page:
             best = read(upright)
-    elif best[1] and reading_confidence(best[1]) < settings.ocr.min_upright_confidence:
+    elif best[1] and (score := reading_confidence(best[1])) < settings.ocr.min_upright_confidence:
         # cells that read poorly (an OCR layer made of the picture as it was fed, or a
         # turn OSD could not tell at 150 dpi) are read turned, OSD's guess first however
         # unsure; the turn whose cells read best is kept
@@ -195,9 +195,9 @@ def page_to_read_page(
             turns = orientation_to_turns(page_to_orientation(page, cache, settings.ocr))
         for turn in turns:
             turned = read(page_to_turned_page(page, turn))
-            if reading_confidence(turned[1]) > reading_confidence(best[1]):
-                best = turned
-            if reading_confidence(best[1]) >= settings.ocr.min_upright_confidence:
+            if (turned_score := reading_confidence(turned[1])) > score:
+                best, score = turned, turned_score
+            if score >= settings.ocr.min_upright_confidence:
                 break
     page, tables, choice = best
     with timings.stage("ocr"):

@@ -448,6 +448,9 @@ def gutters_to_separators(
     joined to a neighbour: a strip that only the body's few short lines left open is no
     column boundary. The neighbour is the one `strip_side` tells, else the one across
     the narrower gutter."""
+    ids = {id(w) for w in header}
+    body = [w for w in words if id(w) not in ids]
+    height = words_to_word_height(words)
     kept = list(gutters)
     while kept:
         seps = [(a + b) / 2 for a, b in kept]
@@ -457,7 +460,7 @@ def gutters_to_separators(
             break
         col = empty[0]
         sides = [k for k in (col - 1, col) if 0 <= k < len(kept)]
-        side = strip_side(words, header, seps, col)
+        side = strip_side(body, seps, col, height)
         if side == "right" and col < len(kept):
             kept.pop(col)
         elif side == "left" and col > 0:
@@ -468,24 +471,22 @@ def gutters_to_separators(
 
 
 def strip_side(
-    words: list[Word], header: list[Word], separators: list[float], col: int
+    body: list[Word], separators: list[float], col: int, height: float
 ) -> Literal["left", "right"] | None:
-    """Given every word of a table, its header words, separators and a column no header
-    word names (a strip between two gutters), return the neighbour it belongs to: the
-    one that holds no body word without it (a header centred away from its figures);
-    else the one its lines are set flush towards (lines starting flush begin the column
-    on their right, lines ending flush end the one on their left); None when nothing
-    tells."""
-    ids = {id(w) for w in header}
-    body = [w for w in words if id(w) not in ids]
-    filled = {column_of(w.x_mid, separators) for w in body}
-    left, right = col - 1 in filled, col + 1 in filled
+    """Given a table's body words, its separators, a column no header word names (a
+    strip between two gutters) and the unit height, return the neighbour it belongs to:
+    the one that holds no body word without it (a header centred away from its
+    figures); else the one its lines are set flush towards (lines starting flush begin
+    the column on their right, lines ending flush end the one on their left); None when
+    nothing tells."""
+    columns = [column_of(w.x_mid, separators) for w in body]
+    left, right = col - 1 in columns, col + 1 in columns
     if col > 0 and col < len(separators) and left != right:
         return "left" if right else "right"
-    lines = words_to_lines([w for w in body if column_of(w.x_mid, separators) == col])
+    lines = words_to_lines([w for w, c in zip(body, columns, strict=True) if c == col])
     if len(lines) < 2:
         return None
-    tolerance = 0.2 * words_to_word_height(words)
+    tolerance = 0.2 * height
     starts = [line[0].x0 for line in lines]
     ends = [line[-1].x1 for line in lines]
     starts_flush = max(starts) - min(starts) <= tolerance

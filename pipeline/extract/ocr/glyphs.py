@@ -15,6 +15,7 @@ from dataclasses import replace
 import numpy as np
 
 from pipeline.core.errors import OcrUnavailableError
+from pipeline.extract.ocr.cells import group_by_cell
 from pipeline.extract.ocr.tesseract import (
     DEFAULT_LINE_PSM,
     OcrCache,
@@ -92,7 +93,6 @@ def page_to_mended_page(page: Page, cache: OcrCache, ocr: OcrSettings) -> Page:
         return page
     page = replace(page, glyph_picture=None)
     words = list(page.words)
-    boxes = [[round(v, 2) for v in (w.x0, w.top, w.x1, w.bottom)] for w in words]
     mended: dict[int, tuple[str, str]] = {}  # by word, in the page's order
     for side in SIDE_MARGINS:
         lost = [k for k, w in enumerate(words) if LOST_GLYPH in w.text]
@@ -103,8 +103,10 @@ def page_to_mended_page(page: Page, cache: OcrCache, ocr: OcrSettings) -> Page:
             "step": "glyphs",
             "psm": DEFAULT_LINE_PSM,
             "margins": [MARGIN, side],
-            "words": boxes,
-            "lost": lost,
+            "words": [
+                [round(v, 2) for v in (words[k].x0, words[k].top, words[k].x1, words[k].bottom)]
+                for k in lost
+            ],
         }
 
         def read() -> list[OcrWord]:
@@ -115,9 +117,7 @@ def page_to_mended_page(page: Page, cache: OcrCache, ocr: OcrSettings) -> Page:
             readings = cache.read(image.sha256, task, ocr, read)
         except OcrUnavailableError:
             break  # the text layer as it is: the unmapped_glyph warnings say what to do
-        by_crop: dict[int, list[OcrWord]] = {}
-        for found in readings:
-            by_crop.setdefault(found.picture, []).append(found)
+        by_crop = group_by_cell(readings)
         for crop, k in enumerate(lost):
             text = word_to_mended(
                 words[k].text, reading_in_span(by_crop.get(crop, []), crops[crop][1])
