@@ -78,6 +78,44 @@ def test_a_lone_dash_at_a_line_end_keeps_its_spaces():
     assert text_of(first, second) == "segnalazioni - chiusure"
 
 
+def forms_of(*texts: list[str]) -> HyphenForms:
+    forms = HyphenForms()
+    for texts_of_line in texts:
+        forms.add_lines(cell_words_to_lines(line_of(texts_of_line, 10, x0=0), 0.0, 900.0))
+    return forms
+
+
+def test_a_lone_dash_opening_an_item_is_glued_where_the_document_glues_its_items():
+    first = line_of(["aaaaaaaaaa", "diritto;", "-"], 10, x0=120)
+    second = line_of(["approvazione"], 19)
+    glued = forms_of(["regionale;", "-individuazione"], ["servizio:", "-apertura"])
+    spaced = forms_of(["regionale;", "-", "individuazione"], ["servizio:", "-", "apertura"])
+    assert text_of(first, second, forms=glued) == "aaaaaaaaaa diritto; -approvazione"
+    assert text_of(first, second, forms=spaced) == "aaaaaaaaaa diritto; - approvazione"
+    # items glued say nothing of a dash between two words
+    plain = line_of(["aaaaaaaaaa", "comunali", "-"], 10, x0=120)
+    assert text_of(plain, second, forms=glued) == "aaaaaaaaaa comunali - approvazione"
+
+
+def test_a_lone_mark_follows_the_clear_majority_of_distinct_forms():
+    first = line_of(["aaaaaaaaaa", "evase", "/"], 10, x0=120)
+    second = line_of(["richieste"], 19)
+    # one phrase printed in five rows is one form: two glued forms against two spaced
+    even = forms_of(
+        *[["emessi", "/numero"]] * 5, ["ceduti", "/n."], ["digitali", "/", "n."], ["a", "/", "b"]
+    )
+    spaced = forms_of(["ceduti", "/n."], ["digitali", "/", "n."], ["a", "/", "b"])
+    glued = forms_of(["ceduti", "/n."], ["emessi", "/numero"], ["digitali", "/", "n."])
+    assert text_of(first, second, forms=even) == "aaaaaaaaaa evase / richieste"
+    assert text_of(first, second, forms=spaced) == "aaaaaaaaaa evase / richieste"
+    assert text_of(first, second, forms=glued) == "aaaaaaaaaa evase /richieste"
+
+
+def test_a_mark_opening_a_line_is_no_evidence():
+    # "2020" + "- avviando" is a wrapped line as often as an item
+    assert forms_of(["-", "avviando"], ["-apertura"]).lone_mark_glued("-", "x;") is None
+
+
 def test_a_hyphen_is_rejoined_as_the_document_prints_the_word_elsewhere():
     first = line_of(["aaaaaaaaaa", "evasione-"], 10, x0=120)
     second = line_of(["elusione"], 19)

@@ -29,6 +29,9 @@ _MARKED_JOIN = re.compile(r"(\S*[-/])" + HYPHEN_JOIN + r"([\w'’]*)")
 # of wrapped lines, the share that must end with the space they broke at for the text
 # layer to be read as keeping such spaces (then a line end without one has none)
 TRAILING_SPACE_SHARE = 0.5
+# how many times the other way's forms one way of setting a lone dash or slash before a
+# word must count for the document to be read as setting it so
+MARK_MAJORITY = 2
 
 
 # a weighted item's closing weight, and a line holding nothing but a date
@@ -167,12 +170,16 @@ class HyphenForms:
     """What a document's text layer says of the hyphens its line ends hide: the forms it
     prints inside its lines, words with a hyphen or slash inside ("covid-19", "e/o")
     and words ending in one before the next word on their line ("evasione- elusione"),
-    folded to lower case; and of its wrapped lines ending in a plain word, how many end
+    folded to lower case; how it sets a lone dash or slash before a word, glued to it
+    ("; -approvazione") or spaced ("comunali - Decreto"), each form with where its mark
+    stands (`mark_place`); and of its wrapped lines ending in a plain word, how many end
     with the space they broke at (a producer that keeps those spaces shows by a missing
     one that a hyphen at a line end is followed by none)."""
 
     joined: set[str] = field(default_factory=set)
     suspended: set[str] = field(default_factory=set)
+    glued_marks: set[tuple[str, str, str]] = field(default_factory=set)
+    spaced_marks: set[tuple[str, str, str]] = field(default_factory=set)
     wrapped: int = 0
     wrapped_with_space: int = 0
 
@@ -185,15 +192,49 @@ class HyphenForms:
                     self.joined.update(_MARKED_JOIN_WORDS.findall(text))
                 if k + 1 < len(line.words) and (end := _WORD_BEFORE_HYPHEN.search(text)):
                     self.suspended.add(end.group(0))
+                self.add_mark(line.words, k)
             last = line.words[-1]
             if n + 1 < len(lines) and last.text[-1:].isalnum():
                 self.wrapped += 1
                 self.wrapped_with_space += last.space_after
 
+    def add_mark(self, words: tuple[Word, ...], k: int) -> None:
+        """Given a line's words and one of them, add it if it is a lone mark before a
+        word on the line or a mark glued to the front of one (each form once: a phrase
+        printed in many rows is one piece of evidence)."""
+        if k == 0:  # a line opening with a mark is as often a wrapped line as an item
+            return
+        text = words[k].text
+        before = words[k - 1].text.casefold()
+        if text in {"-", "/"} and k + 1 < len(words):
+            form = f"{before} {text} {words[k + 1].text.casefold()}"
+            self.spaced_marks.add((text, mark_place(before), form))
+        elif len(text) > 1 and text[0] in "-/" and text[1].isalnum():
+            self.glued_marks.add((text[0], mark_place(before), f"{before} {text.casefold()}"))
+
+    def lone_mark_glued(self, mark: str, before: str) -> bool | None:
+        """Given a lone mark at a line end and the text before it, return whether the
+        document glues such a mark to the next word, or None where neither way has at
+        least twice the other's forms."""
+        place = mark_place(before)
+        glued = sum(m == mark and p == place for m, p, _ in self.glued_marks)
+        spaced = sum(m == mark and p == place for m, p, _ in self.spaced_marks)
+        if glued >= MARK_MAJORITY * spaced and glued:
+            return True
+        if spaced >= MARK_MAJORITY * glued and spaced:
+            return False
+        return None
+
     @property
     def keeps_line_end_spaces(self) -> bool:
         """True when the text layer keeps the space a line broke at."""
         return self.wrapped > 0 and self.wrapped_with_space >= TRAILING_SPACE_SHARE * self.wrapped
+
+
+def mark_place(before: str) -> str:
+    """Given the text before a lone mark, return where the mark stands: "item" where it
+    opens a listed item (after ";" or ":"), else "between"."""
+    return "item" if before.rstrip().endswith((";", ":")) else "between"
 
 
 _MARKED_JOIN_WORDS = re.compile(r"\w+(?:[-/]\w+)+")
@@ -203,18 +244,25 @@ _WORD_BEFORE_HYPHEN = re.compile(r"\w+[-/]$")
 def resolve_hyphen_joins(text: str, forms: HyphenForms) -> tuple[str, list[str]]:
     """Given a text holding HYPHEN_JOIN marks and what the document's text layer says of
     its hyphens (`HyphenForms`), return the text with each mark resolved, and the joins
-    nothing decided. Where the layer keeps the spaces lines break at, a hyphen at a line
-    end has none after it: "A-" + "W" is "A-W". Else a lone dash keeps its spaces, and
-    "A-" + "W" is "A-W" where the document prints that word, "A- W" where it prints "A-"
-    before another word, and "A-W" otherwise (the usual meaning of a hyphen there)."""
+    nothing decided. A lone dash or slash is set as the document sets such marks where it
+    stands ("; -" + "approvazione" is "; -approvazione" where its listed items print so).
+    Else, where the layer keeps the spaces lines break at, a hyphen at a line end has
+    none after it: "A-" + "W" is "A-W". Else a lone dash keeps its spaces, and "A-" + "W"
+    is "A-W" where the document prints that word, "A- W" where it prints "A-" before
+    another word, and "A-W" otherwise (the usual meaning of a hyphen there)."""
     guessed: list[str] = []
 
     def join(match: re.Match[str]) -> str:
         before, after = match.groups()
+        head = _WORD_BEFORE_HYPHEN.search(before.casefold())
+        if head is None and before in {"-", "/"}:  # a lone dash or slash
+            preceding = match.string[: match.start()].replace(HYPHEN_JOIN, "")
+            glued = forms.lone_mark_glued(before, preceding)
+            if glued is not None:
+                return before + ("" if glued else " ") + after
         if forms.keeps_line_end_spaces:
             return before + after
-        head = _WORD_BEFORE_HYPHEN.search(before.casefold())
-        if head is None:  # a lone dash
+        if head is None:
             return before + " " + after
         word = head.group(0)
         if word + after.casefold() in forms.joined:
