@@ -116,6 +116,49 @@ def test_a_mark_opening_a_line_is_no_evidence():
     assert forms_of(["-", "avviando"], ["-apertura"]).lone_mark_glued("-", "x;") is None
 
 
+def space_only_forms(*words: str) -> HyphenForms:
+    """Forms of a layer whose lines each open with a hyphenated word whose head would have
+    fitted on the line before (ends at 160 of a 200 limit) though the word would not: a
+    producer that breaks at spaces alone."""
+    forms = HyphenForms()
+    for word in words:
+        lines = cell_words_to_lines(
+            line_of(["a" * 15], 10, x0=100)
+            + line_of([word, "b"], 19, x0=100)
+            + [Word("zzzzzzzzzzzzzzzzzzzzzzzz", 102, 28, 198, 35)],
+            CELL_X0,
+            CELL_X1,
+        )
+        forms.add_lines(lines)
+    return forms
+
+
+def test_a_producer_breaking_at_spaces_alone_shows_a_space_after_each_line_end_hyphen():
+    forms = space_only_forms("ferie-permessi", "anti-covid", "macro-comparti")
+    assert not forms.breaks_inside_words("-")
+    assert forms.breaks_inside_words("/")  # nothing said of slashes
+    first = line_of(["aaaaaaaaaa", "determina-"], 10, x0=120)
+    second = line_of(["aggiudicazione"], 19)
+    assert text_of(first, second, forms=forms) == "aaaaaaaaaa determina- aggiudicazione"
+    # one word left whole is not enough
+    assert text_of(first, second, forms=space_only_forms("anti-covid")) == (
+        "aaaaaaaaaa determina-aggiudicazione"
+    )
+
+
+def test_line_ends_breaking_words_printed_whole_outweigh_words_left_whole():
+    forms = space_only_forms("ferie-permessi", "anti-covid")
+    forms.joined.add("presenze-assenze")
+    forms.add_lines(
+        cell_words_to_lines(
+            line_of(["aaaaaaaaaa", "presenze-"], 10, x0=120) + line_of(["assenze"], 19),
+            CELL_X0,
+            CELL_X1,
+        )
+    )
+    assert forms.breaks_inside_words("-")
+
+
 def test_a_hyphen_is_rejoined_as_the_document_prints_the_word_elsewhere():
     first = line_of(["aaaaaaaaaa", "evasione-"], 10, x0=120)
     second = line_of(["elusione"], 19)

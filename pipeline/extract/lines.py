@@ -32,6 +32,10 @@ TRAILING_SPACE_SHARE = 0.5
 # how many times the other way's forms one way of setting a lone dash or slash before a
 # word must count for the document to be read as setting it so
 MARK_MAJORITY = 2
+# points of room to spare after a line for its next word's head ("anti-") to have fitted,
+# and how many words so left whole show a producer that breaks lines at spaces alone
+UNBROKEN_SLACK = 2 * DEFAULT_FIT_SLACK
+UNBROKEN_WORDS = 2
 
 
 # a weighted item's closing weight, and a line holding nothing but a date
@@ -180,6 +184,8 @@ class HyphenForms:
     suspended: set[str] = field(default_factory=set)
     glued_marks: set[tuple[str, str, str]] = field(default_factory=set)
     spaced_marks: set[tuple[str, str, str]] = field(default_factory=set)
+    unbroken: set[tuple[str, str]] = field(default_factory=set)
+    line_end_breaks: set[tuple[str, str]] = field(default_factory=set)
     wrapped: int = 0
     wrapped_with_space: int = 0
 
@@ -193,6 +199,8 @@ class HyphenForms:
                 if k + 1 < len(line.words) and (end := _WORD_BEFORE_HYPHEN.search(text)):
                     self.suspended.add(end.group(0))
                 self.add_mark(line.words, k)
+            if n + 1 < len(lines):
+                self.add_line_end(line, lines[n + 1])
             last = line.words[-1]
             if n + 1 < len(lines) and last.text[-1:].isalnum():
                 self.wrapped += 1
@@ -211,6 +219,33 @@ class HyphenForms:
             self.spaced_marks.add((text, mark_place(before), form))
         elif len(text) > 1 and text[0] in "-/" and text[1].isalnum():
             self.glued_marks.add((text[0], mark_place(before), f"{before} {text.casefold()}"))
+
+    def add_line_end(self, line: Line, next_line: Line) -> None:
+        """Given two consecutive lines, add the word broken at a hyphen or slash at the
+        first's end, and the next line's first word holding one ("anti-covid") where the
+        line could have broken after that mark, with room to spare, and did not."""
+        last, first = line.words[-1].text.casefold(), next_line.words[0]
+        if (head := _WORD_BEFORE_HYPHEN.search(last)) and (after := _WORD_START.match(first.text)):
+            self.line_end_breaks.add((head.group(0), after.group(0).casefold()))
+        inner = _IN_WORD_MARK.match(first.text)
+        if inner is None or is_forced_break(line, next_line) or is_item_end(line, next_line):
+            return
+        head_width = (first.x1 - first.x0) * inner.end(1) / len(first.text)
+        free = line.right_limit - line.x1 - SPACE_WIDTH_RATIO * line.height
+        if free > head_width + UNBROKEN_SLACK:
+            self.unbroken.add((inner.group(1), first.text.casefold()))
+
+    def breaks_inside_words(self, mark: str) -> bool:
+        """Given a hyphen or slash, return False when the producer shows it breaks lines
+        at spaces alone: words holding the mark open lines that had room for their head,
+        many times more than line ends break a word the document prints whole elsewhere
+        (a document may print one word both ways)."""
+        unbroken = sum(m == mark for m, _ in self.unbroken)
+        broken = sum(
+            head.endswith(mark) and head + after in self.joined and head not in self.suspended
+            for head, after in self.line_end_breaks
+        )
+        return unbroken < UNBROKEN_WORDS or unbroken <= MARK_MAJORITY * broken
 
     def lone_mark_glued(self, mark: str, before: str) -> bool | None:
         """Given a lone mark at a line end and the text before it, return whether the
@@ -238,23 +273,30 @@ def mark_place(before: str) -> str:
 
 
 _MARKED_JOIN_WORDS = re.compile(r"\w+(?:[-/]\w+)+")
+_WORD_START = re.compile(r"[\w'’]+")
+# a word of letters holding a hyphen or slash between letters, its head up to the mark
+_IN_WORD_MARK = re.compile(r"^\W*[^\W\d_]+([-/])[^\W\d_]")
 _WORD_BEFORE_HYPHEN = re.compile(r"\w+[-/]$")
 
 
 def resolve_hyphen_joins(text: str, forms: HyphenForms) -> tuple[str, list[str]]:
     """Given a text holding HYPHEN_JOIN marks and what the document's text layer says of
     its hyphens (`HyphenForms`), return the text with each mark resolved, and the joins
-    nothing decided. A lone dash or slash is set as the document sets such marks where it
-    stands ("; -" + "approvazione" is "; -approvazione" where its listed items print so).
-    Else, where the layer keeps the spaces lines break at, a hyphen at a line end has
-    none after it: "A-" + "W" is "A-W". Else a lone dash keeps its spaces, and "A-" + "W"
-    is "A-W" where the document prints that word, "A- W" where it prints "A-" before
-    another word, and "A-W" otherwise (the usual meaning of a hyphen there)."""
+    nothing decided. Where the producer breaks lines at spaces alone
+    (`HyphenForms.breaks_inside_words`), a line ending in the mark broke at the space
+    after it: "A-" + "W" is "A- W". A lone dash or slash is set as the document sets such
+    marks where it stands ("; -" + "approvazione" is "; -approvazione" where its listed
+    items print so). Else, where the layer keeps the spaces lines break at, a hyphen at a
+    line end has none after it: "A-" + "W" is "A-W". Else a lone dash keeps its spaces,
+    and "A-" + "W" is "A-W" where the document prints that word, "A- W" where it prints
+    "A-" before another word, and "A-W" otherwise (the usual meaning of a hyphen there)."""
     guessed: list[str] = []
 
     def join(match: re.Match[str]) -> str:
         before, after = match.groups()
         head = _WORD_BEFORE_HYPHEN.search(before.casefold())
+        if not forms.breaks_inside_words(before[-1]):
+            return before + " " + after
         if head is None and before in {"-", "/"}:  # a lone dash or slash
             preceding = match.string[: match.start()].replace(HYPHEN_JOIN, "")
             glued = forms.lone_mark_glued(before, preceding)
