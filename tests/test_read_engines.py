@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from pdf_factory import PageSpec, TableSpec, cells, plan_pdf
+from reportlab.pdfgen import canvas
 
 from pipeline.core.errors import SettingsError
 from pipeline.extract.read.chars import word_text
@@ -134,3 +135,26 @@ def test_a_cell_with_a_letter_the_pdf_does_not_map_is_a_warning_naming_it():
     )
     assert (finding.objective_id, finding.page) == ("02.02", 3)
     assert finding.raw_value == "Universit\ufffd del Garda"
+
+
+def test_lines_of_a_row_of_centred_cells_are_not_chained_together(tmp_path: Path):
+    # each cell's lines sit a little lower than the last cell's, as centred cells do: a
+    # chain of tops 2.5 pt apart runs from one line of the first cell to the next
+    path = tmp_path / "centred.pdf"
+    page = canvas.Canvas(str(path), pagesize=(600, 300))
+    page.setFont("Helvetica", 8.5)
+    page.drawString(40, 200, "Servizio di")
+    page.drawString(40, 189.8, "autocontrollo")
+    for k, text in enumerate(["ISTRUZIONE", "4.6.0", "Predisposizione"]):
+        page.drawString(150 + 100 * k, 197.5 - 2.5 * k, text)
+    page.save()
+    for engine in ("pdfium", "pdfplumber"):
+        words = {w.text for w in pages_by(engine, path)[0].words}
+        assert words == {
+            "Servizio",
+            "di",
+            "autocontrollo",
+            "ISTRUZIONE",
+            "4.6.0",
+            "Predisposizione",
+        }, engine

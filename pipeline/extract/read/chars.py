@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import statistics
 import unicodedata
+from collections.abc import Generator
 from typing import Any
 
-from pdfplumber.utils.text import WordExtractor
+from pdfplumber.utils.text import T_dir, WordExtractor, get_char_sort_key
 
 from pipeline.extract.page import LOST_GLYPH, Ruling, Word
 from pipeline.extract.read.settings import ReadSettings
@@ -64,6 +66,45 @@ def is_foreign_letter(char: str) -> bool:
     return code >= 0x0370 and not 0x1E00 <= code <= 0x1EFF  # past Latin, bar Latin Additional
 
 
+class TableWordExtractor(WordExtractor):
+    """pdfplumber's word extractor with lines that do not chain down a table row. pdfplumber
+    chains characters into a line while each top lies within the y tolerance of the
+    next (which keeps raised figures on their line); in a table whose cells centre their
+    text, each cell's lines sit a little lower than the last cell's, the chain runs down
+    the whole row and zips a cell's lines together ("S au e t r o v c iz"). A chained
+    line taller than its letters is cut again, each character joining the line whose
+    mean top it lies within the tolerance of."""
+
+    def iter_chars_to_lines(
+        self, chars: Any
+    ) -> Generator[tuple[list[dict[str, Any]], T_dir], None, None]:
+        """Given characters of one orientation, yield each line's, sorted along it."""
+        for line, char_dir in super().iter_chars_to_lines(chars):
+            if char_dir != "ltr" or len(line) < 2:
+                yield line, char_dir
+                continue
+            tops = [c["doctop"] for c in line]
+            size = statistics.median(c["size"] for c in line)
+            if max(tops) - min(tops) <= size:
+                yield line, char_dir
+                continue
+            sort_key = get_char_sort_key(char_dir)
+            yield from ((sorted(part, key=sort_key), char_dir) for part in self.cut(line))
+
+    def cut(self, chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+        """Given the characters of a chained line, return them in lines by mean top."""
+        lines: list[list[dict[str, Any]]] = []
+        top_sum = 0.0
+        for char in sorted(chars, key=lambda c: c["doctop"]):
+            if lines and char["doctop"] - top_sum / len(lines[-1]) <= self.y_tolerance:
+                lines[-1].append(char)
+                top_sum += char["doctop"]
+            else:
+                lines.append([char])
+                top_sum = char["doctop"]
+        return lines
+
+
 def chars_to_words(
     chars: list[dict[str, Any]],
     settings: ReadSettings,
@@ -78,7 +119,7 @@ def chars_to_words(
     Words end at a space character and at a gap wider than `word_gap` times the font
     size (a PDF may position the next word instead of drawing a space), whichever
     producer set the text; ligature glyphs are spelt out (`word_text`)."""
-    extractor = WordExtractor(
+    extractor = TableWordExtractor(
         x_tolerance=settings.x_tolerance,
         y_tolerance=settings.y_tolerance,
         x_tolerance_ratio=settings.word_gap,
