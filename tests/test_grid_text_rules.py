@@ -5,9 +5,12 @@ that goes on without its header."""
 
 from pipeline.extract.grid.text import (
     HeaderBand,
+    RowGroup,
     TextSettings,
     band_reads_as_row,
     band_to_header,
+    centred_blocks,
+    groups_to_alignment,
     gutters_to_separators,
     line_inside_one_cell,
     page_to_text_tables,
@@ -204,3 +207,47 @@ def test_a_named_column_left_empty_takes_its_figures_across_a_narrow_gutter():
     assert settings.narrow_gutter * SIZE < 3.5 < settings.min_gutter * SIZE
     separators = words_to_separators(header + body, header, body, SIZE, settings)
     assert len(separators) == 2 and 123 < separators[1] < 126.5
+
+
+def pitch_lines(top: float, count: int, pitch: float = 10.5, height: float = 11.3) -> list:
+    return [(top + k * pitch, top + k * pitch + height) for k in range(count)]
+
+
+def test_a_centred_column_parts_into_blocks_centred_on_their_numbers():
+    # three tight rows of a browser's centred table: 5, 2 and 4 lines of description,
+    # 3 points between rows and lines overlapping by a point within a cell
+    boxes = pitch_lines(307.4, 5) + pitch_lines(362.2, 2) + pitch_lines(386.2, 4)
+    middles = [333.3, 372.8, 407.4]
+    assert centred_blocks(boxes, middles, None, 1.5, 11.3) == [0] * 5 + [1] * 2 + [2] * 4
+    # the first line missing (read into the header above): the block still ends at the
+    # row gap, though a line level with the next number could centre a block of its own
+    assert centred_blocks(boxes[1:], middles, None, 1.5, 11.3) == [0] * 4 + [1] * 2 + [2] * 4
+
+
+def test_the_end_of_a_row_the_page_broke_is_a_leading_block():
+    boxes = pitch_lines(60.0, 3) + pitch_lines(100.0, 3)
+    middles = [116.5]
+    assert centred_blocks(boxes, middles, 110.0, 1.5, 11.3) == [-1] * 3 + [0] * 3
+    assert centred_blocks(boxes, middles, None, 1.5, 11.3) == [0] * 6  # none on a later group
+
+
+def test_a_table_at_the_foot_of_a_page_is_not_set_at_the_bottom_by_its_broken_last_row():
+    # one tight group of centred rows whose last row the page cut under its number
+    lines = {
+        0: [tuple(line(t, {0: str(k + 1)})) for k, t in enumerate((120.0, 150.0))],
+        4: [tuple(line(t, {4: "testo"})) for t in (105.0, 113.0, 121.0, 129.0, 137.0, 145.0)],
+    }
+    groups = [RowGroup(lines)]
+    assert groups_to_alignment(groups, 0, SIZE) == "bottom"
+    assert groups_to_alignment(groups, 0, SIZE, open_end=True) == "middle"
+
+
+def test_a_first_line_set_below_the_headers_own_line_spacing_is_no_header():
+    # the header's cells wrap a point apart; the first row's description starts three
+    # points under them, above its number (centred cells), under a cell that wraps
+    header = line(100, HEADER) + line(108, {**HEADER_WRAP, 4: "DEGLI OBIETTIVI"})
+    body = line(118, {4: "Pubblicare e verificare"}) + line(126, {0: "1", 4: "in modo"})
+    found = header_of(header + body)
+    assert found is not None
+    texts = {w.text for w in found.words}
+    assert "OBIETTIVI" in texts and not texts & {"Pubblicare", "verificare"}

@@ -19,6 +19,7 @@ depend on one renderer's font size or padding.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections import Counter
@@ -63,6 +64,7 @@ MARGIN_SHARE = 0.15  # the top and bottom of a page where running headers and fo
 HEADING_RATIO = 1.25  # × a table's word height: a band set larger is a heading
 MAX_CROSSING_SHARE = 0.05  # of a band's words: more crossing the columns, and it is no row
 CLEAN_CUT_MARGIN = 0.1  # × word height a cut between rows exceeds the gap between lines
+HEADER_LINE_SLACK = 0.25  # × word height a header cell's next line may lie further down
 
 
 # a page number as printed in a footer: "11", "- 11 -", "Pag. 11", "11 di 21", "11/21"
@@ -237,6 +239,8 @@ def band_to_header_words(
     if not best:
         return []
     cells = words_to_x_groups([w for ln in lines[:best] for w in ln], cell_gap)
+    unit = words_to_word_height([w for c in cells for w in c])
+    own = header_line_gaps(cells)
     bottoms = [max(w.bottom for w in c) for c in cells]
     spans = [
         (min(w.x0 for w in c) - cell_gap / 2, max(w.x1 for w in c) + cell_gap / 2) for c in cells
@@ -248,7 +252,9 @@ def band_to_header_words(
         ]
         if any(starts_row(w, -1 if k is None else k) for k, w in columns):
             break
-        taken = [(k, w) for k, w in columns if k is not None and w.top - bottoms[k] <= line_gap]
+        # the header's own gap between a cell's lines, once it shows one, and a little more
+        limit = min(line_gap, max(own) + HEADER_LINE_SLACK * unit) if own else line_gap
+        taken = [(k, w) for k, w in columns if k is not None and w.top - bottoms[k] <= limit]
         if not taken:
             continue
         if len(taken) < sum(k is not None for k, _ in columns):
@@ -263,9 +269,22 @@ def band_to_header_words(
         ):
             break
         cells = grown
+        own += [word.top - bottoms[k] for k, word in taken]
         for k, word in taken:
             bottoms[k] = max(bottoms[k], word.bottom)
     return [w for c in cells for w in c]
+
+
+def header_line_gaps(cells: list[list[Word]]) -> list[float]:
+    """Given a header's cells, return the gaps between the lines of each cell that wraps.
+    A header cell's next line lies no further down than these (with
+    `HEADER_LINE_SLACK` × word height to spare): a first row set close under the header
+    (centred cells leave its tall cells' first lines higher than the rest) does."""
+    return [
+        line_box(tuple(b))[0] - line_box(tuple(a))[1]
+        for cell in cells
+        for a, b in itertools.pairwise(words_to_lines(cell))
+    ]
 
 
 def starts_row(word: Word, cell: int) -> bool:
@@ -620,15 +639,19 @@ def number_lines(group: RowGroup, number_col: int) -> list[tuple[Word, ...]]:
     ]
 
 
-def groups_to_alignment(groups: list[RowGroup], number_col: int, height: float) -> VAlign:
+def groups_to_alignment(
+    groups: list[RowGroup], number_col: int, height: float, open_end: bool = False
+) -> VAlign:
     """Given the row groups of a table, its n. column and the unit height, return how
     its cells are set vertically, by where the numbers sit in their groups: at the top
     with text below (top), at the bottom with text above (bottom), or with text above
     and below (middle, also when nothing tells). In a group of rows set so tight that
     they touch, the text below its first number reaches down to the next number's
-    row, and the text above its last number up to the previous one's."""
+    row, and the text above its last number up to the previous one's. A table with an
+    `open_end` (it reaches the page's foot) may end with a row the page broke, which
+    looks set at the bottom: its last group does not vote so."""
     votes: Counter[VAlign] = Counter()
-    for g in groups:
+    for k, g in enumerate(groups):
         numbers = [line_box(ln) for ln in number_lines(g, number_col)]
         if not numbers:
             continue
@@ -647,7 +670,7 @@ def groups_to_alignment(groups: list[RowGroup], number_col: int, height: float) 
         if above <= near and below_first >= far:
             votes["top"] += 1
         elif below <= near and above_last >= far:
-            votes["bottom"] += 1
+            votes["bottom"] += not (open_end and k == len(groups) - 1)
         elif above >= far and below >= far:
             votes["middle"] += 1
     return max(("middle", "top", "bottom"), key=lambda v: votes[v])
@@ -685,16 +708,22 @@ def cut_between(
 
 
 def split_at_numbers(
-    group: RowGroup, number_col: int, align: VAlign, min_gap: float, confidence: float
+    group: RowGroup,
+    number_col: int,
+    align: VAlign,
+    min_gap: float,
+    confidence: float,
+    leading: bool = False,
 ) -> list[RowGroup]:
     """Given a row group, the n. column, the table's vertical alignment, the narrowest
     white space that surely parts two rows and a doubt factor, return the group split
     into one group per printed number when it holds several (rows set so tight that
     their cells touched), each line going to the side of its middle. A part next to a
     cut through less white space than `min_gap` (it could run between two lines of one
-    cell) has its confidence times `confidence`."""
+    cell) has its confidence times `confidence`. A `leading` group (a page's first) may
+    begin with the end of a row the page broke, which becomes a part of its own."""
     anchors = [line_box(ln) for ln in number_lines(group, number_col)]
-    return split_at_anchors(group, anchors, align, min_gap, confidence)
+    return split_at_anchors(group, anchors, align, min_gap, confidence, leading)
 
 
 def split_at_anchors(
@@ -703,6 +732,7 @@ def split_at_anchors(
     align: VAlign,
     min_gap: float,
     confidence: float,
+    leading: bool = False,
 ) -> list[RowGroup]:
     """Given a row group, the boxes of the cells it holds one of per row (its numbers, or
     its DUP codes), top to bottom, and the rest as `split_at_numbers`, return the group
@@ -721,11 +751,85 @@ def split_at_anchors(
     for k in range(len(anchors)):
         sure = (k == 0 or clean[k - 1]) and (k == len(cuts) or clean[k])
         parts.append(RowGroup({}, group.confidence * (1.0 if sure else confidence)))
+    lead = RowGroup({}, group.confidence)
+    middles = [sum(a) / 2 for a in anchors]
+    unit = statistics.median(b - t for t, b in boxes)
     for col, ls in group.lines.items():
-        for ln in ls:
-            mid = sum(line_box(ln)) / 2
-            parts[sum(1 for c in cuts if c <= mid)].lines.setdefault(col, []).append(ln)
-    return [p for p in parts if p.lines]
+        # each cell of a centred row is centred on its number: a column's lines part into
+        # the blocks centred nearest their rows' numbers, whatever the other columns do
+        rows = (
+            centred_blocks(
+                [line_box(ln) for ln in ls],
+                middles,
+                anchors[0][0] if leading else None,
+                min_gap,
+                unit,
+            )
+            if align == "middle"
+            else None
+        )
+        if rows is None:
+            rows = [sum(1 for c in cuts if c <= sum(line_box(ln)) / 2) for ln in ls]
+        for ln, row in zip(ls, rows, strict=True):
+            (lead if row < 0 else parts[row]).lines.setdefault(col, []).append(ln)
+    return [p for p in [lead, *parts] if p.lines]
+
+
+def centred_blocks(
+    boxes: list[tuple[float, float]],
+    middles: list[float],
+    lead_end: float | None,
+    min_gap: float,
+    height: float,
+) -> list[int] | None:
+    """Given one column's line boxes top to bottom, the middles of its rows' numbers, for
+    a group that may begin with the end of a row the page broke where the first number
+    starts, the white space that surely parts two rows and the unit height, return each
+    line's row: consecutive blocks, one per row (or none), each within the middles of
+    the rows either side of its own, whose middles lie nearest their rows' (summed
+    distance) and which part where the white space does (a unit height more for each
+    block parted where lines touch, and each such space inside one); -1 for lines of a
+    leading fragment, which all end above the first number. None when no blocks fit."""
+    n, inf = len(boxes), float("inf")
+    clear = [boxes[i + 1][0] - boxes[i][1] >= min_gap for i in range(n - 1)]
+    inside = [0]  # clear spaces among the first i lines
+    for c in clear:
+        inside.append(inside[-1] + c)
+    leading = sum(1 for _, b in boxes if lead_end is not None and b <= lead_end)
+    # best[k][j]: least cost of the first j lines set in the first k rows (and the lead)
+    best = [[0.0 if j <= leading else inf for j in range(n + 1)]]
+    for j in range(1, leading + 1):
+        best[0][j] = height * (inside[j - 1] + (j < n and not clear[j - 1]))
+    back: list[list[int]] = [list(range(n + 1))]
+    for k, middle in enumerate(middles):
+        above = middles[k - 1] if k else -inf
+        below = middles[k + 1] if k + 1 < len(middles) else inf
+        row, came = [inf] * (n + 1), [0] * (n + 1)
+        for j in range(n + 1):
+            for i in range(j + 1):
+                if best[-1][i] == inf:
+                    continue
+                cost = best[-1][i]
+                if j > i:
+                    top, bottom = boxes[i][0], boxes[j - 1][1]
+                    if top < above or bottom > below:
+                        continue
+                    cost += abs((top + bottom) / 2 - middle)
+                    cost += height * (inside[j - 1] - inside[i] + (j < n and not clear[j - 1]))
+                if cost < row[j]:
+                    row[j], came[j] = cost, i
+        best.append(row)
+        back.append(came)
+    if best[-1][n] == inf:
+        return None
+    rows = [0] * n
+    j = n
+    for k in range(len(middles), 0, -1):
+        i = back[k][j]
+        rows[i:j] = [k - 1] * (j - i)
+        j = i
+    rows[:j] = [-1] * j
+    return rows
 
 
 def split_stacked_cells(
@@ -1024,17 +1128,20 @@ def header_to_table(
         by_field = {f: c for c, f in mapping.fields.items()}
         if "number" in by_field:
             number_col = by_field["number"]
-            align = alignment or groups_to_alignment(groups, number_col, height)
+            align = alignment or groups_to_alignment(
+                groups, number_col, height, open_end=limit == float("inf")
+            )
             known: VAlign = align
             groups = [
                 part
-                for g in groups
+                for k, g in enumerate(groups)
                 for part in split_at_numbers(
                     g,
                     number_col,
                     known,
                     line_gap + CLEAN_CUT_MARGIN * height,
                     settings.split_confidence,
+                    leading=k == 0,
                 )
             ]
             if groups:
