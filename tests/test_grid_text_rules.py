@@ -251,3 +251,24 @@ def test_a_first_line_set_below_the_headers_own_line_spacing_is_no_header():
     assert found is not None
     texts = {w.text for w in found.words}
     assert "OBIETTIVI" in texts and not texts & {"Pubblicare", "verificare"}
+
+
+def test_a_row_without_a_number_between_centred_rows_is_centred_on_its_own_codes():
+    # centred rows set so tight that they touch: the second prints no number; its
+    # description lines must not go to the numbered rows either side
+    rows = [
+        (130.0, {0: "4", 2: "01.04.04", 7: "30/06/2021"}, 114.0, 5),
+        (178.0, {2: "01.04.04", 7: "30/06/2022"}, 154.0, 7),
+        (226.0, {0: "5", 2: "01.04.04", 7: "31/12/2021"}, 210.0, 5),
+    ]
+    words = line(100, HEADER)
+    for k, (middle_top, short, desc_top, count) in enumerate(rows):
+        words += line(middle_top, short)
+        words += [w for n in range(count) for w in line(desc_top + 8 * n, {4: f"riga{k}"})]
+    (table,) = page_to_text_tables(Page(1, 600.0, 300.0, words))
+    by_row: dict[int, dict[int, str]] = {}
+    for cell in table.cells:
+        by_row.setdefault(cell.row, {})[cell.col] = words_to_text(cell.words)
+    body = [by_row[r] for r in sorted(by_row)][1:]
+    assert [r[7] for r in body] == ["30/06/2021", "30/06/2022", "31/12/2021"]
+    assert [r[4] for r in body] == [" ".join([f"riga{k}"] * c) for k, (*_, c) in enumerate(rows)]

@@ -1132,6 +1132,23 @@ def header_to_table(
                 groups, number_col, height, open_end=limit == float("inf")
             )
             known: VAlign = align
+            if known == "middle":
+                # a row printed without a number between two numbered ones is centred on
+                # its own DUP code and deadline: part those first, then at the numbers
+                once = {by_field[f] for f in IDENTITY_FIELDS if f != "number" and f in by_field}
+                groups = [
+                    part
+                    for g in groups
+                    for part in split_stacked_cells(
+                        g,
+                        once,
+                        number_col,
+                        known,
+                        max_gap,
+                        line_gap + CLEAN_CUT_MARGIN * height,
+                        settings.split_confidence,
+                    )
+                ]
             groups = [
                 part
                 for k, g in enumerate(groups)
