@@ -13,6 +13,7 @@ from pipeline.extract.grid.text import (
     groups_to_alignment,
     gutters_to_separators,
     line_inside_one_cell,
+    page_to_continued_table,
     page_to_text_tables,
     remeasured_edges,
     words_to_gutters,
@@ -272,3 +273,23 @@ def test_a_row_without_a_number_between_centred_rows_is_centred_on_its_own_codes
     body = [by_row[r] for r in sorted(by_row)][1:]
     assert [r[7] for r in body] == ["30/06/2021", "30/06/2022", "31/12/2021"]
     assert [r[4] for r in body] == [" ".join([f"riga{k}"] * c) for k, (*_, c) in enumerate(rows)]
+
+
+def test_rows_going_on_from_the_page_before_end_at_a_header_with_no_rows_under_it():
+    def row(top: float, number: str, text: str) -> list[Word]:
+        cells = {0: number, 1: "TRIBUTI", 2: "01.04.04", 3: "IMU", 4: text, 7: "31/12/2021"}
+        return line(top, cells)
+
+    first = Page(1, 600.0, 300.0, line(40, HEADER) + row(60, "1", "Prima") + row(80, "2", "Due"))
+    (previous,) = page_to_text_tables(first)
+    # the next page goes on with two rows, then the next sector's title and header sit at
+    # its foot, their rows on the page after
+    words = row(40, "3", "Tre") + row(60, "4", "Quattro")
+    words += line(84, {0: "PERSONALE"}) + line(96, HEADER) + line(104, HEADER_WRAP)
+    page = Page(2, 600.0, 300.0, words)
+    continued = page_to_continued_table(page, previous, float("inf"), set())
+    assert continued is not None
+    first_row = min(c.row for c in continued.cells)  # the header carried over
+    texts = {w.text for c in continued.cells if c.row > first_row for w in c.words}
+    assert {"Tre", "Quattro"} <= texts
+    assert not texts & {"PERSONALE", "DESCRIZIONE", "obiettivo"}

@@ -1261,6 +1261,10 @@ def page_to_continued_table(
         return None
     settings = settings or TextSettings()
     height = words_to_word_height(page.words)
+    # a header at the page's foot with its rows on the next page heads no table here,
+    # yet it and its title end the rows going on from the page before
+    headers = page_to_header_bands(page, height, settings, header or HeaderSettings())
+    limit = min([limit, *(h.top for h in headers)])
     margin = {
         id(w)
         for line in words_to_lines(page.words)
