@@ -293,3 +293,22 @@ def test_rows_going_on_from_the_page_before_end_at_a_header_with_no_rows_under_i
     texts = {w.text for c in continued.cells if c.row > first_row for w in c.words}
     assert {"Tre", "Quattro"} <= texts
     assert not texts & {"PERSONALE", "DESCRIZIONE", "obiettivo"}
+
+
+def test_a_rows_line_set_flush_against_a_centred_header_is_no_header():
+    # the description's header is centred (its text starts right of the column's edge); a
+    # page that broke a row sets the row's next line right under it, no padding, flush
+    # left as the lines below it are (their right ends ragged)
+    def centred(top: float, texts: dict[int, str]) -> list[Word]:
+        return [
+            Word(w.text, w.x0 + 6, w.top, w.x1 + 6, w.bottom, True) if w.x0 >= COLUMNS[4] else w
+            for w in line(top, texts)
+        ]
+
+    header = centred(100, HEADER) + centred(108, {4: "DEGLI"})
+    body = line(116, {4: "presenze-assenze"}) + line(124, {4: "esclusivamente"})
+    body += line(132, {4: "l'invio"}) + line(140, {0: "1", 4: "le comunicazioni"})
+    found = header_of(header + body)
+    assert found is not None
+    texts = {w.text for w in found.words}
+    assert "DEGLI" in texts and "presenze-assenze" not in texts

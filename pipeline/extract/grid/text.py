@@ -245,7 +245,7 @@ def band_to_header_words(
     spans = [
         (min(w.x0 for w in c) - cell_gap / 2, max(w.x1 for w in c) + cell_gap / 2) for c in cells
     ]
-    for line in lines[best:]:
+    for n, line in enumerate(lines[best:], start=best):
         columns = [
             (next((k for k, (x0, x1) in enumerate(spans) if x0 <= w.x_mid <= x1), None), w)
             for w in line
@@ -259,6 +259,9 @@ def band_to_header_words(
             continue
         if len(taken) < sum(k is not None for k, _ in columns):
             break  # a word under a header cell that ended higher up: a row's first line
+        below = [sorted(ln, key=lambda w: w.x0) for ln in lines[n + 1 :]]
+        if any(flush_with_body(w, cells[k], spans[k], below, unit) for k, w in taken):
+            break  # set flush left as the rows below are, under a header set off the edge
         grown = [list(c) for c in cells]
         for k, word in taken:
             grown[k].append(word)
@@ -273,6 +276,29 @@ def band_to_header_words(
         for k, word in taken:
             bottoms[k] = max(bottoms[k], word.bottom)
     return [w for c in cells for w in c]
+
+
+def flush_with_body(
+    word: Word,
+    cell: list[Word],
+    span: tuple[float, float],
+    below: list[list[Word]],
+    unit: float,
+) -> bool:
+    """Given a word under a header cell, the cell's words and span, the lines further
+    down and the unit height, return True when the word starts at the left edge the
+    column's text below is set flush against (lines starting there end ragged), while
+    the header cell's own lines all start right of that edge (a centred header): a
+    row's line set against the header, as a page that breaks a row may leave it."""
+    parts = [[w for w in ln if span[0] <= w.x_mid <= span[1]] for ln in below]
+    starts = [(part[0].x0, part[-1].x1) for part in parts if part]
+    if not starts:
+        return False
+    slack = HEADER_LINE_SLACK * unit
+    edge = min(x0 for x0, _ in starts)
+    ends = [x1 for x0, x1 in starts if x0 - edge <= slack]
+    flush = len(ends) >= 2 and max(ends) - min(ends) > unit
+    return flush and abs(word.x0 - edge) <= slack and min(w.x0 for w in cell) > edge + slack
 
 
 def header_line_gaps(cells: list[list[Word]]) -> list[float]:
