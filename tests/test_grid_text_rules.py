@@ -312,3 +312,24 @@ def test_a_rows_line_set_flush_against_a_centred_header_is_no_header():
     assert found is not None
     texts = {w.text for w in found.words}
     assert "DEGLI" in texts and "presenze-assenze" not in texts
+
+
+def test_a_page_opening_with_a_rows_end_then_a_row_without_a_number_parts_all_three():
+    # the page goes on with the end of a row, then a row printed without a number, then a
+    # numbered one, all centred and set so tight that they touch
+    words = line(100, HEADER) + line(108, HEADER_WRAP)
+    words += [w for t in (118.0, 126.0) for w in line(t, {4: "fine"})]
+    words += line(142, {2: "01.04.04", 7: "30/06/2022"})
+    words += [w for t in (134.0, 142.0, 150.0) for w in line(t, {3: "IMU", 4: "senza"})]
+    words += line(174, {0: "5", 2: "01.04.05", 7: "31/12/2021"})
+    words += [w for t in (158.0, 166.0, 174.0, 182.0, 190.0) for w in line(t, {4: "cinque"})]
+    (table,) = page_to_text_tables(Page(1, 600.0, 300.0, words))
+    by_row: dict[int, dict[int, str]] = {}
+    for cell in table.cells:
+        by_row.setdefault(cell.row, {})[cell.col] = words_to_text(cell.words)
+    body = [by_row[r] for r in sorted(by_row)][1:]
+    assert [(r[0], r[2], r[4]) for r in body] == [
+        ("", "", "fine fine"),
+        ("", "01.04.04", "senza senza senza"),
+        ("5", "01.04.05", "cinque cinque cinque cinque cinque"),
+    ]

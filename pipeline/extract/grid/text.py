@@ -866,6 +866,7 @@ def split_stacked_cells(
     max_gap: float,
     min_gap: float,
     confidence: float,
+    leading: bool = False,
 ) -> list[RowGroup]:
     """Given a row group, the columns of cells printed once per objective (DUP,
     deadline), the n. column, the table's vertical alignment, the largest gap between two
@@ -880,7 +881,7 @@ def split_stacked_cells(
     if len(counts) != 1 or len(agreeing) < 2 or len(agreeing[0]) <= len(numbers):
         return [group]
     anchors = [(run.top, run.bottom) for run in agreeing[0]]
-    return split_at_anchors(group, anchors, align, min_gap, confidence)
+    return split_at_anchors(group, anchors, align, min_gap, confidence, leading)
 
 
 def split_leading_fragment(group: RowGroup, number_col: int, align: VAlign) -> list[RowGroup]:
@@ -1164,7 +1165,7 @@ def header_to_table(
                 once = {by_field[f] for f in IDENTITY_FIELDS if f != "number" and f in by_field}
                 groups = [
                     part
-                    for g in groups
+                    for k, g in enumerate(groups)
                     for part in split_stacked_cells(
                         g,
                         once,
@@ -1173,6 +1174,7 @@ def header_to_table(
                         max_gap,
                         line_gap + CLEAN_CUT_MARGIN * height,
                         settings.split_confidence,
+                        leading=k == 0,
                     )
                 ]
             groups = [
