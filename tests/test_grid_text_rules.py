@@ -239,8 +239,24 @@ def test_a_table_at_the_foot_of_a_page_is_not_set_at_the_bottom_by_its_broken_la
         4: [tuple(line(t, {4: "testo"})) for t in (105.0, 113.0, 121.0, 129.0, 137.0, 145.0)],
     }
     groups = [RowGroup(lines)]
-    assert groups_to_alignment(groups, 0, SIZE) == "bottom"
-    assert groups_to_alignment(groups, 0, SIZE, open_end=True) == "middle"
+    assert groups_to_alignment(groups, 0, SIZE) == ("bottom", True)
+    assert groups_to_alignment(groups, 0, SIZE, open_end=True) == ("middle", True)
+
+
+def test_a_broken_row_alone_at_a_pages_foot_gives_way_to_the_documents_alignment():
+    # a browser sets the parts of a row it breaks at the top: the one row of a table
+    # starting at a page's foot looks set at the top, whatever the table is
+    lines = {
+        0: [tuple(line(200.0, {0: "1"}))],
+        4: [tuple(line(t, {4: "testo"})) for t in (200.0, 208.0, 216.0, 224.0)],
+    }
+    groups = [RowGroup(lines)]
+    assert groups_to_alignment(groups, 0, SIZE) == ("top", True)
+    assert groups_to_alignment(groups, 0, SIZE, open_end=True) == ("top", False)
+    assert groups_to_alignment(groups, 0, SIZE, open_end=True, prior="middle") == (
+        "middle",
+        True,
+    )
 
 
 def test_a_first_line_set_below_the_headers_own_line_spacing_is_no_header():

@@ -384,6 +384,11 @@ def pdf_to_extraction(
         # a borderless table printed its header once: the page goes on with its rows
         if previous is None or any(t.finder != "text" for t in tables):
             return tables, choice
+        prior = previous.alignment
+        if prior is not None and any(not t.alignment_sure and t.alignment != prior for t in tables):
+            # only a row the page broke told a table's alignment: the document's stands
+            with timings.stage("grid"):
+                tables = page_to_text_tables(page, settings.text_grid, settings.header, prior)
         limit = min((t.top for t in tables), default=float("inf"))
         with timings.stage("grid"):
             continued = page_to_continued_table(

@@ -49,8 +49,10 @@ class Table:
     finder: str
     column_edges: list[float] = field(default_factory=list)
     row_confidence: dict[int, float] = field(default_factory=dict)
-    # how the text finder found its cells set vertically, if it did
+    # how the text finder found its cells set vertically, if it did, and whether a row
+    # the page did not break told it so
     alignment: VAlign | None = None
+    alignment_sure: bool = True
 
     @property
     def n_rows(self) -> int:

@@ -666,17 +666,25 @@ def number_lines(group: RowGroup, number_col: int) -> list[tuple[Word, ...]]:
 
 
 def groups_to_alignment(
-    groups: list[RowGroup], number_col: int, height: float, open_end: bool = False
-) -> VAlign:
+    groups: list[RowGroup],
+    number_col: int,
+    height: float,
+    open_end: bool = False,
+    prior: VAlign | None = None,
+) -> tuple[VAlign, bool]:
     """Given the row groups of a table, its n. column and the unit height, return how
     its cells are set vertically, by where the numbers sit in their groups: at the top
     with text below (top), at the bottom with text above (bottom), or with text above
-    and below (middle, also when nothing tells). In a group of rows set so tight that
-    they touch, the text below its first number reaches down to the next number's
-    row, and the text above its last number up to the previous one's. A table with an
-    `open_end` (it reaches the page's foot) may end with a row the page broke, which
-    looks set at the bottom: its last group does not vote so."""
+    and below (middle, also when nothing tells), and False where only a row the page
+    may have broken tells it. In a group of rows set so tight that they touch, the text
+    below its first number reaches down to the next number's row, and the text above its
+    last number up to the previous one's. A table with an `open_end` (it reaches the
+    page's foot) may end with a row the page broke, which may look set at the top or the
+    bottom whatever it is (a browser sets a broken row's parts at the top): that group's
+    vote for the top counts only where no other row and no `prior` (the alignment of the
+    document's table before) tell, and for the bottom never."""
     votes: Counter[VAlign] = Counter()
+    unsure: Counter[VAlign] = Counter()
     for k, g in enumerate(groups):
         numbers = [line_box(ln) for ln in number_lines(g, number_col)]
         if not numbers:
@@ -693,13 +701,16 @@ def groups_to_alignment(
         else:
             below_first, above_last = below, above
         near, far = 0.5 * height, 1.0 * height
+        broken = open_end and k == len(groups) - 1 and len(numbers) == 1
         if above <= near and below_first >= far:
-            votes["top"] += 1
+            (unsure if broken else votes)["top"] += 1
         elif below <= near and above_last >= far:
             votes["bottom"] += not (open_end and k == len(groups) - 1)
         elif above >= far and below >= far:
             votes["middle"] += 1
-    return max(("middle", "top", "bottom"), key=lambda v: votes[v])
+    if votes or not unsure:
+        return max(("middle", "top", "bottom"), key=lambda v: votes[v]), True
+    return (prior, True) if prior is not None else ("top", False)
 
 
 def cut_between(
@@ -1117,13 +1128,16 @@ def header_to_table(
     header_settings: HeaderSettings | None = None,
     columns: list[float] | None = None,
     alignment: VAlign | None = None,
+    prior: VAlign | None = None,
 ) -> Table | None:
     """Given a page, one of its header bands, where the next table starts and the unit
     height, return the table that header heads, or None when no body with at least
     `min_columns` columns lies under it. `columns` and `alignment`, if given, are the
     column edges (the table's sides and separators) and the cells' vertical alignment of
     the same table on the page before: a page that begins with the end of a row has text
-    above its first number whatever the alignment, so it cannot tell its own."""
+    above its first number whatever the alignment, so it cannot tell its own. `prior`, the
+    alignment of the document's table before, stands where only a row the page broke
+    tells this table's (`groups_to_alignment`)."""
     body = body_words(page, header, limit, height, settings)
     if not body:
         return None
@@ -1141,9 +1155,10 @@ def header_to_table(
     groups = runs_to_groups(runs)
     mapping = header_to_map(list(header.words), separators, header_settings)
     align: VAlign | None = None
+    sure = True
     if mapping is None and (value_col := lines_to_number_column(lines)) is not None:
         # a table of labels and figures (the relevance table): a row per figure
-        align = groups_to_alignment(groups, value_col, height)
+        align, _ = groups_to_alignment(groups, value_col, height)
         groups = [
             part
             for g in groups
@@ -1155,9 +1170,12 @@ def header_to_table(
         by_field = {f: c for c, f in mapping.fields.items()}
         if "number" in by_field:
             number_col = by_field["number"]
-            align = alignment or groups_to_alignment(
-                groups, number_col, height, open_end=limit == float("inf")
-            )
+            if alignment is None:
+                align, sure = groups_to_alignment(
+                    groups, number_col, height, open_end=limit == float("inf"), prior=prior
+                )
+            else:
+                align, sure = alignment, True
             known: VAlign = align
             if known == "middle":
                 # a row printed without a number between two numbered ones is centred on
@@ -1214,22 +1232,27 @@ def header_to_table(
         x0, x1 = min(x0, header.rule.x0), max(x1, header.rule.x1)
     table = groups_to_table(page, header, groups, separators, x0, x1)
     table.alignment = align
+    table.alignment_sure = sure
     return table
 
 
 def page_to_text_tables(
-    page: Page, settings: TextSettings | None = None, header: HeaderSettings | None = None
+    page: Page,
+    settings: TextSettings | None = None,
+    header: HeaderSettings | None = None,
+    prior: VAlign | None = None,
 ) -> list[Table]:
-    """Given a page, return the tables laid out by white space alone: one per plan
-    header printed on the page (the header repeated on each page is what makes a
-    borderless table recognisable); no header, no table."""
+    """Given a page (and the alignment of the document's table before, if known), return
+    the tables laid out by white space alone: one per plan header printed on the page
+    (the header repeated on each page is what makes a borderless table recognisable);
+    no header, no table."""
     settings, header = settings or TextSettings(), header or HeaderSettings()
     height = words_to_word_height(page.words)
     headers = page_to_header_bands(page, height, settings, header)
     tables = []
     for k, band in enumerate(headers):
         limit = headers[k + 1].top if k + 1 < len(headers) else float("inf")
-        table = header_to_table(page, band, limit, height, settings, header)
+        table = header_to_table(page, band, limit, height, settings, header, prior=prior)
         if table is not None:
             tables.append(table)
     return tables
