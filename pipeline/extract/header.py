@@ -4,6 +4,7 @@ text: "DUP" / "Rif. DUP", "OGGETTO" / "OGGETTO / ATTIVITA'", "INDICATORE PERFORM
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
@@ -69,6 +70,8 @@ def keyword_score(cell: str, keyword: str) -> float:
     return best
 
 
+# the same header cells come back on every page and in every band tried: named once each
+@functools.lru_cache(maxsize=1 << 14)
 def cell_to_field(cell: str, settings: HeaderSettings) -> tuple[str | None, float]:
     """Given one header cell's text, return the field it names and the score, or None."""
     folded = fold(cell)
