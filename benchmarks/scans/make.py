@@ -147,8 +147,11 @@ def pdf_to_pictures(
 
 def jpegs_to_pdf(jpegs: list[bytes], target: Path) -> Path:
     """Given JPEG files that record their resolution, write them as an image-only PDF at
-    `target`, each page the size of its picture (no re-encoding, no date) and return it."""
-    target.write_bytes(img2pdf.convert(jpegs, nodate=True))
+    `target`, each page the size of its picture (no re-encoding, no date) and return it.
+    img2pdf's own writer: with pikepdf 10 its pikepdf writer leaves the file's /ID to the
+    clock (img2pdf compares version strings: "10.18.0" < "6.2.0"), so the same pictures
+    made different files a second apart."""
+    target.write_bytes(img2pdf.convert(jpegs, nodate=True, engine=img2pdf.Engine.internal))
     return target
 
 
