@@ -1168,6 +1168,7 @@ def header_to_table(
         ]
     if mapping is not None:
         by_field = {f: c for c, f in mapping.fields.items()}
+        once = {by_field[f] for f in IDENTITY_FIELDS if f != "number" and f in by_field}
         if "number" in by_field:
             number_col = by_field["number"]
             if alignment is None:
@@ -1180,7 +1181,6 @@ def header_to_table(
             if known == "middle":
                 # a row printed without a number between two numbered ones is centred on
                 # its own DUP code and deadline: part those first, then at the numbers
-                once = {by_field[f] for f in IDENTITY_FIELDS if f != "number" and f in by_field}
                 groups = [
                     part
                     for k, g in enumerate(groups)
@@ -1211,7 +1211,6 @@ def header_to_table(
                 groups[:1] = split_leading_fragment(groups[0], number_col, known)
         identity = {by_field[f] for f in SHORT_FIELDS if f in by_field}
         groups = join_fragments(groups, identity, settings.split_confidence)
-        once = {by_field[f] for f in IDENTITY_FIELDS if f != "number" and f in by_field}
         groups = [
             part
             for g in groups
