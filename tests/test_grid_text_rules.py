@@ -64,6 +64,15 @@ def header_of(band: list[Word]) -> HeaderBand | None:
     )
 
 
+def body_rows(words: list[Word]) -> list[dict[int, str]]:
+    """The text of each body row of the one table on a page of these words, by column."""
+    (table,) = page_to_text_tables(Page(1, 600.0, 300.0, words))
+    by_row: dict[int, dict[int, str]] = {}
+    for cell in table.cells:
+        by_row.setdefault(cell.row, {})[cell.col] = words_to_text(cell.words)
+    return [by_row[r] for r in sorted(by_row)][1:]  # the header row left out
+
+
 def test_a_first_row_set_against_the_header_stays_out_of_it():
     first_row = {
         0: "1",
@@ -158,11 +167,7 @@ def test_a_row_printed_without_a_number_under_a_tight_row_is_a_row_of_its_own():
     words = line(100, HEADER) + line(108, HEADER_WRAP) + line(124, first)
     words += line(132, {3: "2016", 4: "accertamenti 2016"}) + line(140, second)
     words += line(148, {3: "2017", 4: "accertamenti 2017"})
-    (table,) = page_to_text_tables(Page(1, 600.0, 300.0, words))
-    by_row: dict[int, dict[int, str]] = {}
-    for cell in table.cells:
-        by_row.setdefault(cell.row, {})[cell.col] = words_to_text(cell.words)
-    body = [by_row[r] for r in sorted(by_row)][1:]
+    body = body_rows(words)
     assert [(r[0], r[2], r[7]) for r in body] == [
         ("4", "01.04.04", "30/06/2021"),
         ("", "01.04.04", "30/06/2022"),
@@ -282,11 +287,7 @@ def test_a_row_without_a_number_between_centred_rows_is_centred_on_its_own_codes
     for k, (middle_top, short, desc_top, count) in enumerate(rows):
         words += line(middle_top, short)
         words += [w for n in range(count) for w in line(desc_top + 8 * n, {4: f"riga{k}"})]
-    (table,) = page_to_text_tables(Page(1, 600.0, 300.0, words))
-    by_row: dict[int, dict[int, str]] = {}
-    for cell in table.cells:
-        by_row.setdefault(cell.row, {})[cell.col] = words_to_text(cell.words)
-    body = [by_row[r] for r in sorted(by_row)][1:]
+    body = body_rows(words)
     assert [r[7] for r in body] == ["30/06/2021", "30/06/2022", "31/12/2021"]
     assert [r[4] for r in body] == [" ".join([f"riga{k}"] * c) for k, (*_, c) in enumerate(rows)]
 
@@ -339,11 +340,7 @@ def test_a_page_opening_with_a_rows_end_then_a_row_without_a_number_parts_all_th
     words += [w for t in (134.0, 142.0, 150.0) for w in line(t, {3: "IMU", 4: "senza"})]
     words += line(174, {0: "5", 2: "01.04.05", 7: "31/12/2021"})
     words += [w for t in (158.0, 166.0, 174.0, 182.0, 190.0) for w in line(t, {4: "cinque"})]
-    (table,) = page_to_text_tables(Page(1, 600.0, 300.0, words))
-    by_row: dict[int, dict[int, str]] = {}
-    for cell in table.cells:
-        by_row.setdefault(cell.row, {})[cell.col] = words_to_text(cell.words)
-    body = [by_row[r] for r in sorted(by_row)][1:]
+    body = body_rows(words)
     assert [(r[0], r[2], r[4]) for r in body] == [
         ("", "", "fine fine"),
         ("", "01.04.04", "senza senza senza"),
