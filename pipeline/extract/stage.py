@@ -173,16 +173,12 @@ def page_to_read_page(
             )
         return page, tables, choice
 
-    layer = page.kind != "image_only"
-    if not layer:
-        # a picture alone: OSD's confident turn is taken first, as reading a sheet fed
-        # sideways only to find its cells unreadable costs more than asking OSD
-        with timings.stage("ocr"):
-            page = page_to_upright_page(page, cache, settings.ocr)
     best = read(page)
-    if layer and not best[1]:
-        # an OCR layer's page with no table: a sheet fed sideways shows its table's rows
-        # as columns, so OSD's confident turn is taken before looking again
+    if not best[1]:
+        # a page with no table: a sheet fed sideways shows its table's rows as columns,
+        # so OSD's confident turn is taken before looking again. OSD is not asked of a
+        # page whose cells read well: it costs about as much as reading half a page's
+        # cells, and nearly every sheet is fed upright
         with timings.stage("ocr"):
             upright = page_to_upright_page(page, cache, settings.ocr)
         if upright is not page:
