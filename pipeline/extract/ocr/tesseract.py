@@ -248,7 +248,8 @@ def run_tesseract(
     with tempfile.TemporaryDirectory(prefix="piano-ocr-") as folder:
         names = []
         for k, picture in enumerate(pictures):
-            name = os.path.join(folder, f"{k:04d}.png")
+            # PGM: written and read with no compression, which costs more than it saves
+            name = os.path.join(folder, f"{k:04d}.pgm")
             cv2.imwrite(name, picture)
             names.append(name)
         listing = os.path.join(folder, "pictures.txt")
