@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pikepdf
 import pytest
 from pdf_factory import PageSpec, TableSpec, cells, plan_pdf
 from reportlab.pdfgen import canvas
@@ -16,6 +17,7 @@ from pipeline.extract.read.pages import pdf_to_pages
 from pipeline.extract.read.settings import ReadSettings
 
 ROOT = Path(__file__).resolve().parent.parent
+ENGINES = ("pdfium", "pdfplumber")
 
 
 def pages_by(engine: str, pdf: Path) -> list:
@@ -116,6 +118,40 @@ def test_surrogates_are_paired_and_a_lone_one_is_replaced():
 def test_a_glyph_mapped_to_no_letter_reads_the_same_with_both_readers():
     # pdfminer's marker and PDFium's control character for one unmapped "à"
     assert word_text("Universit(cid:1)") == word_text("Universit\x01") == "Universit\ufffd"
+
+
+def damaged_map_pdf(path: Path) -> Path:
+    """A line in an embedded TrueType subset whose ToUnicode map has lost three entries
+    as re-distilling leaves them: code 9 (a glyph of "à") with no entry, code 3 mapped to
+    U+0000, code 2 (a "ti" ligature) mapped to "t" and a lone surrogate."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("DejaVu", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
+    page = canvas.Canvas(str(path))
+    page.setFont("DejaVu", 12)
+    page.drawString(72, 700, "Universita della citta per l'attivazione")
+    page.save()
+    with pikepdf.open(path, allow_overwriting_input=True) as document:
+        content = document.pages[0].Contents
+        text = content.read_bytes()
+        for printed, code in ((b"Universita", b"Universit\\011"), (b"citta", b"citt\\003")):
+            text = text.replace(printed, code)
+        content.write(text.replace(b"attivazione", b"at\\002vazione"))
+        (font,) = [f for f in document.pages[0].Resources.Font.values() if "/ToUnicode" in f]
+        cmap = font.ToUnicode.read_bytes().replace(b"<09> <0000>\n", b"")
+        font.ToUnicode.write(cmap.replace(b"<02> <0000>", b"<02> <7400DD00>"))
+        document.save(path)
+    return path
+
+
+def test_a_glyph_its_font_maps_badly_is_a_lost_glyph_with_both_readers(tmp_path: Path):
+    pdf = damaged_map_pdf(tmp_path / "damaged.pdf")
+    words = {engine: [w.text for w in pages_by(engine, pdf)[0].words] for engine in ENGINES}
+    # PDFium gives the code of a glyph mapped to nothing (a tab here) or U+0000, pdfminer
+    # drops a lone surrogate: each is a lost letter, to be read from the page, not a gap
+    assert words["pdfium"] == words["pdfplumber"]
+    assert words["pdfium"] == ["Universit\ufffd", "della", "citt\ufffd", "per", "l'at\ufffdvazione"]
 
 
 def test_a_cell_with_a_letter_the_pdf_does_not_map_is_a_warning_naming_it():

@@ -55,6 +55,16 @@ def word_text(text: str) -> str:
     return "".join(LOST_GLYPH if is_foreign_letter(c) else c for c in text)
 
 
+def glyph_text(text: str) -> str:
+    """Given the letters one glyph's font maps it to, return them, or U+FFFD alone when
+    part of the mapping is lost (a unit that is no UTF-16, or no letter): what is left
+    of a ligature cut short ("tti" mapped to "t" and a broken unit) is not its letters."""
+    if len(text) < 2:
+        return text
+    decoded = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return LOST_GLYPH if LOST_GLYPH in decoded or UNMAPPED.search(decoded) else text
+
+
 def is_foreign_letter(char: str) -> bool:
     """Given a character of a word holding Latin letters, return whether it is a letter of
     another script ("af케dato"): a glyph its font maps to the wrong letter, as a
@@ -136,7 +146,7 @@ def chars_to_words(
         for k, group in enumerate(groups):
             words.append(
                 Word(
-                    word_text("".join(c["text"] for c in group)),
+                    word_text("".join(glyph_text(c["text"]) for c in group)),
                     float(min(c["x0"] for c in group)),
                     float(min(c["top"] for c in group)),
                     float(max(c["x1"] for c in group)),

@@ -13,7 +13,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from pipeline.extract.page import Page, Ruling
+from pipeline.extract.page import LOST_GLYPH, Page, Ruling
 from pipeline.extract.read.chars import AXIS_TOLERANCE, chars_to_words
 from pipeline.extract.read.settings import ReadSettings
 
@@ -134,7 +134,9 @@ def pdfium_page_to_chars(page: Any, top_y: float, left_x: float) -> list[dict[st
     between letters instead (`chars_to_words`). A hyphen PDFium marks
     as ending a line is a "-" again, followed by the space PDFium dropped after it when
     its text object reaches past the hyphen (the object's bounds end short of it
-    otherwise)."""
+    otherwise). A glyph whose font maps it to no letter (PDFium's own flag) is U+FFFD,
+    as pdfminer's "(cid:N)" is: PDFium gives its code instead, which may be a tab or a
+    line break the words would silently lose; so is a glyph mapped to U+0000."""
     text_page = page.get_textpage()
     raw = text_page.raw
     chars: list[dict[str, Any]] = []
@@ -143,21 +145,35 @@ def pdfium_page_to_chars(page: Any, top_y: float, left_x: float) -> list[dict[st
     bounds = [ctypes.c_float() for _ in range(4)]
     # bound once: this loop makes a few C calls for each of some 3,000 characters a page
     unicode_of, is_generated = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_IsGenerated
+    map_error = pdfium_c.FPDFText_HasUnicodeMapError
     loose_box, char_origin = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin
     font_size, char_angle = pdfium_c.FPDFText_GetFontSize, pdfium_c.FPDFText_GetCharAngle
     box_ref, x_ref, y_ref = ctypes.byref(box), ctypes.byref(origin_x), ctypes.byref(origin_y)
+    previous: tuple[float, ...] = ()
     try:
         for k in range(pdfium_c.FPDFText_CountChars(raw)):
             code = unicode_of(raw, k)
+            generated = is_generated(raw, k)
+            # a glyph mapped to U+0000 is lost as pdfminer has it (its "\x00")
+            lost = map_error(raw, k) == 1 or (code == 0 and not generated)
             # PDFium generates only white space (spaces, line breaks) of its own
-            if code in (0, 0xFFFE, 0xFFFF) or (code in (0x20, 0x0D, 0x0A) and is_generated(raw, k)):
+            if not lost and (
+                code in (0, 0xFFFE, 0xFFFF) or (code in (0x20, 0x0D, 0x0A) and generated)
+            ):
                 continue
             loose_box(raw, k, box_ref)
             char_origin(raw, k, x_ref, y_ref)
+            glyph = (box.left, box.right, box.top, origin_x.value, origin_y.value)
+            if chars and glyph == previous and not lost and not generated:
+                # the next UTF-16 unit of one glyph's letters ("ﬁ" mapped to "fi"): pdfminer
+                # has the glyph as one char holding them all
+                chars[-1]["text"] += chr(code)
+                continue
+            previous = glyph
             size = font_size(raw, k)
             bottom = top_y - origin_y.value
             char = {
-                "text": chr(code),
+                "text": LOST_GLYPH if lost else chr(code),
                 "x0": box.left - left_x,
                 "x1": box.right - left_x,
                 "top": bottom - size,

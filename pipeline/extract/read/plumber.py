@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pdfminer.pdffont
 import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from pdfminer.cmapdb import FileUnicodeMap
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.psparser import PSLiteral
 from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.core.errors import EncryptedPdfError, InputError, PianoError
@@ -32,6 +35,27 @@ from pipeline.extract.read.turn import chars_to_turn, turn_page_objects
 
 # a PDF's header must lie in its first KiB and its last %%EOF in its last KiB
 FILE_END_WINDOW = 1024
+
+
+class ReplacingUnicodeMap(FileUnicodeMap):
+    """pdfminer's ToUnicode map, with an entry that is not UTF-16 (a lone surrogate, an
+    odd byte) read as U+FFFD where pdfminer drops it: Ghostscript may map a ligature to
+    <7400DD00> ("tti" cut short), and the letters it stands for are then a lost glyph the
+    review shows and OCR reads from the page, as PDFium reports them, not letters
+    silently gone ("atvazione")."""
+
+    def add_cid2unichr(self, cid: int, code: PSLiteral | bytes | int) -> None:
+        if isinstance(code, bytes):
+            try:
+                code.decode("UTF-16BE")
+            except UnicodeDecodeError:
+                self.cid2unichr[cid] = code.decode("UTF-16BE", "replace")
+                return
+        super().add_cid2unichr(cid, code)
+
+
+# the class pdfminer's fonts build their ToUnicode maps with
+pdfminer.pdffont.FileUnicodeMap = ReplacingUnicodeMap  # type: ignore[misc]
 
 
 def open_pdf(path: Path, password: str = "") -> pdfplumber.PDF:
