@@ -21,9 +21,11 @@ from pipeline.extract.ocr.cells import (
     stretched_to_denoised,
 )
 from pipeline.extract.ocr.orient import (
+    MIN_ACROSS_SHARE,
     Orientation,
     orientation_to_turns,
     osd_text_to_orientation,
+    pixels_to_across_share,
     pixels_to_turned,
 )
 from pipeline.extract.ocr.tesseract import OcrCache, OcrSettings, OcrWord
@@ -153,6 +155,19 @@ def test_two_lines_joined_by_a_stroke_are_two_lines():
     cv2.putText(one, "Servizi (scolastici)", (10, 50), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 30, 2)
     single = crop_to_ink_box(one, pixels_to_levels(one, settings), scale, settings)
     assert single is not None and single.lines == 1
+
+
+def test_a_page_whose_letters_stack_is_told_sideways_at_150_dpi_and_a_turned_one_not():
+    (picture,) = pdf_to_page_images(VECTOR, [4], dpi=150)
+    pixels = np.asarray(picture.convert("L"))
+    scale = 150 / 72
+    upright = pixels_to_across_share(pixels, scale)
+    for turn in (90, 270):
+        assert pixels_to_across_share(pixels_to_turned(pixels, turn), scale) < MIN_ACROSS_SHARE
+    assert pixels_to_across_share(pixels_to_turned(pixels, 180), scale) > MIN_ACROSS_SHARE
+    assert upright > MIN_ACROSS_SHARE
+    # a page with next to no text tells nothing: it is not taken for sideways
+    assert pixels_to_across_share(np.full((400, 300), 250, np.uint8), scale) == 1.0
 
 
 def test_osd_output_gives_the_clockwise_turn_and_its_confidence():

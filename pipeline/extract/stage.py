@@ -47,6 +47,7 @@ from pipeline.extract.ocr.cells import CellOcrSettings, page_to_read_tables, rea
 from pipeline.extract.ocr.glyphs import page_to_mended_page
 from pipeline.extract.ocr.orient import (
     orientation_to_turns,
+    page_looks_sideways,
     page_to_orientation,
     page_to_turned_page,
     page_to_upright_page,
@@ -173,12 +174,17 @@ def page_to_read_page(
             )
         return page, tables, choice
 
+    if page.kind == "image_only" and page_looks_sideways(page):
+        # letters stacked, not side by side: OSD's confident turn is taken first, as
+        # reading a sheet fed sideways only to find its cells unreadable costs more than
+        # asking OSD. It is not asked of other pages before their cells are read: it
+        # costs a second a page, and a page upside down reads poorly (below)
+        with timings.stage("ocr"):
+            page = page_to_upright_page(page, cache, settings.ocr)
     best = read(page)
     if not best[1]:
         # a page with no table: a sheet fed sideways shows its table's rows as columns,
-        # so OSD's confident turn is taken before looking again. OSD is not asked of a
-        # page whose cells read well: it costs about as much as reading half a page's
-        # cells, and nearly every sheet is fed upright
+        # so OSD's confident turn is taken before looking again
         with timings.stage("ocr"):
             upright = page_to_upright_page(page, cache, settings.ocr)
         if upright is not page:

@@ -15,12 +15,21 @@ from typing import Any
 import cv2
 import numpy as np
 import numpy.typing as npt
+from scipy.spatial import cKDTree
 
 from pipeline.extract.ocr.tesseract import OcrCache, OcrSettings, call_tesseract
 from pipeline.extract.page import Page, PageImage
 
 OSD_PSM = 0  # orientation and script detection only
 OSD_LANGUAGE = "osd"
+# points: ink blobs this size across are letters (or a few letters blurred together),
+# not specks of noise and not ruling lines or pictures
+LETTER_SIZES = (2.0, 12.0)
+MIN_LETTERS = 50  # fewer letter blobs than this tell nothing of the text's direction
+# upright and upside-down text sets letters side by side, text turned a quarter stacks
+# them: measured 0.58-1.00 of letters with their nearest neighbour beside them on
+# upright scans (150 dpi blurred and noisy at the low end), 0.00-0.38 on sideways ones
+MIN_ACROSS_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,31 @@ def run_osd(pixels: npt.NDArray[np.uint8], dpi: float, settings: OcrSettings) ->
         done = call_tesseract(command, settings)
     # Tesseract exits non-zero ("Too few characters") on a page with little text: no turn
     return osd_text_to_orientation(done.stdout if done.returncode == 0 else "")
+
+
+def pixels_to_across_share(pixels: npt.NDArray[np.uint8], scale: float) -> float:
+    """Given a grey page picture and its pixels per point, return the share of its letters
+    (ink blobs of `LETTER_SIZES`) whose nearest neighbour lies beside them rather than
+    above or below; 1.0 for a picture with fewer than `MIN_LETTERS`."""
+    _, ink = cv2.threshold(pixels, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    _, _, stats, centres = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    across = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]) / scale
+    letters = centres[1:][(across >= LETTER_SIZES[0]) & (across <= LETTER_SIZES[1])]
+    if len(letters) < MIN_LETTERS:
+        return 1.0
+    _, nearest = cKDTree(letters).query(letters, k=2)
+    step = letters[nearest[:, 1]] - letters
+    return float(np.mean(np.abs(step[:, 0]) > np.abs(step[:, 1])))
+
+
+def page_looks_sideways(page: Page) -> bool:
+    """Given a scanned page, return whether its picture's letters stack rather than stand
+    side by side (`MIN_ACROSS_SHARE`): a sheet fed sideways. A page without a picture is
+    not."""
+    image = page.image
+    return (
+        image is not None and pixels_to_across_share(image.pixels, image.scale) < MIN_ACROSS_SHARE
+    )
 
 
 def pixels_to_turned(pixels: npt.NDArray[np.uint8], turn: int) -> npt.NDArray[np.uint8]:
