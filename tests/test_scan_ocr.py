@@ -84,9 +84,13 @@ def test_a_sheet_upside_down_at_150_dpi_is_turned_as_its_cells_read_best(
     assert [(f.page, f.raw_value) for f in found] == [(1, "180")]
 
 
-def test_turns_tried_on_a_page_that_reads_poorly_start_with_osd_guess():
-    assert orientation_to_turns(Orientation(90, 0.4)) == [90, 180, 270]
-    assert orientation_to_turns(Orientation(0, 9.0)) == [180, 90, 270]
+def test_turns_tried_on_a_page_that_reads_poorly_start_with_osd_guess_and_suit_its_letters():
+    # letters side by side: only a half turn can help; stacked: only a quarter turn
+    assert orientation_to_turns(Orientation(0, 9.0), sideways=False) == [180]
+    assert orientation_to_turns(Orientation(180, 0.4), sideways=False) == [180]
+    assert orientation_to_turns(Orientation(270, 0.4), sideways=True) == [270, 90]
+    assert orientation_to_turns(Orientation(180, 0.4), sideways=True) == [90, 270]
+    assert orientation_to_turns(Orientation(90, 0.4), sideways=False) == [180]
 
 
 def test_a_reading_confidence_is_the_median_of_cells_that_hold_words():

@@ -192,9 +192,13 @@ def page_to_read_page(
     elif best[1] and (score := reading_confidence(best[1])) < settings.ocr.min_upright_confidence:
         # cells that read poorly (an OCR layer made of the picture as it was fed, or a
         # turn OSD could not tell at 150 dpi) are read turned, OSD's guess first however
-        # unsure; the turn whose cells read best is kept
+        # unsure, and only by the turns its letters allow: a quarter turn where they
+        # stack, a half turn where they stand side by side (a sparse page's garbage may
+        # read with more confidence upside down than its text sideways); the turn whose
+        # cells read best is kept
         with timings.stage("ocr"):
-            turns = orientation_to_turns(page_to_orientation(page, cache, settings.ocr))
+            guess = page_to_orientation(page, cache, settings.ocr)
+            turns = orientation_to_turns(guess, page_looks_sideways(page))
         for turn in turns:
             turned = read(page_to_turned_page(page, turn))
             if (turned_score := reading_confidence(turned[1])) > score:

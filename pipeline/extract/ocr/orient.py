@@ -145,8 +145,10 @@ def page_to_upright_page(page: Page, cache: OcrCache, ocr: OcrSettings) -> Page:
     return page_to_turned_page(page, found.turn)
 
 
-def orientation_to_turns(found: Orientation) -> list[int]:
-    """Given what OSD reads in a picture, return the quarter turns to try on a page that
-    reads poorly as it is: OSD's own guess first, however unsure, then the others."""
-    others = [turn for turn in (180, 90, 270) if turn != found.turn]
-    return [found.turn, *others] if found.turn else others
+def orientation_to_turns(found: Orientation, sideways: bool) -> list[int]:
+    """Given what OSD reads in a picture and whether its letters stack (`page_looks_sideways`),
+    return the turns to try on a page that reads poorly as it is: the quarter turns where
+    they stack, the half turn where they stand side by side, OSD's guess first however
+    unsure."""
+    turns = [turn for turn in (90, 270, 180) if (turn != 180) == sideways]
+    return sorted(turns, key=lambda turn: turn != found.turn)
