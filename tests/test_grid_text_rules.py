@@ -103,6 +103,19 @@ def test_the_relevance_tables_first_row_stays_out_of_its_header():
     )
 
 
+def test_a_title_set_close_across_the_relevance_header_is_left_above_it():
+    # the title's line lies across both header cells, joining them into one unless the
+    # header is looked for a line down the band
+    title = {0: "Tabella di relativa all'indicazione del grado di rilevanza degli obiettivi"}
+    band = line(100, title) + line(108, {0: "Responsabili di servizio e uffici", 4: "Rilevanza"})
+    band += line(116, {0: "Istruzione", 4: "4%"})
+    found = header_of(band)
+    assert found is not None
+    assert words_to_text(list(found.words)) == "Responsabili di servizio e uffici Rilevanza"
+    rows = body_rows(band + line(124, {0: "Cultura", 4: "6%"}))
+    assert rows == [{0: "Istruzione", 1: "4%"}, {0: "Cultura", 1: "6%"}]
+
+
 def test_a_header_cells_first_line_is_header_and_a_heading_across_cells_is_not():
     below = line(110, HEADER) + line(118, HEADER_WRAP)
     cell_line = tuple(line(102, {4: "DEGLI"}))

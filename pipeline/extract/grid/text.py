@@ -229,15 +229,23 @@ def band_to_header_words(
     (a cell wrapped to more lines than the others), so that the first row's cells may
     touch the header (no padding, no rule) without joining it."""
     lines = words_to_lines(band)
-    best, best_count = 0, 0
-    for k in range(1, min(len(lines), MAX_HEADER_LINES) + 1):
-        count = header_field_count(
-            [w for ln in lines[:k] for w in ln], cell_gap, min_columns, header
-        )
-        if count > best_count:
-            best, best_count = k, count
+    first, best, best_count = 0, 0, 0
+    # a title set close above the header, across its cells, joins them into one: a band
+    # that names nothing from its first line may start its header a line or two down,
+    # under lines set across the cells of the line below
+    for start in range(min(len(lines), MAX_TITLE_LINES + 1)):
+        if start and (
+            best_count or not line_across_cells(lines[start - 1], lines[start], cell_gap)
+        ):
+            break
+        for k in range(1, min(len(lines) - start, MAX_HEADER_LINES) + 1):
+            window = [w for ln in lines[start : start + k] for w in ln]
+            count = header_field_count(window, cell_gap, min_columns, header)
+            if count > best_count:
+                first, best, best_count = start, k, count
     if not best:
         return []
+    lines = lines[first:]
     cells = words_to_x_groups([w for ln in lines[:best] for w in ln], cell_gap)
     unit = words_to_word_height([w for c in cells for w in c])
     own = header_line_gaps(cells)
@@ -276,6 +284,21 @@ def band_to_header_words(
         for k, word in taken:
             bottoms[k] = max(bottoms[k], word.bottom)
     return [w for c in cells for w in c]
+
+
+def line_across_cells(line: list[Word], below: list[Word], cell_gap: float) -> bool:
+    """Given a line, the line under it and the gap that parts cells, return True when the
+    line is one cell lying across two or more cells of the line below (a title over a
+    header), not a cell's line over its own column."""
+    if len(words_to_x_groups(line, cell_gap)) != 1:
+        return False
+    x0, x1 = min(w.x0 for w in line), max(w.x1 for w in line)
+    under = [
+        g
+        for g in words_to_x_groups(below, cell_gap)
+        if min(w.x0 for w in g) < x1 and max(w.x1 for w in g) > x0
+    ]
+    return len(under) >= 2
 
 
 def flush_with_body(
