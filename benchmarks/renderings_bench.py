@@ -416,22 +416,23 @@ def results_to_table(results: list[dict[str, Any]]) -> str:
     """Render the results as a Markdown table, one row per PDF."""
     head = (
         "| PDF | rows found/expected | recall | precision | cell acc | cell sim | "
-        "normalised | blocks/ids/pages ok | document ok | targets as bundled | "
+        "normalised | relevance | blocks/ids/pages ok | document ok | targets as bundled | "
         "readers agree | diff ok | s |"
     )
-    lines = [head, "|" + "---|" * 13]
+    lines = [head, "|" + "---|" * 14]
     for r in results:
         if r.get("exit"):
             lines.append(
                 f"| {r['name']} | exit {r['exit']}: {(r.get('error') or '')[:90]} "
-                f"| | | | | | | | | | | {r['seconds']} |"
+                f"| | | | | | | | | | | | {r['seconds']} |"
             )
             continue
         positions = "/".join(_fmt(r[k], 2) for k in ("blocks_ok", "ids_ok", "pages_ok"))
         lines.append(
             f"| {r['name']} | {r['paired_rows']}/{r['expected_rows']} ({r['found_rows']} read) "
             f"| {_fmt(r['recall'])} | {_fmt(r['precision'])} | {_fmt(r['cell_accuracy'], 4)} "
-            f"| {_fmt(r['cell_similarity'], 4)} | {_fmt(r['normalised'])} | {positions} "
+            f"| {_fmt(r['cell_similarity'], 4)} | {_fmt(r['normalised'])} "
+            f"| {_fmt(r.get('relevance'))} | {positions} "
             f"| {_fmt(r['document_ok'])} | {_fmt(r.get('targets_ok'), 2)} "
             f"| {_fmt(r.get('readers_agree'))} "
             f"| {_fmt(r.get('diff_ok'))} | {r['seconds']} |"
@@ -449,6 +450,7 @@ def results_to_summary(results: list[dict[str, Any]]) -> str:
         and r["precision"] == 1
         and r["cell_accuracy"] >= 0.999
         and r["normalised"] == 1
+        and r.get("relevance") == 1
         and r["pages_ok"] == 1
         and r["ids_ok"] == 1
         and r["document_ok"]
@@ -464,7 +466,8 @@ def results_to_summary(results: list[dict[str, Any]]) -> str:
         f"rows: recall 1.000 on {sum(r['recall'] == 1 for r in ran)}, precision 1.000 on "
         f"{sum(r['precision'] == 1 for r in ran)}; cell accuracy >= 0.999 on "
         f"{sum(r['cell_accuracy'] >= 0.999 for r in ran)}; normalised fields 1.000 on "
-        f"{sum(r['normalised'] == 1 for r in ran)}",
+        f"{sum(r['normalised'] == 1 for r in ran)}; relevance table (sector weights) 1.000 on "
+        f"{sum(r.get('relevance') == 1 for r in ran)}",
         f"blocks/ids/pages as printed on "
         f"{sum(r['pages_ok'] == 1 and r['ids_ok'] == 1 for r in ran)};"
         f" document (municipality, revision) right on {sum(bool(r['document_ok']) for r in ran)};"
