@@ -250,6 +250,24 @@ def test_the_end_of_a_row_the_page_broke_is_a_leading_block():
     assert centred_blocks(boxes, middles, None, 1.5, 11.3) == [0] * 6  # none on a later group
 
 
+def test_a_table_below_rows_going_on_from_the_page_before_starts_with_a_row_of_its_own():
+    # a centred first row whose number sits low in it: the lines above where its block
+    # would start read as the end of a row the page before broke, unless the table is set
+    # below rows going on from that page (its header printed after them)
+    words = line(100, HEADER) + line(108, HEADER_WRAP)
+    for top in (116, 124, 132, 148):
+        words += line(top, {4: "descrizione"})
+    words += line(140, {0: "1", 1: "RAGIONERIA", 2: "01.03.10", 4: "riga", 7: "31/12/2021"})
+    page = Page(1, 600.0, 300.0, words)
+
+    def rows(continued: bool) -> int:
+        (table,) = page_to_text_tables(page, continued=continued)
+        return max(c.row for c in table.cells)
+
+    assert rows(continued=False) == 2  # a fragment, then row 1
+    assert rows(continued=True) == 1
+
+
 def test_a_table_at_the_foot_of_a_page_is_not_set_at_the_bottom_by_its_broken_last_row():
     # one tight group of centred rows whose last row the page cut under its number
     lines = {

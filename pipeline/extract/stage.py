@@ -391,7 +391,9 @@ def pdf_to_extraction(
         if previous is None or any(t.finder != "text" for t in tables):
             return tables, choice
         prior = previous.alignment
-        if prior is not None and any(not t.alignment_sure and t.alignment != prior for t in tables):
+        if prior is None or all(t.alignment_sure or t.alignment == prior for t in tables):
+            prior = None  # each table's own alignment stands
+        else:
             # only a row the page broke told a table's alignment: the document's stands
             with timings.stage("grid"):
                 tables = page_to_text_tables(page, settings.text_grid, settings.header, prior)
@@ -402,6 +404,13 @@ def pdf_to_extraction(
             )
         if continued is None:
             return tables, choice
+        if tables:
+            # the first header's table is set below the rows going on: it starts with a
+            # row of its own, not the end of one the page before broke
+            with timings.stage("grid"):
+                tables = page_to_text_tables(
+                    page, settings.text_grid, settings.header, prior, continued=True
+                )
         reason = f"{choice.reason}; a borderless table goes on from page {page.number - 1}"
         return [continued, *tables], GridChoice(page.number, "text", len(tables) + 1, reason)
 

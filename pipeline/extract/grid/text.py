@@ -1152,6 +1152,7 @@ def header_to_table(
     columns: list[float] | None = None,
     alignment: VAlign | None = None,
     prior: VAlign | None = None,
+    leading: bool = True,
 ) -> Table | None:
     """Given a page, one of its header bands, where the next table starts and the unit
     height, return the table that header heads, or None when no body with at least
@@ -1160,7 +1161,9 @@ def header_to_table(
     the same table on the page before: a page that begins with the end of a row has text
     above its first number whatever the alignment, so it cannot tell its own. `prior`, the
     alignment of the document's table before, stands where only a row the page broke
-    tells this table's (`groups_to_alignment`)."""
+    tells this table's (`groups_to_alignment`). `leading`: the body may begin with the
+    end of a row the page before broke (not under a header set below another table's
+    rows on the page)."""
     body = body_words(page, header, limit, height, settings)
     if not body:
         return None
@@ -1215,7 +1218,7 @@ def header_to_table(
                         max_gap,
                         line_gap + CLEAN_CUT_MARGIN * height,
                         settings.split_confidence,
-                        leading=k == 0,
+                        leading=leading and k == 0,
                     )
                 ]
             groups = [
@@ -1227,10 +1230,10 @@ def header_to_table(
                     known,
                     line_gap + CLEAN_CUT_MARGIN * height,
                     settings.split_confidence,
-                    leading=k == 0,
+                    leading=leading and k == 0,
                 )
             ]
-            if groups:
+            if groups and leading:
                 groups[:1] = split_leading_fragment(groups[0], number_col, known)
         identity = {by_field[f] for f in SHORT_FIELDS if f in by_field}
         groups = join_fragments(groups, identity, settings.split_confidence)
@@ -1263,18 +1266,23 @@ def page_to_text_tables(
     settings: TextSettings | None = None,
     header: HeaderSettings | None = None,
     prior: VAlign | None = None,
+    continued: bool = False,
 ) -> list[Table]:
     """Given a page (and the alignment of the document's table before, if known), return
     the tables laid out by white space alone: one per plan header printed on the page
     (the header repeated on each page is what makes a borderless table recognisable);
-    no header, no table."""
+    no header, no table. `continued`: rows of the table before go on above the page's
+    first header, whose table then starts with a row of its own."""
     settings, header = settings or TextSettings(), header or HeaderSettings()
     height = words_to_word_height(page.words)
     headers = page_to_header_bands(page, height, settings, header)
     tables = []
     for k, band in enumerate(headers):
         limit = headers[k + 1].top if k + 1 < len(headers) else float("inf")
-        table = header_to_table(page, band, limit, height, settings, header, prior=prior)
+        first = k == 0 and not continued
+        table = header_to_table(
+            page, band, limit, height, settings, header, prior=prior, leading=first
+        )
         if table is not None:
             tables.append(table)
     return tables
