@@ -120,30 +120,6 @@ def test_a_glyph_mapped_to_no_letter_reads_the_same_with_both_readers():
     assert word_text("Universit(cid:1)") == word_text("Universit\x01") == "Universit\ufffd"
 
 
-def test_letters_sized_by_the_text_matrix_have_their_size_with_both_readers(tmp_path: Path):
-    # macOS and others set "1 Tf" and carry the size in the text matrix; a browser sets
-    # pixels scaled to points by the CTM: PDFium's font size is the Tf operand alone
-    page = canvas.Canvas(str(tmp_path / "scaled.pdf"))
-    text = page.beginText()
-    text.setFont("Helvetica", 1)
-    text.setTextTransform(10, 0, 0, 10, 72, 700)
-    text.textOut("Piano delle performance")
-    page.drawText(text)
-    page.transform(0.75, 0, 0, 0.75, 0, 0)
-    page.setFont("Helvetica", 12)
-    page.drawString(96, 800, "Rilevanza obiettivi")
-    page.save()
-    sizes = {
-        engine: [
-            (w.text, round(w.bottom - w.top, 1))
-            for w in pages_by(engine, tmp_path / "scaled.pdf")[0].words
-        ]
-        for engine in ENGINES
-    }
-    assert sizes["pdfium"] == sizes["pdfplumber"]
-    assert [size for _, size in sizes["pdfium"]] == [10.0, 10.0, 10.0, 9.0, 9.0]
-
-
 def damaged_map_pdf(path: Path) -> Path:
     """A line in an embedded TrueType subset whose ToUnicode map has lost three entries
     as re-distilling leaves them: code 9 (a glyph of "à") with no entry, code 3 mapped to

@@ -149,8 +149,6 @@ def pdfium_page_to_chars(page: Any, top_y: float, left_x: float) -> list[dict[st
     loose_box, char_origin = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin
     font_size, char_angle = pdfium_c.FPDFText_GetFontSize, pdfium_c.FPDFText_GetCharAngle
     box_ref, x_ref, y_ref = ctypes.byref(box), ctypes.byref(origin_x), ctypes.byref(origin_y)
-    matrix, char_matrix = pdfium_c.FS_MATRIX(), pdfium_c.FPDFText_GetMatrix
-    matrix_ref = ctypes.byref(matrix)
     previous: tuple[float, ...] = ()
     try:
         for k in range(pdfium_c.FPDFText_CountChars(raw)):
@@ -172,10 +170,7 @@ def pdfium_page_to_chars(page: Any, top_y: float, left_x: float) -> list[dict[st
                 chars[-1]["text"] += chr(code)
                 continue
             previous = glyph
-            # PDFium's font size is the Tf operand alone: the char's matrix (text matrix
-            # and CTM) scales it to the letters' size on the page, pdfminer's `size`
-            char_matrix(raw, k, matrix_ref)
-            size = font_size(raw, k) * (abs(matrix.d) or 1.0)
+            size = font_size(raw, k)
             bottom = top_y - origin_y.value
             char = {
                 "text": LOST_GLYPH if lost else chr(code),
