@@ -15,7 +15,6 @@ from typing import Any
 import cv2
 import numpy as np
 import numpy.typing as npt
-from scipy.spatial import cKDTree
 
 from pipeline.extract.ocr.tesseract import OcrCache, OcrSettings, call_tesseract
 from pipeline.extract.page import Page, PageImage
@@ -74,6 +73,9 @@ def pixels_to_across_share(pixels: npt.NDArray[np.uint8], scale: float) -> float
     letters = centres[1:][(across >= LETTER_SIZES[0]) & (across <= LETTER_SIZES[1])]
     if len(letters) < MIN_LETTERS:
         return 1.0
+    # imported here: scipy.spatial takes longer to import than a vector plan to read a page
+    from scipy.spatial import cKDTree
+
     _, nearest = cKDTree(letters).query(letters, k=2)
     step = letters[nearest[:, 1]] - letters
     return float(np.mean(np.abs(step[:, 0]) > np.abs(step[:, 1])))

@@ -21,6 +21,7 @@ from pipeline.extract.read.settings import ReadSettings
 # ending in "-" about 0.04 short of it (its bounds exclude the hyphen's side bearing)
 HYPHEN_SPACE_SLACK = 0.02
 LINE_END_HYPHEN = 0x02  # what PDFium reports for a "-" it takes to split a word at a line end
+GENERATED_CODES = frozenset((0x20, 0x0D, 0x0A, 0))  # what PDFium may generate: white space
 
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -134,9 +135,10 @@ def pdfium_page_to_chars(page: Any, top_y: float, left_x: float) -> list[dict[st
     between letters instead (`chars_to_words`). A hyphen PDFium marks
     as ending a line is a "-" again, followed by the space PDFium dropped after it when
     its text object reaches past the hyphen (the object's bounds end short of it
-    otherwise). A glyph whose font maps it to no letter (PDFium's own flag) is U+FFFD,
-    as pdfminer's "(cid:N)" is: PDFium gives its code instead, which may be a tab or a
-    line break the words would silently lose; so is a glyph mapped to U+0000."""
+    otherwise). A glyph whose font maps it to no letter (PDFium's own flag, asked of
+    control characters) is U+FFFD, as pdfminer's "(cid:N)" is: PDFium gives its code
+    instead, which may be a tab or a line break the words would silently lose; so is a
+    glyph mapped to U+0000."""
     text_page = page.get_textpage()
     raw = text_page.raw
     chars: list[dict[str, Any]] = []
@@ -153,29 +155,30 @@ def pdfium_page_to_chars(page: Any, top_y: float, left_x: float) -> list[dict[st
     try:
         for k in range(pdfium_c.FPDFText_CountChars(raw)):
             code = unicode_of(raw, k)
-            generated = is_generated(raw, k)
-            # a glyph mapped to U+0000 is lost as pdfminer has it (its "\x00")
-            lost = map_error(raw, k) == 1 or (code == 0 and not generated)
             # PDFium generates only white space (spaces, line breaks) of its own
-            if not lost and (
-                code in (0, 0xFFFE, 0xFFFF) or (code in (0x20, 0x0D, 0x0A) and generated)
-            ):
+            generated = code in GENERATED_CODES and is_generated(raw, k)
+            # a glyph its font maps to no letter comes as its code, which below U+0020 is
+            # a control character (a tab the words would lose); one mapped to U+0000 is
+            # lost as pdfminer has it (its "\x00")
+            lost = code < 0x20 and not generated and (code == 0 or map_error(raw, k) == 1)
+            if not lost and (code in (0, 0xFFFE, 0xFFFF) or generated):
                 continue
             loose_box(raw, k, box_ref)
             char_origin(raw, k, x_ref, y_ref)
-            glyph = (box.left, box.right, box.top, origin_x.value, origin_y.value)
-            if chars and glyph == previous and not lost and not generated:
+            left, right, x, y = box.left, box.right, origin_x.value, origin_y.value
+            glyph = (left, right, x, y)
+            if glyph == previous and not lost and not generated:
                 # the next UTF-16 unit of one glyph's letters ("ﬁ" mapped to "fi"): pdfminer
                 # has the glyph as one char holding them all
                 chars[-1]["text"] += chr(code)
                 continue
             previous = glyph
             size = font_size(raw, k)
-            bottom = top_y - origin_y.value
+            bottom = top_y - y
             char = {
                 "text": LOST_GLYPH if lost else chr(code),
-                "x0": box.left - left_x,
-                "x1": box.right - left_x,
+                "x0": left - left_x,
+                "x1": right - left_x,
                 "top": bottom - size,
                 "bottom": bottom,
                 "doctop": bottom - size,
