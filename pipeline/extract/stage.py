@@ -390,27 +390,24 @@ def pdf_to_extraction(
         # a borderless table printed its header once: the page goes on with its rows
         if previous is None or any(t.finder != "text" for t in tables):
             return tables, choice
+        # only a row the page broke told a table's alignment: the document's stands
         prior = previous.alignment
-        if prior is None or all(t.alignment_sure or t.alignment == prior for t in tables):
-            prior = None  # each table's own alignment stands
-        else:
-            # only a row the page broke told a table's alignment: the document's stands
-            with timings.stage("grid"):
-                tables = page_to_text_tables(page, settings.text_grid, settings.header, prior)
+        if all(t.alignment_sure or t.alignment == prior for t in tables):
+            prior = None
         limit = min((t.top for t in tables), default=float("inf"))
         with timings.stage("grid"):
             continued = page_to_continued_table(
                 page, previous, limit, running, settings.text_grid, settings.header
             )
-        if continued is None:
-            return tables, choice
-        if tables:
-            # the first header's table is set below the rows going on: it starts with a
-            # row of its own, not the end of one the page before broke
+        if prior is not None or (continued is not None and tables):
+            # read again once: under rows going on from the page before, the first
+            # header's table starts with a row of its own, not the end of a broken one
             with timings.stage("grid"):
                 tables = page_to_text_tables(
-                    page, settings.text_grid, settings.header, prior, continued=True
+                    page, settings.text_grid, settings.header, prior, continued is not None
                 )
+        if continued is None:
+            return tables, choice
         reason = f"{choice.reason}; a borderless table goes on from page {page.number - 1}"
         return [continued, *tables], GridChoice(page.number, "text", len(tables) + 1, reason)
 

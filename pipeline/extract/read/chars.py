@@ -34,6 +34,12 @@ SHIFTED = range(0x21, 0x7F)
 UNMAPPED = re.compile(r"\(cid:\d+\)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def utf16_paired(text: str) -> str:
+    """Given text as UTF-16 units, return it with surrogates paired into their letters
+    and a lone one replaced by U+FFFD."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 def word_text(text: str) -> str:
     """Given a word's text as its font maps it, return the letters printed: ligatures
     spelt out, and in a word of Latin letters the letters shifted into a high byte put
@@ -42,7 +48,7 @@ def word_text(text: str) -> str:
     script, is U+FFFD. UTF-16
     surrogates, which PDFium gives one per character, are paired into their letter; a
     lone one, which no text can hold, becomes U+FFFD."""
-    text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    text = utf16_paired(text)
     # a glyph its font maps to no letter: pdfminer writes "(cid:N)", PDFium its code,
     # often a control character; both readers say U+FFFD, for the review to show
     text = UNMAPPED.sub(LOST_GLYPH, text)
@@ -61,7 +67,7 @@ def glyph_text(text: str) -> str:
     of a ligature cut short ("tti" mapped to "t" and a broken unit) is not its letters."""
     if len(text) < 2:
         return text
-    decoded = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    decoded = utf16_paired(text)
     return LOST_GLYPH if LOST_GLYPH in decoded or UNMAPPED.search(decoded) else text
 
 

@@ -21,7 +21,7 @@ from pipeline.extract.read.settings import ReadSettings
 # ending in "-" about 0.04 short of it (its bounds exclude the hyphen's side bearing)
 HYPHEN_SPACE_SLACK = 0.02
 LINE_END_HYPHEN = 0x02  # what PDFium reports for a "-" it takes to split a word at a line end
-GENERATED_CODES = frozenset((0x20, 0x0D, 0x0A, 0))  # what PDFium may generate: white space
+GENERATED_CODES = frozenset((0x20, 0x0D, 0x0A, 0))  # what PDFium may generate of its own
 
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -167,7 +167,7 @@ def pdfium_page_to_chars(page: Any, top_y: float, left_x: float) -> list[dict[st
             char_origin(raw, k, x_ref, y_ref)
             left, right, x, y = box.left, box.right, origin_x.value, origin_y.value
             glyph = (left, right, x, y)
-            if glyph == previous and not lost and not generated:
+            if glyph == previous and not lost:
                 # the next UTF-16 unit of one glyph's letters ("ﬁ" mapped to "fi"): pdfminer
                 # has the glyph as one char holding them all
                 chars[-1]["text"] += chr(code)
